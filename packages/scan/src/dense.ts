@@ -1,0 +1,96 @@
+import type { FloatArray } from './float-array.js';
+import type { RecurrenceKernel } from './recurrence-kernel.js';
+import { registerBuiltin } from './builtin-structures.js';
+import type { Structure } from './structure.js';
+import { assertDim } from './validate.js';
+
+/**
+ * Dense D×D matrices, row-major, D² numbers per step. What DEER (Newton) scans: exact,
+ * but each compose is a D³ matrix product.
+ */
+export function dense(D: number): Structure {
+  assertDim('dense', D);
+  const s: Structure = Object.freeze({
+    name: 'dense',
+    dim: D,
+    width: D * D,
+    compose(a: FloatArray, ao: number, b: FloatArray, bo: number, out: FloatArray, oo: number) {
+      // out = B·A
+      for (let i = 0; i < D; i++) {
+        for (let j = 0; j < D; j++) {
+          let acc = 0;
+          for (let k = 0; k < D; k++) acc += b[bo + i * D + k] * a[ao + k * D + j];
+          out[oo + i * D + j] = acc;
+        }
+      }
+    },
+    apply(a: FloatArray, ao: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
+      for (let i = 0; i < D; i++) {
+        let acc = 0;
+        for (let j = 0; j < D; j++) acc += a[ao + i * D + j] * x[xo + j];
+        out[oo + i] = acc;
+      }
+    },
+    applyTranspose(a: FloatArray, ao: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
+      for (let j = 0; j < D; j++) {
+        let acc = 0;
+        for (let i = 0; i < D; i++) acc += a[ao + i * D + j] * x[xo + i];
+        out[oo + j] = acc;
+      }
+    },
+    identity(out: FloatArray, oo: number) {
+      for (let i = 0; i < D * D; i++) out[oo + i] = 0;
+      for (let i = 0; i < D; i++) out[oo + i * D + i] = 1;
+    },
+  });
+  registerBuiltin(s, { kind: 'dense', dim: D });
+  return s;
+}
+
+/** Recurrence loops for dense transitions: D² per step to run, D³ + D² to aggregate. */
+export function denseKernel(D: number): RecurrenceKernel {
+  const W = D * D;
+  const tmpM = new Float64Array(W);
+  const tmpC = new Float64Array(D);
+  return {
+    dim: D,
+    width: W,
+    aggregateCost: D + 1,
+    run(A, b, prev, po, out, t0, t1) {
+      let src = prev;
+      let so = po;
+      for (let t = t0; t < t1; t++) {
+        const ao = t * W;
+        const ro = t * D;
+        for (let i = 0; i < D; i++) {
+          let acc = b[ro + i];
+          const rowo = ao + i * D;
+          for (let j = 0; j < D; j++) acc += A[rowo + j] * src[so + j];
+          out[ro + i] = acc;
+        }
+        src = out;
+        so = ro;
+      }
+    },
+    aggregate(A, b, t0, t1, m, mo, c, co) {
+      // M ← A_t M and c ← A_t c + b_t, starting from M = A_{t0}, c = b_{t0}.
+      for (let i = 0; i < W; i++) m[mo + i] = A[t0 * W + i];
+      for (let i = 0; i < D; i++) c[co + i] = b[t0 * D + i];
+      for (let t = t0 + 1; t < t1; t++) {
+        const ao = t * W;
+        for (let i = 0; i < D; i++) {
+          let acc = b[t * D + i];
+          for (let k = 0; k < D; k++) acc += A[ao + i * D + k] * c[co + k];
+          tmpC[i] = acc;
+          for (let j = 0; j < D; j++) {
+            let s = 0;
+            for (let k = 0; k < D; k++) s += A[ao + i * D + k] * m[mo + k * D + j];
+            tmpM[i * D + j] = s;
+          }
+        }
+        for (let i = 0; i < W; i++) m[mo + i] = tmpM[i];
+        for (let i = 0; i < D; i++) c[co + i] = tmpC[i];
+      }
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { RecurrenceKernel } from './recurrence-kernel.js';
+import type { Structure } from './structure.js';
+
+/**
+ * Recurrence loops for any structure, through its `apply` and `compose` — what custom
+ * structures (from `defineStructure`) run with. Slower than a built-in kernel by a
+ * function call per step; allocates its scratch once.
+ */
+export function genericKernel(structure: Structure): RecurrenceKernel {
+  const D = structure.dim;
+  const W = structure.width;
+  const tmpM = new Float64Array(W);
+  const tmpC = new Float64Array(D);
+  return {
+    dim: D,
+    width: W,
+    aggregateCost: 1,
+    run(A, b, prev, po, out, t0, t1) {
+      let src = prev;
+      let so = po;
+      for (let t = t0; t < t1; t++) {
+        const ro = t * D;
+        structure.apply(A, t * W, src, so, out, ro);
+        for (let i = 0; i < D; i++) out[ro + i] += b[ro + i];
+        src = out;
+        so = ro;
+      }
+    },
+    aggregate(A, b, t0, t1, m, mo, c, co) {
+      for (let i = 0; i < W; i++) m[mo + i] = A[t0 * W + i];
+      for (let i = 0; i < D; i++) c[co + i] = b[t0 * D + i];
+      for (let t = t0 + 1; t < t1; t++) {
+        structure.compose(m, mo, A, t * W, tmpM, 0);
+        structure.apply(A, t * W, c, co, tmpC, 0);
+        for (let i = 0; i < W; i++) m[mo + i] = tmpM[i];
+        for (let i = 0; i < D; i++) c[co + i] = tmpC[i] + b[t * D + i];
+      }
+    },
+  };
+}

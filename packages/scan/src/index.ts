@@ -1,0 +1,13 @@
+export { UnrollError, type UnrollErrorCode } from './unroll-error.js';
+export { allocate, dtypeOf, isFloatArray, isShared, sharedFloatArray, type Dtype, type FloatArray } from './float-array.js';
+export { sumMonoid, type Monoid } from './monoid.js';
+export { scan, type ScanAlgorithm, type ScanOptions } from './scan.js';
+export { defineStructure, type Structure, type StructureSpec } from './structure.js';
+export { dense } from './dense.js';
+export { diagonal } from './diagonal.js';
+export { identity } from './identity.js';
+export { zero } from './zero.js';
+export { blockDiagonal } from './block-diagonal.js';
+export { affineMonoid } from './affine-monoid.js';
+export { linearRecurrence, type LinearRecurrenceOptions } from './linear-recurrence.js';
+export { shutdownThreads } from './thread-pool.js';

@@ -1,0 +1,153 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fill, maxRelErr, randomMatrices, referenceRecurrence, uniform } from '../test/helpers.js';
+import {
+  UnrollError,
+  blockDiagonal,
+  defineStructure,
+  dense,
+  diagonal,
+  identity,
+  linearRecurrence,
+  sharedFloatArray,
+  shutdownThreads,
+  zero,
+  type Structure,
+} from './index.js';
+
+afterAll(async () => {
+  await shutdownThreads();
+});
+
+function structures(D: number): Structure[] {
+  const list = [dense(D), diagonal(D), identity(D), zero(D), blockDiagonal(D, 1)];
+  if (D % 2 === 0) list.push(blockDiagonal(D, 2));
+  return list;
+}
+
+/** A problem whose states stay O(1): contracting transitions for dense-like structures. */
+function problem(s: Structure, T: number, seed: number, scale = 0.9) {
+  const rand = uniform(seed);
+  const A = randomMatrices(s, T, rand, scale);
+  const b = fill(T * s.dim, rand);
+  const s0 = Array.from(fill(s.dim, rand));
+  return { A, b, s0 };
+}
+
+describe('linearRecurrence', () => {
+  it('linearRecurrence equals the dense step-by-step reference, for every structure and algorithm', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 2 ** 30 }), (D, T, seed) => {
+        for (const s of structures(D)) {
+          const { A, b, s0 } = problem(s, T, seed);
+          const ref = referenceRecurrence(s, A, b, s0);
+          for (const algorithm of ['auto', 'sequential', 'blelloch', 'chunked'] as const) {
+            expect(maxRelErr(linearRecurrence(s, A, b, s0, { algorithm }), ref)).toBeLessThan(1e-11);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('threads > 1 gives the single-thread states within rounding, for every built-in structure', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer({ min: 12, max: 3000 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (D, threads, T, seed) => {
+          for (const s of structures(D)) {
+            // Transitions near 1 in size so every carry matters to the last row.
+            const { A, b, s0 } = problem(s, T, seed, 1);
+            const one = linearRecurrence(s, A, b, s0);
+            const many = linearRecurrence(s, A, b, s0, { threads });
+            expect(maxRelErr(many, one)).toBeLessThan(1e-9);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('threads > 1 carries s0 through every segment: a pure running sum is exact', () => {
+    // identity transitions with b = 1: s_t = s0 + t, exactly representable.
+    const T = 100_003;
+    const b = new Float64Array(T).fill(1);
+    for (const threads of [2, 3, 4]) {
+      const s = linearRecurrence(identity(1), new Float64Array(0), b, [5], { threads });
+      for (const t of [1, 2, T / 2, T - 1, T]) expect(s[Math.floor(t) - 1]).toBe(5 + Math.floor(t));
+    }
+  });
+
+  it('threads > 1 works on large T, in float32, with shared inputs read in place and an out given', () => {
+    const D = 16, T = 2 ** 16;
+    const rand = uniform(99);
+    const A = sharedFloatArray('float32', T * D);
+    const b = sharedFloatArray('float32', T * D);
+    for (let i = 0; i < A.length; i++) {
+      A[i] = 0.5 + 0.5 * rand();
+      b[i] = rand();
+    }
+    const s0 = Array.from(fill(D, rand));
+    const one = linearRecurrence(diagonal(D), A, b, s0);
+    const out = new Float32Array(T * D);
+    const many = linearRecurrence(diagonal(D), A, b, s0, { threads: 2, out });
+    expect(many).toBe(out);
+    expect(maxRelErr(many, one)).toBeLessThan(1e-5);
+    expect(many).toBeInstanceOf(Float32Array);
+  });
+
+  it('linearRecurrence handles T = 1 and D = 1, including with threads', () => {
+    const s = linearRecurrence(diagonal(1), new Float64Array([2]), new Float64Array([3]), [4], { threads: 2 });
+    expect(Array.from(s)).toEqual([11]);
+    const d = linearRecurrence(dense(2), new Float64Array([0, 1, 1, 0]), new Float64Array([1, 0]), [2, 3]);
+    expect(Array.from(d)).toEqual([4, 2]);
+    expect(Array.from(linearRecurrence(zero(2), new Float64Array(0), new Float64Array([1, 2, 3, 4]), [9, 9]))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('linearRecurrence(float32) rounds like a float32 loop and stays Float32Array', () => {
+    const s = diagonal(3);
+    const { A, b, s0 } = problem(s, 501, 7);
+    const got = linearRecurrence(s, Float32Array.from(A), Float32Array.from(b), s0);
+    expect(got).toBeInstanceOf(Float32Array);
+    expect(maxRelErr(got, linearRecurrence(s, A, b, s0))).toBeLessThan(1e-5);
+  });
+
+  it('linearRecurrence writes into out when given and returns it', () => {
+    const s = dense(3);
+    const { A, b, s0 } = problem(s, 10, 3);
+    const out = new Float64Array(30);
+    expect(linearRecurrence(s, A, b, s0, { out })).toBe(out);
+    expect(maxRelErr(out, referenceRecurrence(s, A, b, s0))).toBeLessThan(1e-12);
+  });
+
+  it('linearRecurrence rejects bad input with typed errors that say what to do', () => {
+    const code = (c: string) => expect.objectContaining({ code: c }) as Error;
+    const A = new Float64Array(6);
+    const b = new Float64Array(6);
+    expect(() => linearRecurrence(diagonal(2), new Float64Array(5), b, [0, 0])).toThrow(code('LENGTH_MISMATCH'));
+    expect(() => linearRecurrence(diagonal(2), A, new Float64Array(5), [0, 0])).toThrow(code('LENGTH_MISMATCH'));
+    expect(() => linearRecurrence(diagonal(2), A, new Float64Array(0), [0, 0])).toThrow(/T ≥ 1/);
+    expect(() => linearRecurrence(diagonal(2), A, b, [0, 0, 0])).toThrow(code('DIMENSION_MISMATCH'));
+    expect(() => linearRecurrence(diagonal(2), A, b, [0, NaN])).toThrow(code('NON_FINITE'));
+    expect(() => linearRecurrence(diagonal(2), A, b, [Infinity, 0])).toThrow(/s0\[0\] is Infinity/);
+    expect(() => linearRecurrence(diagonal(2), new Float32Array(6), b, [0, 0])).toThrow(code('DTYPE_MISMATCH'));
+    expect(() => linearRecurrence(diagonal(2), A, b, [0, 0], { out: new Float32Array(6) })).toThrow(code('DTYPE_MISMATCH'));
+    expect(() => linearRecurrence(diagonal(2), A, b, [0, 0], { out: new Float64Array(4) })).toThrow(code('LENGTH_MISMATCH'));
+    expect(() => linearRecurrence(diagonal(2), A, b, [0, 0], { threads: 0 })).toThrow(code('INVALID_ARGUMENT'));
+    expect(() => linearRecurrence(diagonal(2), A, b, [0, 0], { threads: 1.5 })).toThrow(/threads must be a positive integer/);
+    expect(() => linearRecurrence(dense(2), new Float64Array(3 * 4), b, [0, 0], { threads: 2, algorithm: 'blelloch' })).toThrow(code('INVALID_ARGUMENT'));
+    expect(() => linearRecurrence(diagonal(2), A, b, [0, 0], { algorithm: 'x' as never })).toThrow(/unknown algorithm/);
+    expect(() => linearRecurrence(identity(2), [] as unknown as Float64Array, b, [0, 0])).toThrow(UnrollError);
+  });
+
+  it('threads > 1 refuses custom structures with UNSUPPORTED instead of silently running on one thread', () => {
+    const custom = defineStructure({ ...diagonal(1), name: 'my-diagonal' });
+    const A = new Float64Array(64).fill(0.5);
+    const b = new Float64Array(64).fill(1);
+    expect(() => linearRecurrence(custom, A, b, [0], { threads: 2 })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }) as Error);
+    expect(maxRelErr(linearRecurrence(custom, A, b, [0]), linearRecurrence(diagonal(1), A, b, [0]))).toBe(0);
+  });
+});

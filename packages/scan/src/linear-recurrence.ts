@@ -1,0 +1,168 @@
+import { builtinSpec } from './builtin-structures.js';
+import { allocate, dtypeOf, isFloatArray, sharedFloatArray, type FloatArray } from './float-array.js';
+import { genericKernel } from './generic-kernel.js';
+import { kernelFor } from './kernel-for.js';
+import { affineMonoid } from './affine-monoid.js';
+import type { RecurrenceKernel } from './recurrence-kernel.js';
+import { scan, type ScanAlgorithm } from './scan.js';
+import type { Structure } from './structure.js';
+import { threadedRecurrence } from './threaded-recurrence.js';
+import { UnrollError } from './unroll-error.js';
+
+/** Options of {@link linearRecurrence}. */
+export interface LinearRecurrenceOptions {
+  /** Where to write the `[T][D]` states (same dtype as `b`). Default: a new array. */
+  readonly out?: FloatArray;
+  /**
+   * Threads to use (default 1). With more than one, Node worker threads run the chunked
+   * three-phase scheme on shared memory — built-in structures only. Inputs backed by a
+   * `SharedArrayBuffer` (see `sharedFloatArray`) are read in place; others are copied
+   * once. Problems under a few rows per thread run on one thread. Not available in
+   * browsers (the main thread may not block): throws `UNSUPPORTED` there.
+   */
+  readonly threads?: number;
+  /**
+   * On one thread: `'auto'`/`'sequential'` run the recurrence loop directly (the fastest);
+   * `'blelloch'` and `'chunked'` go through `scan` over affine elements and then apply
+   * the prefix maps to `s0` — the parallel shapes, for testing and teaching. Default `'auto'`.
+   */
+  readonly algorithm?: ScanAlgorithm;
+}
+
+/** Fewest rows per thread before `threads > 1` starts workers. */
+const minRowsPerThread = 4;
+
+/**
+ * All states of the linear recurrence `s_t = A_t s_{t−1} + b_t`, t = 1 … T.
+ *
+ * @param structure the family the `A_t` belong to (`dense(D)`, `diagonal(D)`, …).
+ * @param A the T transition matrices packed per step, `T · structure.width` numbers
+ *   (an empty array for `identity` and `zero`).
+ * @param b the T offsets, `[T][D]` row-major; its length fixes T and its dtype the result's.
+ * @param s0 the initial state, D finite numbers (not part of the result).
+ * @returns `[T][D]` row-major: row t − 1 holds `s_t`.
+ *
+ * @example
+ * ```ts
+ * // s_t = 0.5 s_{t−1} + 1 from s_0 = 0:
+ * linearRecurrence(diagonal(1), new Float64Array([0.5, 0.5, 0.5]), new Float64Array([1, 1, 1]), [0]);
+ * // Float64Array [1, 1.5, 1.75]
+ * ```
+ * @throws {UnrollError} `LENGTH_MISMATCH`, `DIMENSION_MISMATCH`, `DTYPE_MISMATCH`,
+ *   `NON_FINITE` (in `s0`), `INVALID_ARGUMENT`, `UNSUPPORTED` (threads where there are none).
+ */
+export function linearRecurrence(
+  structure: Structure,
+  A: FloatArray,
+  b: FloatArray,
+  s0: ArrayLike<number>,
+  opts: LinearRecurrenceOptions = {},
+): FloatArray {
+  const { threads = 1, algorithm = 'auto' } = opts;
+  const { T, D } = checkInputs(structure, A, b, s0);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads must be a positive integer, got ${String(threads)}.`);
+  }
+  const threaded = threads > 1 && T >= threads * minRowsPerThread;
+  const out = opts.out ?? (threaded ? sharedFloatArray(dtypeOf(b), T * D) : allocate(dtypeOf(b), T * D));
+  checkOut(out, b);
+  const start = Float64Array.from(s0);
+  const spec = builtinSpec(structure);
+  const kernel: RecurrenceKernel = spec === undefined ? genericKernel(structure) : kernelFor(spec);
+
+  if (threads > 1) {
+    if (algorithm !== 'auto' && algorithm !== 'chunked') {
+      throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads > 1 runs the chunked scheme; algorithm '${algorithm}' is single-threaded. Drop one of the two options.`);
+    }
+    if (spec === undefined) {
+      throw new UnrollError(
+        'UNSUPPORTED',
+        `linearRecurrence: custom structure '${structure.name}' cannot run on worker threads (their code cannot be sent to a worker). Use threads: 1, or a built-in structure.`,
+      );
+    }
+    if (threaded) {
+      threadedRecurrence(structure, spec, kernel, A, b, start, out, T, threads);
+      return out;
+    }
+  }
+
+  switch (algorithm) {
+    case 'auto':
+    case 'sequential':
+      kernel.run(A, b, start, 0, out, 0, T);
+      return out;
+    case 'blelloch':
+    case 'chunked':
+      viaScan(structure, A, b, start, out, T, algorithm);
+      return out;
+    default:
+      throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: unknown algorithm '${String(algorithm)}'; use auto, sequential, blelloch or chunked.`);
+  }
+}
+
+/** s_t = M_t s_0 + c_t, with (M_t, c_t) the inclusive scan of the affine elements (A_t, b_t). */
+function viaScan(structure: Structure, A: FloatArray, b: FloatArray, s0: Float64Array, out: FloatArray, T: number, algorithm: ScanAlgorithm): void {
+  const D = structure.dim;
+  const W = structure.width;
+  const monoid = affineMonoid(structure);
+  const elements = allocate(dtypeOf(b), T * monoid.width);
+  for (let t = 0; t < T; t++) {
+    const e = t * monoid.width;
+    for (let i = 0; i < W; i++) elements[e + i] = A[t * W + i];
+    for (let i = 0; i < D; i++) elements[e + W + i] = b[t * D + i];
+  }
+  scan(elements, monoid, { algorithm, out: elements });
+  for (let t = 0; t < T; t++) {
+    const e = t * monoid.width;
+    structure.apply(elements, e, s0, 0, out, t * D);
+    for (let i = 0; i < D; i++) out[t * D + i] += elements[e + W + i];
+  }
+}
+
+function checkInputs(structure: Structure, A: FloatArray, b: FloatArray, s0: ArrayLike<number>): { T: number; D: number } {
+  if (typeof structure !== 'object' || !Number.isInteger(structure.dim) || !Number.isInteger(structure.width)) {
+    throw new UnrollError('INVALID_ARGUMENT', 'linearRecurrence: the first argument must be a Structure such as dense(D) or diagonal(D).');
+  }
+  const D = structure.dim;
+  const W = structure.width;
+  if (!isFloatArray(b)) {
+    throw new UnrollError('INVALID_ARGUMENT', 'linearRecurrence: b must be a Float64Array or Float32Array of T·D numbers.');
+  }
+  if (b.length === 0 || b.length % D !== 0) {
+    throw new UnrollError(
+      'LENGTH_MISMATCH',
+      `linearRecurrence: b.length (${b.length}) must be T·D with T ≥ 1 and D = ${D} (the structure's dim).`,
+    );
+  }
+  const T = b.length / D;
+  if (!isFloatArray(A)) {
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: A must be a Float64Array or Float32Array${W === 0 ? ' (empty for ' + structure.name + ')' : ''}.`);
+  }
+  if (A.length !== T * W) {
+    throw new UnrollError(
+      'LENGTH_MISMATCH',
+      `linearRecurrence: A.length (${A.length}) must be T·width = ${T}·${W} = ${T * W} for ${structure.name}(${D}) and T = ${T} steps (from b).`,
+    );
+  }
+  if (W > 0 && dtypeOf(A) !== dtypeOf(b)) {
+    throw new UnrollError('DTYPE_MISMATCH', `linearRecurrence: A is ${dtypeOf(A)} but b is ${dtypeOf(b)}; convert one so both match.`);
+  }
+  if (s0.length !== D) {
+    throw new UnrollError('DIMENSION_MISMATCH', `linearRecurrence: s0 has ${s0.length} entries but the structure's dim is ${D}.`);
+  }
+  for (let i = 0; i < D; i++) {
+    if (!Number.isFinite(s0[i])) {
+      throw new UnrollError('NON_FINITE', `linearRecurrence: s0[${i}] is ${String(s0[i])}; the initial state must be finite.`);
+    }
+  }
+  return { T, D };
+}
+
+function checkOut(out: FloatArray, b: FloatArray): void {
+  if (!isFloatArray(out) || out.length !== b.length) {
+    throw new UnrollError('LENGTH_MISMATCH', `linearRecurrence: out must be a float array of T·D = ${b.length} numbers.`);
+  }
+  if (dtypeOf(out) !== dtypeOf(b)) {
+    throw new UnrollError('DTYPE_MISMATCH', `linearRecurrence: out is ${dtypeOf(out)} but b is ${dtypeOf(b)}; use the same dtype.`);
+  }
+}

@@ -1,0 +1,27 @@
+import type { FloatArray } from './float-array.js';
+
+/**
+ * The hot loops of a linear recurrence `s_t = A_t s_{t−1} + b_t` for one structure, over
+ * whole packed arrays: `A` rows of `width`, `b` and `out` rows of D, rows 0-based
+ * (row t holds step t + 1). Built-in structures ship one; a custom structure gets the
+ * generic one made from its `apply`. Nothing here allocates.
+ */
+export interface RecurrenceKernel {
+  readonly dim: number;
+  readonly width: number;
+  /**
+   * Writes rows `t0 … t1 − 1` of `out`: each `A_t s_{t−1} + b_t`, where `s_{t0−1}` is read
+   * at `(prev, po)` and later predecessors from `out` itself.
+   */
+  run(A: FloatArray, b: FloatArray, prev: FloatArray, po: number, out: FloatArray, t0: number, t1: number): void;
+  /**
+   * The affine map of rows `t0 … t1 − 1` as one element: `s_{t1−1} = M s_{t0−1} + c`.
+   * Writes `M` (packed like an `A` row) at `(m, mo)` and `c` at `(c, co)`.
+   */
+  aggregate(A: FloatArray, b: FloatArray, t0: number, t1: number, m: FloatArray, mo: number, c: FloatArray, co: number): void;
+  /**
+   * Work of one `aggregate` step relative to one `run` step (≈ 1 for diagonal, ≈ D + 1
+   * for dense): the threaded scheme sizes its chunks with it.
+   */
+  readonly aggregateCost: number;
+}

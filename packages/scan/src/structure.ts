@@ -1,0 +1,74 @@
+import type { FloatArray } from './float-array.js';
+import { UnrollError } from './unroll-error.js';
+
+/**
+ * A family of D×D matrices closed under multiplication, stored in `width` numbers each —
+ * the algebra a linear recurrence's transition matrices live in (dense, diagonal, …).
+ *
+ * Matrices are packed per step (DESIGN.md §3); every method takes `(array, offset)`
+ * pairs and allocates nothing. `out` never overlaps an input.
+ */
+export interface Structure {
+  /** Short name, e.g. `'dense'`, `'diagonal'`. */
+  readonly name: string;
+  /** The state dimension D. */
+  readonly dim: number;
+  /** Numbers stored per matrix (D² dense, D diagonal, 0 identity/zero). */
+  readonly width: number;
+  /** `out ← B·A` — A applied first (the order of `s_t = A_t s_{t−1}` then `B`). */
+  compose(a: FloatArray, ao: number, b: FloatArray, bo: number, out: FloatArray, oo: number): void;
+  /** `out ← A·x` for a D-vector x. */
+  apply(a: FloatArray, ao: number, x: FloatArray, xo: number, out: FloatArray, oo: number): void;
+  /** `out ← I` in this packing. Structures without an identity element (zero) throw. */
+  identity(out: FloatArray, oo: number): void;
+  /** `out ← Aᵀ·x` (needed by reverse-time recurrences such as gradients). */
+  applyTranspose?(a: FloatArray, ao: number, x: FloatArray, xo: number, out: FloatArray, oo: number): void;
+}
+
+/** What {@link defineStructure} takes: a {@link Structure}'s fields. */
+export type StructureSpec = Structure;
+
+/**
+ * Declares a custom structure after checking its shape: positive integer `dim`,
+ * non-negative integer `width`, and the required functions. Closure under `compose` and
+ * the matrix laws cannot be checked here — test them with random matrices (unroll's own
+ * tests do: associativity, `apply(compose(A, B), x) = B·(A·x)`, identity).
+ *
+ * @example A structure for 2×2 rotation-scalings `[[a, −b], [b, a]]`, stored as (a, b):
+ * ```ts
+ * const rotation = defineStructure({
+ *   name: 'rotation', dim: 2, width: 2,
+ *   compose: (A, ao, B, bo, out, oo) => {
+ *     const a = A[ao], b = A[ao + 1], c = B[bo], d = B[bo + 1];
+ *     out[oo] = c * a - d * b; out[oo + 1] = c * b + d * a;
+ *   },
+ *   apply: (A, ao, x, xo, out, oo) => {
+ *     out[oo] = A[ao] * x[xo] - A[ao + 1] * x[xo + 1];
+ *     out[oo + 1] = A[ao + 1] * x[xo] + A[ao] * x[xo + 1];
+ *   },
+ *   identity: (out, oo) => { out[oo] = 1; out[oo + 1] = 0; },
+ * });
+ * ```
+ * @throws {UnrollError} `INVALID_ARGUMENT` naming the field that is missing or wrong.
+ */
+export function defineStructure(spec: StructureSpec): Structure {
+  const { name, dim, width } = spec;
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new UnrollError('INVALID_ARGUMENT', 'defineStructure: give the structure a non-empty name.');
+  }
+  if (!Number.isInteger(dim) || dim < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): dim must be a positive integer, got ${String(dim)}.`);
+  }
+  if (!Number.isInteger(width) || width < 0) {
+    throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): width must be a non-negative integer, got ${String(width)}.`);
+  }
+  for (const fn of ['compose', 'apply', 'identity'] as const) {
+    if (typeof spec[fn] !== 'function') {
+      throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): ${fn}(…) is required.`);
+    }
+  }
+  if (spec.applyTranspose !== undefined && typeof spec.applyTranspose !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): applyTranspose must be a function when given.`);
+  }
+  return Object.freeze({ ...spec });
+}

@@ -1,0 +1,40 @@
+/**
+ * Machine-readable reasons an unroll call refuses its input or cannot run.
+ *
+ * - `INVALID_ARGUMENT` — an option or argument is outside its domain (T < 1, D < 1, …).
+ * - `LENGTH_MISMATCH` — a packed array's length is not `T · width`.
+ * - `DIMENSION_MISMATCH` — two arguments disagree about the state dimension D.
+ * - `DTYPE_MISMATCH` — float32 and float64 arrays mixed in one call.
+ * - `NON_FINITE` — an input that must be finite (such as `s0`) holds NaN or ±Infinity.
+ * - `UNSUPPORTED` — a valid request this build or environment cannot serve
+ *   (threads in a browser, a custom structure sent to worker threads, …).
+ * - `WORKER_FAILED` — a worker thread threw while computing its part.
+ */
+export type UnrollErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'LENGTH_MISMATCH'
+  | 'DIMENSION_MISMATCH'
+  | 'DTYPE_MISMATCH'
+  | 'NON_FINITE'
+  | 'UNSUPPORTED'
+  | 'WORKER_FAILED';
+
+/**
+ * The one error class every unroll package throws. Switch on `code`, show `message`:
+ * the message always says what was wrong and what to do about it.
+ *
+ * @example
+ * ```ts
+ * try { linearRecurrence(diagonal(2), A, b, [0, 0]); }
+ * catch (e) { if (e instanceof UnrollError && e.code === 'LENGTH_MISMATCH') … }
+ * ```
+ */
+export class UnrollError extends Error {
+  override readonly name = 'UnrollError';
+  readonly code: UnrollErrorCode;
+
+  constructor(code: UnrollErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+// Two entries: the library, and the worker script that `threads > 1` starts. The
+// worker must be a file of its own next to the library so Node can load it by URL.
+export default defineConfig({
+  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
+  format: ['esm'],
+  dts: { entry: { index: 'src/index.ts' } },
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  target: 'es2022',
+  platform: 'neutral',
+});
