@@ -9,8 +9,8 @@ const algorithms: ScanAlgorithm[] = ['sequential', 'blelloch', 'chunked', 'auto'
 const matrix2: Monoid = {
   width: 4,
   combine(a, ao, b, bo, out, oo) {
-    const [a0, a1, a2, a3] = [a[ao]!, a[ao + 1]!, a[ao + 2]!, a[ao + 3]!];
-    const [b0, b1, b2, b3] = [b[bo]!, b[bo + 1]!, b[bo + 2]!, b[bo + 3]!];
+    const [a0, a1, a2, a3] = [a[ao], a[ao + 1], a[ao + 2], a[ao + 3]];
+    const [b0, b1, b2, b3] = [b[bo], b[bo + 1], b[bo + 2], b[bo + 3]];
     out[oo] = b0 * a0 + b1 * a2;
     out[oo + 1] = b0 * a1 + b1 * a3;
     out[oo + 2] = b2 * a0 + b3 * a2;
@@ -23,10 +23,10 @@ function naiveMatrixPrefixes(x: Float64Array): number[] {
   const n = x.length / 4;
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    let p = [x[0]!, x[1]!, x[2]!, x[3]!];
+    let p = [x[0], x[1], x[2], x[3]];
     for (let j = 1; j <= i; j++) {
-      const b = [x[4 * j]!, x[4 * j + 1]!, x[4 * j + 2]!, x[4 * j + 3]!];
-      p = [b[0]! * p[0]! + b[1]! * p[2]!, b[0]! * p[1]! + b[1]! * p[3]!, b[2]! * p[0]! + b[3]! * p[2]!, b[2]! * p[1]! + b[3]! * p[3]!];
+      const b = [x[4 * j], x[4 * j + 1], x[4 * j + 2], x[4 * j + 3]];
+      p = [b[0] * p[0] + b[1] * p[2], b[0] * p[1] + b[1] * p[3], b[2] * p[0] + b[3] * p[2], b[2] * p[1] + b[3] * p[3]];
     }
     out.push(...p);
   }
@@ -45,7 +45,7 @@ describe('scan', () => {
           const x = fill(n * w, uniform(seed));
           const expected = new Float64Array(n * w);
           for (let i = 0; i < n; i++) {
-            for (let k = 0; k < w; k++) expected[i * w + k] = (i > 0 ? expected[(i - 1) * w + k]! : 0) + x[i * w + k]!;
+            for (let k = 0; k < w; k++) expected[i * w + k] = (i > 0 ? expected[(i - 1) * w + k] : 0) + x[i * w + k];
           }
           for (const algorithm of algorithms) {
             const got = scan(x, sumMonoid(w), { algorithm, chunkSize });

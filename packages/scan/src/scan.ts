@@ -55,7 +55,7 @@ export function scan(elements: FloatArray, monoid: Monoid, opts: ScanOptions = {
     );
   }
   if (!algorithms.includes(algorithm)) {
-    throw new UnrollError('INVALID_ARGUMENT', `scan: unknown algorithm '${String(algorithm)}'; use one of ${algorithms.join(', ')}.`);
+    throw new UnrollError('INVALID_ARGUMENT', `scan: unknown algorithm '${algorithm}'; use one of ${algorithms.join(', ')}.`);
   }
   const n = elements.length / w;
   let x: FloatArray;

@@ -31,13 +31,13 @@ const rotation = defineStructure({
   dim: 2,
   width: 2,
   compose: (A, ao, B, bo, out, oo) => {
-    const a = A[ao]!, b = A[ao + 1]!, c = B[bo]!, d = B[bo + 1]!;
+    const a = A[ao], b = A[ao + 1], c = B[bo], d = B[bo + 1];
     out[oo] = c * a - d * b;
     out[oo + 1] = c * b + d * a;
   },
   apply: (A, ao, x, xo, out, oo) => {
-    out[oo] = A[ao]! * x[xo]! - A[ao + 1]! * x[xo + 1]!;
-    out[oo + 1] = A[ao + 1]! * x[xo]! + A[ao]! * x[xo + 1]!;
+    out[oo] = A[ao] * x[xo] - A[ao + 1] * x[xo + 1];
+    out[oo + 1] = A[ao + 1] * x[xo] + A[ao] * x[xo + 1];
   },
   identity: (out, oo) => {
     out[oo] = 1;
@@ -54,10 +54,10 @@ describe('structures', () => {
           const [A, B, C] = [0, 1, 2].map(() => randomMatrices(s, 1, rand, 1.5));
           const ba = new Float64Array(s.width), cb = new Float64Array(s.width);
           const left = new Float64Array(s.width), right = new Float64Array(s.width);
-          s.compose(A!, 0, B!, 0, ba, 0);
-          s.compose(B!, 0, C!, 0, cb, 0);
-          s.compose(A!, 0, cb, 0, left, 0);
-          s.compose(ba, 0, C!, 0, right, 0);
+          s.compose(A, 0, B, 0, ba, 0);
+          s.compose(B, 0, C, 0, cb, 0);
+          s.compose(A, 0, cb, 0, left, 0);
+          s.compose(ba, 0, C, 0, right, 0);
           expect(maxRelErr(left, right)).toBeLessThan(1e-12);
         }
       }),
@@ -122,7 +122,7 @@ describe('structures', () => {
           const got = new Float64Array(D);
           s.applyTranspose?.(A, 0, x, 0, got, 0);
           const At = toDense(s, A, 0);
-          const transposed = At[0]!.map((_, j) => At.map((row) => row[j]!));
+          const transposed = At[0].map((_, j) => At.map((row) => row[j]));
           expect(maxRelErr(got, matvec(transposed, x))).toBeLessThan(1e-12);
         }
       }),
@@ -144,7 +144,7 @@ describe('structures', () => {
           m.combine(e1, 0, e2, 0, out, 0);
           const A1 = toDense(s, e1, 0), A2 = toDense(s, e2, 0);
           const b1 = Array.from(e1.slice(s.width)), b2 = Array.from(e2.slice(s.width));
-          const expectedB = matvec(A2, b1).map((v, i) => v + b2[i]!);
+          const expectedB = matvec(A2, b1).map((v, i) => v + b2[i]);
           expect(maxRelErr(out.slice(s.width), expectedB)).toBeLessThan(1e-12);
           if (s.name !== 'zero') expect(maxRelErr(toDense(s, out, 0).flat(), matmul(A2, A1).flat())).toBeLessThan(1e-12);
           // In place, over either operand.

@@ -1,3 +1,5 @@
+import type * as fsModule from 'node:fs';
+import type * as workerThreads from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import { UnrollError } from './unroll-error.js';
 
@@ -20,13 +22,18 @@ const maxWorkers = 64;
 const startTimeoutMs = 30_000;
 let pool: Pool | undefined;
 
-type WorkerThreads = typeof import('node:worker_threads');
-type Fs = typeof import('node:fs');
+type Fs = typeof fsModule;
 
-function nodeModule<T>(name: string): T | undefined {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+interface NodeModules {
+  readonly wt: typeof workerThreads;
+  readonly fs: Fs;
+}
+
+/** Node's built-in modules, fetched without a static import so browser bundles stay clean. */
+function nodeModules(): NodeModules | undefined {
+  const p = (globalThis as { process?: Partial<typeof process> }).process;
   if (typeof p?.getBuiltinModule !== 'function') return undefined;
-  return p.getBuiltinModule(name) as T;
+  return { wt: p.getBuiltinModule('node:worker_threads'), fs: p.getBuiltinModule('node:fs') };
 }
 
 /** Where the built worker script is: next to this module once built, `dist/` from a source checkout. */
@@ -41,9 +48,8 @@ function workerUrl(fs: Fs): URL {
 
 /** `n` started workers (n ≥ 1), starting more if needed. */
 export function acquireWorkers(n: number): readonly Worker[] {
-  const wt = nodeModule<WorkerThreads>('node:worker_threads');
-  const fs = nodeModule<Fs>('node:fs');
-  if (wt === undefined || fs === undefined) {
+  const modules = nodeModules();
+  if (modules === undefined) {
     throw new UnrollError(
       'UNSUPPORTED',
       'threads > 1 runs on Node worker_threads (Node ≥ 20.16). This environment has none — in a browser the main thread may not block on workers; use threads: 1 (or the GPU runtime).',
@@ -52,6 +58,7 @@ export function acquireWorkers(n: number): readonly Worker[] {
   if (n > maxWorkers) {
     throw new UnrollError('INVALID_ARGUMENT', `threads: at most ${maxWorkers + 1} threads are supported, got ${n + 1}.`);
   }
+  const { wt, fs } = modules;
   pool ??= { workers: [], ready: new Int32Array(new SharedArrayBuffer(4 * maxWorkers)) };
   const { workers, ready } = pool;
   if (workers.length < n) {

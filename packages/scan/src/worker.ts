@@ -7,8 +7,7 @@ import { kernelFor } from './kernel-for.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { Control, type WorkerJob } from './threaded-protocol.js';
 
-type WorkerThreads = typeof import('node:worker_threads');
-const wt = process.getBuiltinModule('node:worker_threads') as WorkerThreads;
+const wt = process.getBuiltinModule('node:worker_threads');
 const { ready, slot } = wt.workerData as { ready: Int32Array; slot: number };
 const port = wt.parentPort as MessagePort;
 

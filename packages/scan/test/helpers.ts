@@ -15,7 +15,7 @@ export function toDense(s: Structure, a: FloatArray, ao: number): Matrix {
     e.fill(0);
     e[j] = 1;
     s.apply(a, ao, e, 0, col, 0);
-    for (let i = 0; i < D; i++) m[i]![j] = col[i]!;
+    for (let i = 0; i < D; i++) m[i][j] = col[i]!;
   }
   return m;
 }
@@ -23,18 +23,18 @@ export function toDense(s: Structure, a: FloatArray, ao: number): Matrix {
 export function matmul(B: Matrix, A: Matrix): Matrix {
   const n = B.length;
   const k = A.length;
-  const m = A[0]!.length;
+  const m = A[0].length;
   return Array.from({ length: n }, (_, i) =>
     Array.from({ length: m }, (_, j) => {
       let acc = 0;
-      for (let l = 0; l < k; l++) acc += B[i]![l]! * A[l]![j]!;
+      for (let l = 0; l < k; l++) acc += B[i][l] * A[l][j];
       return acc;
     }),
   );
 }
 
 export function matvec(A: Matrix, x: ArrayLike<number>): number[] {
-  return A.map((row) => row.reduce((acc, v, j) => acc + v * x[j]!, 0));
+  return A.map((row) => row.reduce((acc, v, j) => acc + v * x[j], 0));
 }
 
 /** s_t = A_t s_{t−1} + b_t, with each A_t read back as a dense matrix. */
@@ -45,7 +45,7 @@ export function referenceRecurrence(s: Structure, A: FloatArray, b: FloatArray, 
   let prev = Array.from(s0);
   for (let t = 0; t < T; t++) {
     const At = s.width === 0 ? toDense(s, A, 0) : toDense(s, A, t * s.width);
-    const next = matvec(At, prev).map((v, i) => v + b[t * D + i]!);
+    const next = matvec(At, prev).map((v, i) => v + b[t * D + i]);
     out.push(...next);
     prev = next;
   }
@@ -57,7 +57,7 @@ export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity;
   let e = 0;
   for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!));
+    const d = Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i]));
     if (!(d <= e)) e = Number.isNaN(d) ? Infinity : d;
   }
   return e;

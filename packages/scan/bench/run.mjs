@@ -1,0 +1,117 @@
+// Benchmarks of @unroll/scan's linear recurrence against a hand-written loop, two
+// threads, and a memory-bandwidth reference, all measured in one run on one machine.
+//
+//   node bench/run.mjs            full grid (T up to 2^20), a few minutes
+//   node bench/run.mjs --quick    the short version `pnpm demo` prints
+//   node bench/run.mjs --markdown print a Markdown table (for BENCHMARKS.md)
+import os from 'node:os';
+import { Bench } from 'tinybench';
+import { dense, diagonal, linearRecurrence, sharedFloatArray, shutdownThreads } from '../dist/index.js';
+import { handDense, handDiagonal } from './hand-loops.mjs';
+
+const quick = process.argv.includes('--quick');
+const markdown = process.argv.includes('--markdown');
+
+/** Largest packed array per case: 2^24 numbers (128 MiB in float64). */
+const maxNumbers = 2 ** 24;
+
+const cases = [
+  { kind: 'diagonal', D: 1 },
+  { kind: 'diagonal', D: 16 },
+  { kind: 'diagonal', D: 256 },
+  { kind: 'dense', D: 4 },
+  { kind: 'dense', D: 16 },
+].flatMap(({ kind, D }) => {
+  const width = kind === 'dense' ? D * D : D;
+  const largest = Math.min(2 ** 20, maxNumbers / width);
+  const sizes = quick ? [largest / 16] : [2 ** 12, largest];
+  return sizes.map((T) => ({ kind, D, width, T }));
+});
+
+/** Deterministic data: transitions in [0.5, 1) (diagonal) or scaled to stay bounded (dense). */
+function makeCase({ kind, D, width, T }) {
+  let x = 12345;
+  const rand = () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x / 4294967296;
+  };
+  const A = sharedFloatArray('float64', T * width);
+  const b = sharedFloatArray('float64', T * D);
+  const scale = kind === 'dense' ? 0.9 / Math.sqrt(D) : 1;
+  for (let i = 0; i < A.length; i++) A[i] = kind === 'dense' ? scale * (2 * rand() - 1) : 0.5 + 0.5 * rand();
+  for (let i = 0; i < b.length; i++) b[i] = 2 * rand() - 1;
+  const s0 = new Float64Array(D).fill(0.1);
+  return { A, b, s0 };
+}
+
+function median(task) {
+  const r = task.result;
+  if (r.state !== 'completed') throw new Error(`benchmark ${task.name} ${r.state}: ${r.error ?? ''}`);
+  return r.latency.p50; // ms
+}
+
+const rows = [];
+for (const c of cases) {
+  const { kind, D, T } = c;
+  const structure = kind === 'dense' ? dense(D) : diagonal(D);
+  const { A, b, s0 } = makeCase(c);
+  const outHand = new Float64Array(T * D);
+  const outOne = new Float64Array(T * D);
+  const outTwo = sharedFloatArray('float64', T * D);
+  // The bandwidth reference moves the bytes the recurrence reads (A and b) once.
+  const copySrc = new Float64Array(A.length + b.length).fill(1);
+  const copyDst = new Float64Array(copySrc.length);
+  const hand = kind === 'dense' ? handDense : handDiagonal;
+
+  const bench = new Bench({ time: quick ? 150 : 600, warmupTime: quick ? 50 : 150, iterations: 5 });
+  bench
+    .add('hand loop', () => hand(A, b, s0, outHand, T, D))
+    .add('linearRecurrence', () => linearRecurrence(structure, A, b, s0, { out: outOne }))
+    .add('linearRecurrence threads=2', () => linearRecurrence(structure, A, b, s0, { out: outTwo, threads: 2 }))
+    .add('copy', () => copyDst.set(copySrc));
+  await bench.run();
+  const [tHand, tOne, tTwo, tCopy] = bench.tasks.map(median);
+
+  // Same answer, or the timings mean nothing.
+  let err = 0;
+  for (let i = 0; i < outHand.length; i++) {
+    err = Math.max(err, Math.abs(outOne[i] - outHand[i]), Math.abs(outTwo[i] - outHand[i]) / Math.max(1, Math.abs(outHand[i])));
+  }
+  if (!(err < 1e-9)) throw new Error(`${kind}(${D}) T=${T}: results differ by ${err}`);
+
+  const states = T * D;
+  const rate = (ms) => states / (ms / 1000) / 1e6; // million states per second
+  rows.push({
+    case: `${kind}(${D})`,
+    T: `2^${Math.log2(T)}`,
+    'hand Mst/s': rate(tHand).toFixed(1),
+    'LR 1t Mst/s': rate(tOne).toFixed(1),
+    'hand/LR 1t': (tHand / tOne).toFixed(2),
+    'LR 2t Mst/s': rate(tTwo).toFixed(1),
+    '2t speedup': (tOne / tTwo).toFixed(2),
+    '2t vs hand': (tHand / tTwo).toFixed(2),
+    'copy GB/s': ((copySrc.byteLength / (tCopy / 1000)) / 1e9).toFixed(1),
+    'LR 1t / copy time': (tOne / tCopy).toFixed(2),
+  });
+}
+await shutdownThreads();
+
+const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
+if (markdown) {
+  const keys = Object.keys(rows[0]);
+  console.log(`Machine: ${machine}\n`);
+  console.log(`| ${keys.join(' | ')} |`);
+  console.log(`| ${keys.map(() => '---').join(' | ')} |`);
+  for (const r of rows) console.log(`| ${keys.map((k) => r[k]).join(' | ')} |`);
+} else {
+  console.log(`@unroll/scan — linear recurrence s_t = A_t s_{t-1} + b_t, float64 (${machine})`);
+  console.table(rows);
+  console.log(
+    [
+      'Mst/s: million states s_t[i] produced per second (median of runs).',
+      'hand/LR 1t: hand-loop time over linearRecurrence time (1.00 = as fast as the hand loop).',
+      '2t: two threads (main + one worker) on SharedArrayBuffer inputs; speedup over one thread and over the hand loop.',
+      'LR 1t / copy time: linearRecurrence time over a TypedArray.set copy of A and b (the bandwidth floor).',
+    ].join('\n'),
+  );
+}
