@@ -8,6 +8,7 @@ import {
   dense,
   diagonal,
   identity,
+  isShared,
   linearRecurrence,
   sharedFloatArray,
   shutdownThreads,
@@ -62,7 +63,8 @@ describe('linearRecurrence', () => {
             // Transitions near 1 in size so every carry matters to the last row.
             const { A, b, s0 } = problem(s, T, seed, 1);
             const one = linearRecurrence(s, A, b, s0);
-            const many = linearRecurrence(s, A, b, s0, { threads });
+            const many = linearRecurrence(s, A, b, s0, { threads, parallelThreshold: 0 });
+            expect(isShared(many)).toBe(true); // the threaded path ran
             expect(maxRelErr(many, one)).toBeLessThan(1e-9);
           }
         },
@@ -76,7 +78,8 @@ describe('linearRecurrence', () => {
     const T = 100_003;
     const b = new Float64Array(T).fill(1);
     for (const threads of [2, 3, 4]) {
-      const s = linearRecurrence(identity(1), new Float64Array(0), b, [5], { threads });
+      const s = linearRecurrence(identity(1), new Float64Array(0), b, [5], { threads, parallelThreshold: 0 });
+      expect(isShared(s)).toBe(true);
       for (const t of [1, 2, T / 2, T - 1, T]) expect(s[Math.floor(t) - 1]).toBe(5 + Math.floor(t));
     }
   });
@@ -93,10 +96,16 @@ describe('linearRecurrence', () => {
     const s0 = Array.from(fill(D, rand));
     const one = linearRecurrence(diagonal(D), A, b, s0);
     const out = new Float32Array(T * D);
-    const many = linearRecurrence(diagonal(D), A, b, s0, { threads: 2, out });
+    const many = linearRecurrence(diagonal(D), A, b, s0, { threads: 2, out, parallelThreshold: 0 });
     expect(many).toBe(out);
     expect(maxRelErr(many, one)).toBeLessThan(1e-5);
     expect(many).toBeInstanceOf(Float32Array);
+  });
+
+  it('threads > 1 stays on one thread below parallelThreshold (waking workers would cost more)', () => {
+    const { A, b, s0 } = problem(diagonal(2), 100, 1);
+    expect(isShared(linearRecurrence(diagonal(2), A, b, s0, { threads: 2 }))).toBe(false);
+    expect(isShared(linearRecurrence(diagonal(2), A, b, s0, { threads: 2, parallelThreshold: 0 }))).toBe(true);
   });
 
   it('linearRecurrence handles T = 1 and D = 1, including with threads', () => {
@@ -141,6 +150,18 @@ describe('linearRecurrence', () => {
     expect(() => linearRecurrence(dense(2), new Float64Array(3 * 4), b, [0, 0], { threads: 2, algorithm: 'blelloch' })).toThrow(code('INVALID_ARGUMENT'));
     expect(() => linearRecurrence(diagonal(2), A, b, [0, 0], { algorithm: 'x' as never })).toThrow(/unknown algorithm/);
     expect(() => linearRecurrence(identity(2), [] as unknown as Float64Array, b, [0, 0])).toThrow(UnrollError);
+  });
+
+  it('threads > 1 throws UNSUPPORTED where there are no worker threads (as in a browser page)', () => {
+    const original = process.getBuiltinModule;
+    Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true, writable: true });
+    try {
+      const b = new Float64Array(8).fill(1);
+      expect(() => linearRecurrence(diagonal(1), b, b, [0], { threads: 2 })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }) as Error);
+      expect(() => linearRecurrence(diagonal(1), b, b, [0], { threads: 2 })).toThrow(/use threads: 1/);
+    } finally {
+      Object.defineProperty(process, 'getBuiltinModule', { value: original, configurable: true, writable: true });
+    }
   });
 
   it('threads > 1 refuses custom structures with UNSUPPORTED instead of silently running on one thread', () => {

@@ -1,4 +1,4 @@
-import { builtinSpec } from './builtin-structures.js';
+import { builtinSpec, type BuiltinSpec } from './builtin-structures.js';
 import { allocate, dtypeOf, isFloatArray, sharedFloatArray, type FloatArray } from './float-array.js';
 import { genericKernel } from './generic-kernel.js';
 import { kernelFor } from './kernel-for.js';
@@ -6,7 +6,8 @@ import { affineMonoid } from './affine-monoid.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { scan, type ScanAlgorithm } from './scan.js';
 import type { Structure } from './structure.js';
-import { threadedRecurrence } from './threaded-recurrence.js';
+import { assertThreadsAvailable } from './thread-pool.js';
+import { shouldThread, threadedRecurrence } from './threaded-recurrence.js';
 import { UnrollError } from './unroll-error.js';
 
 /** Options of {@link linearRecurrence}. */
@@ -27,10 +28,15 @@ export interface LinearRecurrenceOptions {
    * the prefix maps to `s0` — the parallel shapes, for testing and teaching. Default `'auto'`.
    */
   readonly algorithm?: ScanAlgorithm;
+  /**
+   * With `threads > 1`: the fewest numbers (`T · (width + D)`) worth waking worker
+   * threads for. Default 65 536 — below it, handing the work over costs more than it
+   * saves. 0 forces the threaded path whenever it is possible (tests do this).
+   */
+  readonly parallelThreshold?: number;
 }
 
-/** Fewest rows per thread before `threads > 1` starts workers. */
-const minRowsPerThread = 4;
+const defaultParallelThreshold = 65_536;
 
 /**
  * All states of the linear recurrence `s_t = A_t s_{t−1} + b_t`, t = 1 … T.
@@ -63,13 +69,7 @@ export function linearRecurrence(
   if (!Number.isInteger(threads) || threads < 1) {
     throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads must be a positive integer, got ${String(threads)}.`);
   }
-  const threaded = threads > 1 && T >= threads * minRowsPerThread;
-  const out = opts.out ?? (threaded ? sharedFloatArray(dtypeOf(b), T * D) : allocate(dtypeOf(b), T * D));
-  checkOut(out, b);
-  const start = Float64Array.from(s0);
   const spec = builtinSpec(structure);
-  const kernel: RecurrenceKernel = spec === undefined ? genericKernel(structure) : kernelFor(spec);
-
   if (threads > 1) {
     if (algorithm !== 'auto' && algorithm !== 'chunked') {
       throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads > 1 runs the chunked scheme; algorithm '${algorithm}' is single-threaded. Drop one of the two options.`);
@@ -80,10 +80,16 @@ export function linearRecurrence(
         `linearRecurrence: custom structure '${structure.name}' cannot run on worker threads (their code cannot be sent to a worker). Use threads: 1, or a built-in structure.`,
       );
     }
-    if (threaded) {
-      threadedRecurrence(structure, spec, kernel, A, b, start, out, T, threads);
-      return out;
-    }
+    assertThreadsAvailable();
+  }
+  const kernel = kernelOf(structure, spec);
+  const threaded = spec !== undefined && shouldThread(spec, kernel, b, T, threads, opts.parallelThreshold ?? defaultParallelThreshold);
+  const out = opts.out ?? (threaded ? sharedFloatArray(dtypeOf(b), T * D) : allocate(dtypeOf(b), T * D));
+  checkOut(out, b);
+  const start = Float64Array.from(s0);
+  if (threaded) {
+    threadedRecurrence(structure, spec, kernel, A, b, start, out, T, threads);
+    return out;
   }
 
   switch (algorithm) {
@@ -98,6 +104,18 @@ export function linearRecurrence(
     default:
       throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: unknown algorithm '${String(algorithm)}'; use auto, sequential, blelloch or chunked.`);
   }
+}
+
+const kernels = new WeakMap<Structure, RecurrenceKernel>();
+
+/** The structure's recurrence kernel, made once per structure (it owns a little scratch). */
+function kernelOf(structure: Structure, spec: BuiltinSpec | undefined): RecurrenceKernel {
+  let k = kernels.get(structure);
+  if (k === undefined) {
+    k = spec === undefined ? genericKernel(structure) : kernelFor(spec);
+    kernels.set(structure, k);
+  }
+  return k;
 }
 
 /** s_t = M_t s_0 + c_t, with (M_t, c_t) the inclusive scan of the affine elements (A_t, b_t). */

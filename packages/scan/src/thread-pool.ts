@@ -46,15 +46,25 @@ function workerUrl(fs: Fs): URL {
   );
 }
 
-/** `n` started workers (n ≥ 1), starting more if needed. */
-export function acquireWorkers(n: number): readonly Worker[] {
+/**
+ * Throws `UNSUPPORTED` unless Node's worker_threads and SharedArrayBuffer are here.
+ * Browsers have Web Workers, but a synchronous call may not block the page's main
+ * thread waiting for them, so there the threaded path is refused, not faked.
+ */
+export function assertThreadsAvailable(): NodeModules {
   const modules = nodeModules();
-  if (modules === undefined) {
+  if (modules === undefined || typeof SharedArrayBuffer === 'undefined') {
     throw new UnrollError(
       'UNSUPPORTED',
-      'threads > 1 runs on Node worker_threads (Node ≥ 20.16). This environment has none — in a browser the main thread may not block on workers; use threads: 1 (or the GPU runtime).',
+      'threads > 1 runs on Node worker_threads (Node ≥ 20.16) with SharedArrayBuffer. This environment has none — in a browser the main thread may not block on workers; use threads: 1 (or the GPU runtime).',
     );
   }
+  return modules;
+}
+
+/** `n` started workers (n ≥ 1), starting more if needed. */
+export function acquireWorkers(n: number): readonly Worker[] {
+  const modules = assertThreadsAvailable();
   if (n > maxWorkers) {
     throw new UnrollError('INVALID_ARGUMENT', `threads: at most ${maxWorkers + 1} threads are supported, got ${n + 1}.`);
   }

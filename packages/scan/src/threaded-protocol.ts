@@ -24,6 +24,8 @@ export interface WorkerJob {
   readonly out: FloatArray;
   /** Packed aggregates `(M_j, c_j)` of segments 0 … P−2, each `width + D` numbers. */
   readonly aggregates: Float64Array;
+  /** Per worker slot: milliseconds its phase-1 aggregate took (for load balancing). */
+  readonly timings: Float64Array;
   /** Carry j = the state just before segment j, D numbers each. */
   readonly carries: Float64Array;
   /** Phase 1: aggregate rows [aggregateFrom, aggregateTo) into slot `aggregateSlot` (skipped when empty). */

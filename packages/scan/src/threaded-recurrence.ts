@@ -15,12 +15,15 @@ import { UnrollError } from './unroll-error.js';
  *     phase 2   main: carry₀ = s_{L₀}, carry_{j+1} = M_j carry_j + c_j
  *     phase 3   main: states of seg 0                 worker i: states of seg i
  *
- * An aggregate step costs `r = kernel.aggregateCost` run steps, so with segments of
- * S = T / (r + P) rows and L₀ = r·S phase 1 takes L₀ run-steps on every thread and the
- * whole recurrence takes about (r + 1)·S: a speedup of (r + P)/(r + 1) over one thread
- * (1.5× for diagonal on two threads when memory keeps up; more where one thread is
- * latency-bound). The plain three-phase scheme, which aggregates every chunk, cannot
- * beat one thread on two cores when r ≈ 1.
+ * An aggregate step costs r run steps, so with segments of S = T / (r + P) rows and
+ * L₀ = r·S phase 1 takes L₀ run-steps on every thread and the whole recurrence takes
+ * about (r + 1)·S: a speedup of (r + P)/(r + 1) over one thread (1.5× for diagonal on
+ * two threads when memory keeps up; more where one thread is latency-bound, as for
+ * D = 1). The plain three-phase scheme, which aggregates every chunk, cannot beat one
+ * thread on two cores when r ≈ 1.
+ *
+ * r starts at the kernel's estimate (`aggregateCost`) and is then learned per structure
+ * from the measured phase-1 times of earlier calls, so the split tracks the machine.
  */
 export function threadedRecurrence(
   structure: Structure,
@@ -36,7 +39,9 @@ export function threadedRecurrence(
   const D = structure.dim;
   const W = structure.width;
   const P = threads;
-  const S = Math.floor(T / (kernel.aggregateCost + P));
+  const key = costKey(spec, b);
+  const r = aggregateCost(key, kernel);
+  const S = Math.floor(T / (r + P));
   const L0 = T - P * S;
   const workers = acquireWorkers(P - 1);
 
@@ -51,6 +56,7 @@ export function threadedRecurrence(
   const errorText = new Uint8Array(new SharedArrayBuffer(512));
   const aggregates = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, (P - 1) * stride)));
   const carries = new Float64Array(new SharedArrayBuffer(8 * P * D));
+  const timings = new Float64Array(new SharedArrayBuffer(8 * P));
   const segStart = (j: number): number => L0 + j * S;
 
   for (let i = 1; i < P; i++) {
@@ -63,6 +69,7 @@ export function threadedRecurrence(
       out: sOut,
       aggregates,
       carries,
+      timings,
       aggregateFrom: segStart(i - 1),
       aggregateTo: segStart(i),
       aggregateSlot: i - 1,
@@ -75,8 +82,11 @@ export function threadedRecurrence(
 
   try {
     // Phase 1 (main): the leading rows straight from s0.
+    const started = performance.now();
     kernel.run(sA, sb, s0, 0, sOut, 0, L0);
+    const runMs = performance.now() - started;
     waitFor(control, Control.phase1Done, P - 1, errorText);
+    learn(key, r, runMs / L0, timings, P - 1, S);
 
     // Phase 2 (main): carries into each segment.
     if (L0 > 0) for (let i = 0; i < D; i++) carries[i] = sOut[(L0 - 1) * D + i];
@@ -96,6 +106,45 @@ export function threadedRecurrence(
   kernel.run(sA, sb, carries, 0, sOut, segStart(0), segStart(1));
   waitFor(control, Control.phase3Done, P - 1, errorText);
   if (sOut !== out) out.set(sOut);
+}
+
+/** Learned aggregate-to-run cost ratios, per structure and dtype. */
+const learnedCost = new Map<string, number>();
+
+function costKey(spec: BuiltinSpec, b: FloatArray): string {
+  return `${JSON.stringify(spec)}:${dtypeOf(b)}`;
+}
+
+/** The current estimate of r for this structure: learned, else the kernel's guess. */
+function aggregateCost(key: string, kernel: RecurrenceKernel): number {
+  return learnedCost.get(key) ?? kernel.aggregateCost;
+}
+
+/**
+ * Folds this call's measured ratio into the estimate. Calls too short to time
+ * reliably (under ~0.5 ms per phase) teach nothing.
+ */
+function learn(key: string, r: number, runMsPerRow: number, timings: Float64Array, workers: number, rows: number): void {
+  if (!(runMsPerRow > 0) || rows <= 0) return;
+  let aggregateMs = 0;
+  for (let i = 0; i < workers; i++) aggregateMs = Math.max(aggregateMs, timings[i] ?? 0);
+  if (aggregateMs < 0.5 || runMsPerRow * rows < 0.5) return;
+  const observed = aggregateMs / rows / runMsPerRow;
+  learnedCost.set(key, Math.min(1000, Math.max(0.05, 0.5 * r + 0.5 * observed)));
+}
+
+/**
+ * Whether P threads can beat one on this problem: enough work to amortise waking the
+ * workers (`minWork` numbers), a few rows per thread, and a predicted speedup
+ * (r + P)/(r + 1) of at least 10 % — unless `minWork` is 0, which forces threads. Dense transitions with large D fail the last test on
+ * two threads — the aggregate's matrix products cost D + 1 steps — and run on one.
+ */
+export function shouldThread(spec: BuiltinSpec, kernel: RecurrenceKernel, b: FloatArray, T: number, threads: number, minWork: number): boolean {
+  if (threads < 2 || T < 4 * threads) return false;
+  if (minWork <= 0) return true;
+  if (T * (kernel.width + kernel.dim) < minWork) return false;
+  const r = aggregateCost(costKey(spec, b), kernel);
+  return (r + threads) / (r + 1) >= 1.1;
 }
 
 function copyToShared(x: FloatArray): FloatArray {

@@ -35,7 +35,9 @@ port.on('message', (job: WorkerJob) => {
     const stride = kernel.width + D;
     if (job.aggregateTo > job.aggregateFrom) {
       const o = job.aggregateSlot * stride;
+      const started = performance.now();
       kernel.aggregate(job.A, job.b, job.aggregateFrom, job.aggregateTo, job.aggregates, o, job.aggregates, o + kernel.width);
+      job.timings[job.aggregateSlot] = performance.now() - started;
     }
     signal(control, Control.phase1Done);
     while (Atomics.load(control, Control.go) === 0) Atomics.wait(control, Control.go, 0);
