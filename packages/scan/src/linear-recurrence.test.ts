@@ -153,14 +153,14 @@ describe('linearRecurrence', () => {
   });
 
   it('threads > 1 throws UNSUPPORTED where there are no worker threads (as in a browser page)', () => {
-    const original = process.getBuiltinModule;
+    const original = Object.getOwnPropertyDescriptor(process, 'getBuiltinModule');
     Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true, writable: true });
     try {
       const b = new Float64Array(8).fill(1);
       expect(() => linearRecurrence(diagonal(1), b, b, [0], { threads: 2 })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }) as Error);
       expect(() => linearRecurrence(diagonal(1), b, b, [0], { threads: 2 })).toThrow(/use threads: 1/);
     } finally {
-      Object.defineProperty(process, 'getBuiltinModule', { value: original, configurable: true, writable: true });
+      if (original) Object.defineProperty(process, 'getBuiltinModule', original);
     }
   });
 
