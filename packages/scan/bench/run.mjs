@@ -53,7 +53,7 @@ function median(task) {
 
 const rows = [];
 for (const c of cases) {
-  const { kind, D, T } = c;
+  const { kind, D, width, T } = c;
   const structure = kind === 'dense' ? dense(D) : diagonal(D);
   const { A, b, s0 } = makeCase(c);
   const outHand = new Float64Array(T * D);
@@ -103,7 +103,11 @@ for (const c of cases) {
     'hand/LR 1t': med((r) => r[0] / r[1]).toFixed(2),
     'LR 2t Mst/s': rate(tTwo).toFixed(1),
     // A result in shared memory means the workers ran (no `out` given, so it is fresh).
-    '2t ran on': isShared(linearRecurrence(structure, A, b, s0, { threads: 2 })) ? '2 threads' : '1 (small)',
+    '2t ran on': isShared(linearRecurrence(structure, A, b, s0, { threads: 2 }))
+      ? '2 threads'
+      : T * (width + D) < 2 ** 21
+        ? '1 (small)'
+        : '1 (no gain)',
     '2t speedup': med((r) => r[1] / r[2]).toFixed(2),
     '2t vs hand': med((r) => r[0] / r[2]).toFixed(2),
     'copy GB/s': ((copySrc.byteLength / (tCopy / 1000)) / 1e9).toFixed(1),
@@ -126,7 +130,8 @@ if (markdown) {
     [
       `Mst/s: million states s_t[i] produced per second (median over ${rounds} interleaved rounds; ratios paired within a round).`,
       'hand/LR 1t: hand-loop time over linearRecurrence time (1.00 = as fast as the hand loop).',
-      '2t: threads: 2 (main + one worker) on SharedArrayBuffer inputs; below 2^21 numbers T·(width+D) it stays on one thread by design.',
+      '2t: threads: 2 (main + one worker) on SharedArrayBuffer inputs. It stays on one thread by design below 2^21 numbers',
+      '    T·(width+D) ("small"), and where the measured cost of the reduction step predicts under 10 % gain ("no gain").',
       'LR 1t / copy time: linearRecurrence time over a TypedArray.set copy of A and b (the bandwidth floor).',
     ].join('\n'),
   );

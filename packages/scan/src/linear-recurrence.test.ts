@@ -108,6 +108,11 @@ describe('linearRecurrence', () => {
     expect(isShared(linearRecurrence(diagonal(2), A, b, s0, { threads: 2, parallelThreshold: 0 }))).toBe(true);
   });
 
+  it('linearRecurrence(diagonal(1), …) gives the README example: s_t = 0.5 s_{t−1} + 1 from 0 is 1, 1.5, 1.75', () => {
+    const s = linearRecurrence(diagonal(1), new Float64Array([0.5, 0.5, 0.5]), new Float64Array([1, 1, 1]), [0]);
+    expect(Array.from(s)).toEqual([1, 1.5, 1.75]);
+  });
+
   it('linearRecurrence handles T = 1 and D = 1, including with threads', () => {
     const s = linearRecurrence(diagonal(1), new Float64Array([2]), new Float64Array([3]), [4], { threads: 2 });
     expect(Array.from(s)).toEqual([11]);
