@@ -102,6 +102,26 @@ describe('linearRecurrence', () => {
     expect(many).toBeInstanceOf(Float32Array);
   });
 
+  it('threads > 1 reused on the same shared buffers sees their new contents every call (as a solver loop does)', async () => {
+    const D = 3, T = 5000;
+    const A = sharedFloatArray('float64', T * D);
+    const b = sharedFloatArray('float64', T * D);
+    const out = sharedFloatArray('float64', T * D);
+    const otherOut = sharedFloatArray('float64', T * D);
+    for (let call = 0; call < 6; call++) {
+      const rand = uniform(1000 + call);
+      for (let i = 0; i < A.length; i++) {
+        A[i] = 0.9 + 0.2 * rand();
+        b[i] = rand();
+      }
+      const s0 = [call, -call, 1];
+      const target = call % 3 === 2 ? otherOut : out; // switching arrays rebinds the workers
+      linearRecurrence(diagonal(D), A, b, s0, { threads: 2, out: target, parallelThreshold: 0 });
+      expect(maxRelErr(target, linearRecurrence(diagonal(D), A, b, s0))).toBeLessThan(1e-9);
+      if (call === 3) await shutdownThreads(); // and a fresh pool starts after a shutdown
+    }
+  });
+
   it('threads > 1 stays on one thread below parallelThreshold (waking workers would cost more)', () => {
     const { A, b, s0 } = problem(diagonal(2), 100, 1);
     expect(isShared(linearRecurrence(diagonal(2), A, b, s0, { threads: 2 }))).toBe(false);

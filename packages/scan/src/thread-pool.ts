@@ -1,6 +1,7 @@
 import type * as fsModule from 'node:fs';
 import type * as workerThreads from 'node:worker_threads';
-import type { Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { Command, Control, Param, type Binding, type WorkerInit } from './threaded-protocol.js';
 import { UnrollError } from './unroll-error.js';
 
 /**
@@ -12,10 +13,25 @@ import { UnrollError } from './unroll-error.js';
  * there the option throws a clear error instead of pretending.
  */
 
-interface Pool {
-  readonly workers: Worker[];
-  /** One slot per worker: set to 1 by the worker once its script has loaded. */
+/** One started worker and what it currently has bound. */
+export interface PoolWorker {
+  readonly worker: Worker;
+  /** The main thread's end of the worker's binding channel. */
+  readonly port: MessagePort;
+  bound: Binding | undefined;
+}
+
+/** The started workers and the shared memory they all see. */
+export interface Pool {
+  readonly workers: PoolWorker[];
   readonly ready: Int32Array;
+  readonly signals: Int32Array;
+  readonly params: Float64Array;
+  readonly control: Int32Array;
+  readonly errorText: Uint8Array;
+  /** Scratch for aggregates, carries and timings, grown on demand (growing rebinds). */
+  scratch: { aggregates: Float64Array; carries: Float64Array; timings: Float64Array } | undefined;
+  nextVersion: number;
 }
 
 const maxWorkers = 64;
@@ -62,35 +78,48 @@ export function assertThreadsAvailable(): NodeModules {
   return modules;
 }
 
-/** `n` started workers (n ≥ 1), starting more if needed. */
-export function acquireWorkers(n: number): readonly Worker[] {
-  const modules = assertThreadsAvailable();
+const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
+
+/** The pool with at least `n` started workers (n ≥ 1). */
+export function acquirePool(n: number): Pool {
+  const { wt, fs } = assertThreadsAvailable();
   if (n > maxWorkers) {
     throw new UnrollError('INVALID_ARGUMENT', `threads: at most ${maxWorkers + 1} threads are supported, got ${n + 1}.`);
   }
-  const { wt, fs } = modules;
-  pool ??= { workers: [], ready: new Int32Array(new SharedArrayBuffer(4 * maxWorkers)) };
-  const { workers, ready } = pool;
-  if (workers.length < n) {
+  pool ??= {
+    workers: [],
+    ready: new Int32Array(shared(4 * maxWorkers)),
+    signals: new Int32Array(shared(4 * maxWorkers)),
+    params: new Float64Array(shared(8 * Param.length * maxWorkers)),
+    control: new Int32Array(shared(4 * Control.length)),
+    errorText: new Uint8Array(shared(512)),
+    scratch: undefined,
+    nextVersion: 1,
+  };
+  const p = pool;
+  if (p.workers.length < n) {
     const url = workerUrl(fs);
-    for (let i = workers.length; i < n; i++) {
-      const w = new wt.Worker(url, { workerData: { ready, slot: i } });
-      w.unref();
-      workers.push(w);
+    for (let slot = p.workers.length; slot < n; slot++) {
+      const { port1, port2 } = new wt.MessageChannel();
+      const init: WorkerInit = { slot, ready: p.ready, signals: p.signals, params: p.params, control: p.control, errorText: p.errorText, port: port2 };
+      const worker = new wt.Worker(url, { workerData: init, transferList: [port2] });
+      worker.unref();
+      port1.unref();
+      p.workers.push({ worker, port: port1, bound: undefined });
     }
     // Block until each new worker has loaded its script, so a broken install fails
     // here with a message instead of hanging a later wait.
     const deadline = Date.now() + startTimeoutMs;
     for (let i = 0; i < n; i++) {
-      while (Atomics.load(ready, i) === 0) {
+      while (Atomics.load(p.ready, i) === 0) {
         if (Date.now() > deadline) {
           throw new UnrollError('WORKER_FAILED', `worker thread ${i} did not start within ${startTimeoutMs / 1000} s.`);
         }
-        Atomics.wait(ready, i, 0, 50);
+        Atomics.wait(p.ready, i, 0, 50);
       }
     }
   }
-  return workers.slice(0, n);
+  return p;
 }
 
 /**
@@ -101,5 +130,11 @@ export async function shutdownThreads(): Promise<void> {
   const current = pool;
   pool = undefined;
   if (current === undefined) return;
-  await Promise.all(current.workers.map((w) => w.terminate()));
+  current.workers.forEach((w, slot) => {
+    current.params[slot * Param.length + Param.command] = Command.shutdown;
+    Atomics.add(current.signals, slot, 1);
+    Atomics.notify(current.signals, slot);
+    w.port.close();
+  });
+  await Promise.all(current.workers.map((w) => w.worker.terminate()));
 }

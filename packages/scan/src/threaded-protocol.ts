@@ -1,39 +1,79 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { BuiltinSpec } from './builtin-structures.js';
 import type { FloatArray } from './float-array.js';
 
-/** Slots of the shared control array one threaded recurrence uses. */
+/**
+ * The shared-memory protocol between the main thread and the recurrence workers.
+ *
+ * Each worker runs one loop for its whole life: it sleeps on its signal slot, reads its
+ * job's parameters from shared memory, runs phase 1, waits for the main thread's `go`,
+ * runs phase 3, and sleeps again. The arrays a job works on (A, b, out, scratch) are sent
+ * once by message — a *binding* — and reused while they stay the same, so a repeated
+ * call (a solver iterating on the same buffers) costs two wake-ups, not a message.
+ */
+
+/** Slots of the per-call control array (reset by the main thread before each call). */
 export const Control = {
   /** Workers that finished phase 1 (their segment's aggregate). */
   phase1Done: 0,
-  /** Set to 1 by the main thread once the carries are written. */
+  /** Set to 1 by the main thread once the carries are written (or the call failed). */
   go: 1,
-  /** Workers that finished phase 3 (their segment's states). */
+  /** Workers that finished the call (phase 3 done, or skipped after a failure). */
   phase3Done: 2,
-  /** Set to 1 by a worker that threw; its message is in the job's error bytes. */
+  /** Set to 1 by whichever thread failed; a worker's message is in the error bytes. */
   failed: 3,
   length: 4,
 } as const;
 
-/** What the main thread posts to one worker (all arrays share memory with the main thread). */
-export interface WorkerJob {
+/** Per-worker job parameters, `Param.length` float64 slots per worker. */
+export const Param = {
+  command: 0,
+  /** The binding version this job needs (the worker reads newer bindings until it has it). */
+  bindVersion: 1,
+  /** Phase 1: aggregate rows [aggregateFrom, aggregateTo) into slot `aggregateSlot`. */
+  aggregateFrom: 2,
+  aggregateTo: 3,
+  aggregateSlot: 4,
+  /** Phase 3: states of rows [runFrom, runTo) from carry `runSlot`. */
+  runFrom: 5,
+  runTo: 6,
+  runSlot: 7,
+  length: 8,
+} as const;
+
+export const Command = { job: 1, shutdown: 2 } as const;
+
+/**
+ * Atomic loads a thread spins through before sleeping on a barrier (a few
+ * microseconds): the threads are balanced to arrive together, and a futex wake-up costs
+ * tens of microseconds.
+ */
+export const spinLimit = 4096;
+
+/** What a worker is started with (`workerData`, its port transferred). */
+export interface WorkerInit {
+  readonly slot: number;
+  /** Set to 1 at `slot` once the worker's script has loaded. */
+  readonly ready: Int32Array;
+  /** Bumped at `slot` by the main thread to hand the worker a job. */
+  readonly signals: Int32Array;
+  readonly params: Float64Array;
   readonly control: Int32Array;
   readonly errorText: Uint8Array;
+  readonly port: MessagePort;
+}
+
+/** The arrays a job reads and writes, all in shared memory, sent when they change. */
+export interface Binding {
+  readonly version: number;
   readonly spec: BuiltinSpec;
   readonly A: FloatArray;
   readonly b: FloatArray;
   readonly out: FloatArray;
-  /** Packed aggregates `(M_j, c_j)` of segments 0 … P−2, each `width + D` numbers. */
+  /** Packed aggregates `(M_j, c_j)`, `width + D` numbers per slot. */
   readonly aggregates: Float64Array;
-  /** Per worker slot: milliseconds its phase-1 aggregate took (for load balancing). */
-  readonly timings: Float64Array;
   /** Carry j = the state just before segment j, D numbers each. */
   readonly carries: Float64Array;
-  /** Phase 1: aggregate rows [aggregateFrom, aggregateTo) into slot `aggregateSlot` (skipped when empty). */
-  readonly aggregateFrom: number;
-  readonly aggregateTo: number;
-  readonly aggregateSlot: number;
-  /** Phase 3: states of rows [runFrom, runTo) starting from carry `runSlot`. */
-  readonly runFrom: number;
-  readonly runTo: number;
-  readonly runSlot: number;
+  /** Per worker slot: milliseconds its phase-1 aggregate took (for load balancing). */
+  readonly timings: Float64Array;
 }

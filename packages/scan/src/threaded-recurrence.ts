@@ -2,8 +2,8 @@ import type { BuiltinSpec } from './builtin-structures.js';
 import { dtypeOf, isShared, sharedFloatArray, type FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import type { Structure } from './structure.js';
-import { acquireWorkers } from './thread-pool.js';
-import { Control, type WorkerJob } from './threaded-protocol.js';
+import { acquirePool, type Pool } from './thread-pool.js';
+import { Command, Control, Param, spinLimit } from './threaded-protocol.js';
 import { UnrollError } from './unroll-error.js';
 
 /**
@@ -43,70 +43,109 @@ export function threadedRecurrence(
   const r = aggregateCost(key, kernel);
   const S = Math.floor(T / (r + P));
   const L0 = T - P * S;
-  const workers = acquireWorkers(P - 1);
+  const pool = acquirePool(P - 1);
+  const { control, errorText, params, signals } = pool;
 
   // Workers see only shared memory: inputs that are not shared are copied once.
   const dtype = dtypeOf(b);
   const sA = W === 0 || isShared(A) ? A : copyToShared(A);
   const sb = isShared(b) ? b : copyToShared(b);
   const sOut = isShared(out) ? out : sharedFloatArray(dtype, out.length);
-
   const stride = W + D;
-  const control = new Int32Array(new SharedArrayBuffer(4 * Control.length));
-  const errorText = new Uint8Array(new SharedArrayBuffer(512));
-  const aggregates = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, (P - 1) * stride)));
-  const carries = new Float64Array(new SharedArrayBuffer(8 * P * D));
-  const timings = new Float64Array(new SharedArrayBuffer(8 * P));
+  const { aggregates, carries, timings } = scratchFor(pool, (P - 1) * stride, P * D, P);
   const segStart = (j: number): number => L0 + j * S;
 
+  for (let i = 0; i < Control.length; i++) Atomics.store(control, i, 0);
   for (let i = 1; i < P; i++) {
-    const job: WorkerJob = {
-      control,
-      errorText,
-      spec,
-      A: sA,
-      b: sb,
-      out: sOut,
-      aggregates,
-      carries,
-      timings,
-      aggregateFrom: segStart(i - 1),
-      aggregateTo: segStart(i),
-      aggregateSlot: i - 1,
-      runFrom: segStart(i),
-      runTo: i === P - 1 ? T : segStart(i + 1),
-      runSlot: i,
-    };
-    workers[i - 1]?.postMessage(job);
+    const slot = i - 1;
+    const w = pool.workers[slot];
+    let bound = w.bound;
+    if (bound?.A !== sA || bound.b !== sb || bound.out !== sOut || bound.aggregates !== aggregates || JSON.stringify(bound.spec) !== JSON.stringify(spec)) {
+      // New arrays: send them (once) before the job that needs them.
+      bound = { version: pool.nextVersion++, spec, A: sA, b: sb, out: sOut, aggregates, carries, timings };
+      w.bound = bound;
+      w.port.postMessage(bound);
+    }
+    const o = slot * Param.length;
+    params[o + Param.command] = Command.job;
+    params[o + Param.bindVersion] = bound.version;
+    params[o + Param.aggregateFrom] = segStart(i - 1);
+    params[o + Param.aggregateTo] = segStart(i);
+    params[o + Param.aggregateSlot] = i - 1;
+    params[o + Param.runFrom] = segStart(i);
+    params[o + Param.runTo] = i === P - 1 ? T : segStart(i + 1);
+    params[o + Param.runSlot] = i;
+    Atomics.add(signals, slot, 1);
+    Atomics.notify(signals, slot);
   }
 
+  // Whatever happens on this thread, release the workers and wait until every one has
+  // finished the call: a call must never leave a worker running into the next one.
+  let failure: unknown = undefined;
   try {
     // Phase 1 (main): the leading rows straight from s0.
     const started = performance.now();
     kernel.run(sA, sb, s0, 0, sOut, 0, L0);
     const runMs = performance.now() - started;
-    waitFor(control, Control.phase1Done, P - 1, errorText);
-    learn(key, r, runMs / L0, timings, P - 1, S);
-
-    // Phase 2 (main): carries into each segment.
-    if (L0 > 0) for (let i = 0; i < D; i++) carries[i] = sOut[(L0 - 1) * D + i];
-    else carries.set(s0);
-    for (let j = 0; j + 1 < P; j++) {
-      const m = j * stride;
-      structure.apply(aggregates, m, carries, j * D, carries, (j + 1) * D);
-      for (let i = 0; i < D; i++) carries[(j + 1) * D + i] += aggregates[m + W + i];
+    waitFor(control, Control.phase1Done, P - 1);
+    if (Atomics.load(control, Control.failed) === 0) {
+      learn(key, r, runMs / L0, timings, P - 1, S);
+      // Phase 2 (main): carries into each segment.
+      if (L0 > 0) for (let i = 0; i < D; i++) carries[i] = sOut[(L0 - 1) * D + i];
+      else carries.set(s0);
+      for (let j = 0; j + 1 < P; j++) {
+        const m = j * stride;
+        structure.apply(aggregates, m, carries, j * D, carries, (j + 1) * D);
+        for (let i = 0; i < D; i++) carries[(j + 1) * D + i] += aggregates[m + W + i];
+      }
     }
-  } finally {
-    // Release the workers even when phase 1 failed, so none is left waiting.
-    Atomics.store(control, Control.go, 1);
-    Atomics.notify(control, Control.go);
+  } catch (error) {
+    failure = error;
+    Atomics.store(control, Control.failed, 1);
   }
-
-  // Phase 3 (main): segment 0.
-  kernel.run(sA, sb, carries, 0, sOut, segStart(0), segStart(1));
-  waitFor(control, Control.phase3Done, P - 1, errorText);
+  Atomics.store(control, Control.go, 1);
+  Atomics.notify(control, Control.go);
+  try {
+    // Phase 3 (main): segment 0.
+    if (Atomics.load(control, Control.failed) === 0) kernel.run(sA, sb, carries, 0, sOut, segStart(0), segStart(1));
+  } catch (error) {
+    failure ??= error;
+    Atomics.store(control, Control.failed, 1);
+  }
+  waitFor(control, Control.phase3Done, P - 1);
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error('linearRecurrence failed', { cause: failure });
+  if (Atomics.load(control, Control.failed) !== 0) {
+    const bytes = errorText.slice();
+    const end = bytes.indexOf(0);
+    const message = new TextDecoder().decode(end < 0 ? bytes : bytes.slice(0, end));
+    throw new UnrollError('WORKER_FAILED', `a worker thread failed: ${message}`);
+  }
   if (sOut !== out) out.set(sOut);
 }
+
+/** The pool's scratch, grown (and so rebound) when this call needs more. */
+function scratchFor(pool: Pool, aggregateLength: number, carryLength: number, timingLength: number): NonNullable<Pool['scratch']> {
+  const s = pool.scratch;
+  if (s !== undefined && s.aggregates.length >= aggregateLength && s.carries.length >= carryLength && s.timings.length >= timingLength) return s;
+  const grown = {
+    aggregates: new Float64Array(new SharedArrayBuffer(8 * Math.max(aggregateLength, 2 * (s?.aggregates.length ?? 0)))),
+    carries: new Float64Array(new SharedArrayBuffer(8 * Math.max(carryLength, 2 * (s?.carries.length ?? 0)))),
+    timings: new Float64Array(new SharedArrayBuffer(8 * Math.max(timingLength, s?.timings.length ?? 0))),
+  };
+  pool.scratch = grown;
+  return grown;
+}
+
+/** Waits until `control[index]` reaches `target` (each worker adds one when done): spins briefly, then sleeps. */
+function waitFor(control: Int32Array, index: number, target: number): void {
+  for (let spin = 0; spin < spinLimit; spin++) if (Atomics.load(control, index) >= target) return;
+  for (;;) {
+    const v = Atomics.load(control, index);
+    if (v >= target) return;
+    Atomics.wait(control, index, v, 100);
+  }
+}
+
 
 /** Learned aggregate-to-run cost ratios, per structure and dtype. */
 const learnedCost = new Map<string, number>();
@@ -151,18 +190,4 @@ function copyToShared(x: FloatArray): FloatArray {
   const y = sharedFloatArray(dtypeOf(x), x.length);
   y.set(x);
   return y;
-}
-
-function waitFor(control: Int32Array, index: number, target: number, errorText: Uint8Array): void {
-  for (;;) {
-    if (Atomics.load(control, Control.failed) !== 0) {
-      const bytes = errorText.slice();
-      const end = bytes.indexOf(0);
-      const message = new TextDecoder().decode(end < 0 ? bytes : bytes.slice(0, end));
-      throw new UnrollError('WORKER_FAILED', `a worker thread failed: ${message}`);
-    }
-    const v = Atomics.load(control, index);
-    if (v >= target) return;
-    Atomics.wait(control, index, v, 100);
-  }
 }

@@ -1,57 +1,101 @@
 /**
- * Worker-thread entry of the threaded linear recurrence (see threaded-recurrence.ts for
- * the scheme). Loaded by URL from `dist/worker.js`; not part of the public API.
+ * Worker-thread entry of the threaded linear recurrence (the scheme is described in
+ * threaded-recurrence.ts, the protocol in threaded-protocol.ts). Loaded by URL from
+ * `dist/worker.js`; not part of the public API.
  */
-import type { MessagePort } from 'node:worker_threads';
 import { kernelFor } from './kernel-for.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
-import { Control, type WorkerJob } from './threaded-protocol.js';
+import { Command, Control, Param, spinLimit, type Binding, type WorkerInit } from './threaded-protocol.js';
 
 const wt = process.getBuiltinModule('node:worker_threads');
-const { ready, slot } = wt.workerData as { ready: Int32Array; slot: number };
-const port = wt.parentPort as MessagePort;
+const { slot, ready, signals, params, control, errorText, port } = wt.workerData as WorkerInit;
+const base = slot * Param.length;
 
 const kernels = new Map<string, RecurrenceKernel>();
-function cachedKernel(job: WorkerJob): RecurrenceKernel {
-  const key = JSON.stringify(job.spec);
+function cachedKernel(binding: Binding): RecurrenceKernel {
+  const key = JSON.stringify(binding.spec);
   let k = kernels.get(key);
   if (k === undefined) {
-    k = kernelFor(job.spec);
+    k = kernelFor(binding.spec);
     kernels.set(key, k);
   }
   return k;
 }
 
-function signal(control: Int32Array, index: number): void {
+function signal(index: number): void {
   Atomics.add(control, index, 1);
   Atomics.notify(control, index);
 }
 
-port.on('message', (job: WorkerJob) => {
-  const { control } = job;
-  try {
-    const kernel = cachedKernel(job);
-    const D = kernel.dim;
-    const stride = kernel.width + D;
-    if (job.aggregateTo > job.aggregateFrom) {
-      const o = job.aggregateSlot * stride;
-      const started = performance.now();
-      kernel.aggregate(job.A, job.b, job.aggregateFrom, job.aggregateTo, job.aggregates, o, job.aggregates, o + kernel.width);
-      job.timings[job.aggregateSlot] = performance.now() - started;
-    }
-    signal(control, Control.phase1Done);
-    while (Atomics.load(control, Control.go) === 0) Atomics.wait(control, Control.go, 0);
-    if (Atomics.load(control, Control.failed) !== 0) return;
-    kernel.run(job.A, job.b, job.carries, job.runSlot * D, job.out, job.runFrom, job.runTo);
-    signal(control, Control.phase3Done);
-  } catch (error) {
-    const text = new TextEncoder().encode(error instanceof Error ? error.message : String(error));
-    job.errorText.set(text.slice(0, job.errorText.length));
-    Atomics.store(control, Control.failed, 1);
-    // Wake every waiter so the main thread sees the failure at once.
-    for (let i = 0; i < Control.length; i++) Atomics.notify(control, i);
-  }
-});
+function fail(error: unknown): void {
+  const text = new TextEncoder().encode(error instanceof Error ? error.message : String(error));
+  errorText.fill(0);
+  errorText.set(text.slice(0, errorText.length));
+  Atomics.store(control, Control.failed, 1);
+  // Wake every waiter so the main thread sees the failure at once.
+  for (let i = 0; i < Control.length; i++) Atomics.notify(control, i);
+}
 
+let binding: Binding | undefined;
+let kernel: RecurrenceKernel | undefined;
+
+/** Reads bindings off the port until the job's version has arrived (it was posted before the job). */
+function bind(version: number): void {
+  while (binding?.version !== version) {
+    const received = wt.receiveMessageOnPort(port);
+    if (received === undefined) {
+      Atomics.wait(signals, slot, Atomics.load(signals, slot), 1);
+      continue;
+    }
+    binding = received.message as Binding;
+    kernel = cachedKernel(binding);
+  }
+}
+
+function runJob(): void {
+  let ok = true;
+  try {
+    bind(params[base + Param.bindVersion]);
+    const from = params[base + Param.aggregateFrom];
+    const to = params[base + Param.aggregateTo];
+    if (binding !== undefined && kernel !== undefined && to > from) {
+      const o = (params[base + Param.aggregateSlot]) * (kernel.width + kernel.dim);
+      const started = performance.now();
+      kernel.aggregate(binding.A, binding.b, from, to, binding.aggregates, o, binding.aggregates, o + kernel.width);
+      binding.timings[slot] = performance.now() - started;
+    }
+  } catch (error) {
+    ok = false;
+    fail(error);
+  }
+  signal(Control.phase1Done);
+  // The main thread's phase 1 is sized to end with ours: spin a moment before sleeping.
+  for (let spin = 0; spin < spinLimit && Atomics.load(control, Control.go) === 0; spin++);
+  while (Atomics.load(control, Control.go) === 0) Atomics.wait(control, Control.go, 0);
+  if (ok && Atomics.load(control, Control.failed) === 0 && binding !== undefined && kernel !== undefined) {
+    try {
+      const runSlot = params[base + Param.runSlot];
+      kernel.run(binding.A, binding.b, binding.carries, runSlot * kernel.dim, binding.out, params[base + Param.runFrom], params[base + Param.runTo]);
+    } catch (error) {
+      fail(error);
+    }
+  }
+  signal(Control.phase3Done);
+}
+
+// Read the signal before announcing readiness: the first job may be signalled the moment
+// the main thread sees `ready`.
+let seen = Atomics.load(signals, slot);
 Atomics.store(ready, slot, 1);
 Atomics.notify(ready, slot);
+
+// The worker's whole life: sleep until signalled, run the job, repeat.
+for (;;) {
+  Atomics.wait(signals, slot, seen);
+  const now = Atomics.load(signals, slot);
+  if (now === seen) continue;
+  seen = now;
+  if (params[base + Param.command] === Command.shutdown) break;
+  runJob();
+}
+port.close();
