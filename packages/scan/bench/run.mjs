@@ -105,7 +105,7 @@ for (const c of cases) {
     // A result in shared memory means the workers ran (no `out` given, so it is fresh).
     '2t ran on': isShared(linearRecurrence(structure, A, b, s0, { threads: 2 }))
       ? '2 threads'
-      : T * (width + D) < 2 ** 21
+      : T * (width + D) < 2 ** 20
         ? '1 (small)'
         : '1 (no gain)',
     '2t speedup': med((r) => r[1] / r[2]).toFixed(2),
@@ -130,7 +130,7 @@ if (markdown) {
     [
       `Mst/s: million states s_t[i] produced per second (median over ${rounds} interleaved rounds; ratios paired within a round).`,
       'hand/LR 1t: hand-loop time over linearRecurrence time (1.00 = as fast as the hand loop).',
-      '2t: threads: 2 (main + one worker) on SharedArrayBuffer inputs. It stays on one thread by design below 2^21 numbers',
+      '2t: threads: 2 (main + one worker) on SharedArrayBuffer inputs. It stays on one thread by design below 2^20 numbers',
       '    T·(width+D) ("small"), and where the measured cost of the reduction step predicts under 10 % gain ("no gain").',
       'LR 1t / copy time: linearRecurrence time over a TypedArray.set copy of A and b (the bandwidth floor).',
     ].join('\n'),

@@ -30,13 +30,13 @@ export interface LinearRecurrenceOptions {
   readonly algorithm?: ScanAlgorithm;
   /**
    * With `threads > 1`: the fewest numbers (`T · (width + D)`) worth waking worker
-   * threads for. Default 2^21 (about 2 M) — below it, handing the work over costs more than it
+   * threads for. Default 2^20 (about 1 M) — below it, handing the work over costs more than it
    * saves. 0 forces the threaded path whenever it is possible (tests do this).
    */
   readonly parallelThreshold?: number;
 }
 
-const defaultParallelThreshold = 2 ** 21;
+const defaultParallelThreshold = 2 ** 20;
 
 /**
  * All states of the linear recurrence `s_t = A_t s_{t−1} + b_t`, t = 1 … T.

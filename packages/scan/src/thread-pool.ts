@@ -26,7 +26,7 @@ export interface Pool {
   readonly workers: PoolWorker[];
   readonly ready: Int32Array;
   readonly signals: Int32Array;
-  readonly params: Float64Array;
+  readonly params: Int32Array;
   readonly control: Int32Array;
   readonly errorText: Uint8Array;
   /** Scratch for aggregates, carries and timings, grown on demand (growing rebinds). */
@@ -90,7 +90,7 @@ export function acquirePool(n: number): Pool {
     workers: [],
     ready: new Int32Array(shared(4 * maxWorkers)),
     signals: new Int32Array(shared(4 * maxWorkers)),
-    params: new Float64Array(shared(8 * Param.length * maxWorkers)),
+    params: new Int32Array(shared(4 * Param.length * maxWorkers)),
     control: new Int32Array(shared(4 * Control.length)),
     errorText: new Uint8Array(shared(512)),
     scratch: undefined,

@@ -25,7 +25,11 @@ export const Control = {
   length: 4,
 } as const;
 
-/** Per-worker job parameters, `Param.length` float64 slots per worker. */
+/**
+ * Per-worker job parameters, `Param.length` int32 slots per worker. Integers on purpose:
+ * row bounds read as doubles made the kernels' index arithmetic double-typed and the
+ * worker's loops twice as slow. (Threaded calls therefore need T < 2^31 rows.)
+ */
 export const Param = {
   command: 0,
   /** The binding version this job needs (the worker reads newer bindings until it has it). */
@@ -57,7 +61,7 @@ export interface WorkerInit {
   readonly ready: Int32Array;
   /** Bumped at `slot` by the main thread to hand the worker a job. */
   readonly signals: Int32Array;
-  readonly params: Float64Array;
+  readonly params: Int32Array;
   readonly control: Int32Array;
   readonly errorText: Uint8Array;
   readonly port: MessagePort;

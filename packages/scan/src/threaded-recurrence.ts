@@ -179,7 +179,7 @@ function learn(key: string, r: number, runMsPerRow: number, timings: Float64Arra
  * two threads — the aggregate's matrix products cost D + 1 steps — and run on one.
  */
 export function shouldThread(spec: BuiltinSpec, kernel: RecurrenceKernel, b: FloatArray, T: number, threads: number, minWork: number): boolean {
-  if (threads < 2 || T < 4 * threads) return false;
+  if (threads < 2 || T < 4 * threads || T >= 2 ** 31) return false;
   if (minWork <= 0) return true;
   if (T * (kernel.width + kernel.dim) < minWork) return false;
   const r = aggregateCost(costKey(spec, b), kernel);

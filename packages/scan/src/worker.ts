@@ -83,19 +83,31 @@ function runJob(): void {
   signal(Control.phase3Done);
 }
 
-// Read the signal before announcing readiness: the first job may be signalled the moment
-// the main thread sees `ready`.
-let seen = Atomics.load(signals, slot);
-Atomics.store(ready, slot, 1);
-Atomics.notify(ready, slot);
-
-// The worker's whole life: sleep until signalled, run the job, repeat.
-for (;;) {
-  Atomics.wait(signals, slot, seen);
-  const now = Atomics.load(signals, slot);
-  if (now === seen) continue;
-  seen = now;
-  if (params[base + Param.command] === Command.shutdown) break;
-  runJob();
+/**
+ * The worker's whole life: sleep until signalled, run the job, repeat. It sleeps with
+ * `Atomics.waitAsync`, so the worker's event loop still turns between jobs (V8's
+ * foreground tasks, such as parts of garbage collection, run there).
+ */
+async function serve(): Promise<void> {
+  // A pending waitAsync does not keep a worker's event loop alive; this timer does (the
+  // main thread unrefs the worker, so it never keeps the process alive).
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  // Read the signal before announcing readiness: the first job may be signalled the
+  // moment the main thread sees `ready`.
+  let seen = Atomics.load(signals, slot);
+  Atomics.store(ready, slot, 1);
+  Atomics.notify(ready, slot);
+  for (;;) {
+    const waiting = Atomics.waitAsync(signals, slot, seen);
+    if (waiting.async) await waiting.value;
+    const now = Atomics.load(signals, slot);
+    if (now === seen) continue;
+    seen = now;
+    if (params[base + Param.command] === Command.shutdown) break;
+    runJob();
+  }
+  clearInterval(keepAlive);
+  port.close();
 }
-port.close();
+
+void serve();
