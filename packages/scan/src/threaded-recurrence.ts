@@ -89,7 +89,7 @@ export function threadedRecurrence(
     const runMs = performance.now() - started;
     waitFor(control, Control.phase1Done, P - 1);
     if (Atomics.load(control, Control.failed) === 0) {
-      learn(key, r, runMs / L0, timings, P - 1, S);
+      if (L0 > 0) learn(key, r, runMs / L0, timings, P - 1, S);
       // Phase 2 (main): carries into each segment.
       if (L0 > 0) for (let i = 0; i < D; i++) carries[i] = sOut[(L0 - 1) * D + i];
       else carries.set(s0);
@@ -166,7 +166,7 @@ function aggregateCost(key: string, kernel: RecurrenceKernel): number {
 function learn(key: string, r: number, runMsPerRow: number, timings: Float64Array, workers: number, rows: number): void {
   if (!(runMsPerRow > 0) || rows <= 0) return;
   let aggregateMs = 0;
-  for (let i = 0; i < workers; i++) aggregateMs = Math.max(aggregateMs, timings[i] ?? 0);
+  for (let i = 0; i < workers; i++) aggregateMs = Math.max(aggregateMs, timings[i]);
   if (aggregateMs < 0.5 || runMsPerRow * rows < 0.5) return;
   const observed = aggregateMs / rows / runMsPerRow;
   learnedCost.set(key, Math.min(1000, Math.max(0.05, 0.5 * r + 0.5 * observed)));
@@ -175,8 +175,9 @@ function learn(key: string, r: number, runMsPerRow: number, timings: Float64Arra
 /**
  * Whether P threads can beat one on this problem: enough work to amortise waking the
  * workers (`minWork` numbers), a few rows per thread, and a predicted speedup
- * (r + P)/(r + 1) of at least 10 % — unless `minWork` is 0, which forces threads. Dense transitions with large D fail the last test on
- * two threads — the aggregate's matrix products cost D + 1 steps — and run on one.
+ * (r + P)/(r + 1) of at least 10 %. Dense transitions with large D fail the last test
+ * on two threads — the aggregate's matrix products cost D + 1 steps — and run on one.
+ * `minWork` 0 forces threads whenever the rows allow.
  */
 export function shouldThread(spec: BuiltinSpec, kernel: RecurrenceKernel, b: FloatArray, T: number, threads: number, minWork: number): boolean {
   if (threads < 2 || T < 4 * threads || T >= 2 ** 31) return false;
