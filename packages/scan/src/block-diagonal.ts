@@ -53,6 +53,9 @@ export function blockDiagonal(D: number, B: number): Structure {
         }
       }
     },
+    scale(a: FloatArray, ao: number, k: number, out: FloatArray, oo: number) {
+      for (let i = 0; i < nb * BB; i++) out[oo + i] = k * a[ao + i];
+    },
     identity(out: FloatArray, oo: number) {
       for (let k = 0; k < nb; k++) {
         for (let i = 0; i < B; i++) {

@@ -38,6 +38,9 @@ export function dense(D: number): Structure {
         out[oo + j] = acc;
       }
     },
+    scale(a: FloatArray, ao: number, k: number, out: FloatArray, oo: number) {
+      for (let i = 0; i < D * D; i++) out[oo + i] = k * a[ao + i];
+    },
     identity(out: FloatArray, oo: number) {
       for (let i = 0; i < D * D; i++) out[oo + i] = 0;
       for (let i = 0; i < D; i++) out[oo + i * D + i] = 1;

@@ -23,6 +23,9 @@ export function diagonal(D: number): Structure {
     applyTranspose(a: FloatArray, ao: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
       for (let i = 0; i < D; i++) out[oo + i] = a[ao + i] * x[xo + i];
     },
+    scale(a: FloatArray, ao: number, k: number, out: FloatArray, oo: number) {
+      for (let i = 0; i < D; i++) out[oo + i] = k * a[ao + i];
+    },
     identity(out: FloatArray, oo: number) {
       for (let i = 0; i < D; i++) out[oo + i] = 1;
     },

@@ -3,6 +3,7 @@ export { allocate, dtypeOf, isFloatArray, isShared, sharedFloatArray, type Dtype
 export { sumMonoid, type Monoid } from './monoid.js';
 export { scan, type ScanAlgorithm, type ScanOptions } from './scan.js';
 export { defineStructure, type Structure, type StructureSpec } from './structure.js';
+export { checkStructureLaws, type StructureLawOptions, type StructureLawReport } from './structure-laws.js';
 export { dense } from './dense.js';
 export { diagonal } from './diagonal.js';
 export { identity } from './identity.js';

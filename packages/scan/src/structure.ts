@@ -23,6 +23,12 @@ export interface Structure {
   identity(out: FloatArray, oo: number): void;
   /** `out ← Aᵀ·x` (needed by reverse-time recurrences such as gradients). */
   applyTranspose?(a: FloatArray, ao: number, x: FloatArray, xo: number, out: FloatArray, oo: number): void;
+  /**
+   * `out ← k·A` in this packing (out may be `a` itself). Present where the packing is
+   * linear — dense, diagonal, block-diagonal, zero — and absent where `k·A` leaves the
+   * structure (identity, permutations). Scale-ELK needs it.
+   */
+  scale?(a: FloatArray, ao: number, k: number, out: FloatArray, oo: number): void;
 }
 
 /** What {@link defineStructure} takes: a {@link Structure}'s fields. */
@@ -67,8 +73,10 @@ export function defineStructure(spec: StructureSpec): Structure {
       throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): ${fn}(…) is required.`);
     }
   }
-  if (spec.applyTranspose !== undefined && typeof spec.applyTranspose !== 'function') {
-    throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): applyTranspose must be a function when given.`);
+  for (const fn of ['applyTranspose', 'scale'] as const) {
+    if (spec[fn] !== undefined && typeof spec[fn] !== 'function') {
+      throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): ${fn} must be a function when given.`);
+    }
   }
   return Object.freeze({ ...spec });
 }

@@ -5,6 +5,7 @@ import {
   UnrollError,
   affineMonoid,
   blockDiagonal,
+  checkStructureLaws,
   defineStructure,
   dense,
   diagonal,
@@ -196,6 +197,48 @@ describe('structures', () => {
     }
     const elements = new Float64Array(T * 4);
     expect(scan(elements, affineMonoid(rotation)).length).toBe(T * 4);
+  });
+
+  it('checkStructureLaws accepts every built-in structure and the custom rotation', () => {
+    for (const D of [1, 2, 3, 4, 6]) {
+      for (const s of builtins(D)) expect(checkStructureLaws(s, { seed: D }).failures).toEqual([]);
+    }
+    expect(checkStructureLaws(rotation).ok).toBe(true);
+  });
+
+  it('checkStructureLaws rejects a structure whose compose leaves it (upper-bidiagonal, fill-in truncated)', () => {
+    // Stores [diagonal (D), superdiagonal (D − 1)]. The product of two such matrices has a
+    // second superdiagonal, which this compose silently drops: not closed.
+    const D = 4;
+    const bidiagonal = defineStructure({
+      name: 'upper-bidiagonal',
+      dim: D,
+      width: 2 * D - 1,
+      compose: (A, ao, B, bo, out, oo) => {
+        for (let i = 0; i < D; i++) out[oo + i] = B[bo + i] * A[ao + i];
+        for (let i = 0; i < D - 1; i++) out[oo + D + i] = B[bo + i] * A[ao + D + i] + B[bo + D + i] * A[ao + i + 1];
+      },
+      apply: (A, ao, x, xo, out, oo) => {
+        for (let i = 0; i < D; i++) out[oo + i] = A[ao + i] * x[xo + i] + (i < D - 1 ? A[ao + D + i] * x[xo + i + 1] : 0);
+      },
+      identity: (out, oo) => {
+        for (let i = 0; i < 2 * D - 1; i++) out[oo + i] = i < D ? 1 : 0;
+      },
+    });
+    const report = checkStructureLaws(bidiagonal);
+    expect(report.ok).toBe(false);
+    expect(report.failures.join('\n')).toMatch(/closure: apply\(compose\(A, B\), x\) = B·\(A·x\) fails/);
+    // Its identity and linearity are fine, and the report does not claim otherwise.
+    expect(report.failures.join('\n')).not.toMatch(/identity|linearity/);
+  });
+
+  it('checkStructureLaws catches a wrong applyTranspose and a wrong scale', () => {
+    const d = diagonal(3);
+    const badTranspose = defineStructure({ ...d, name: 'bad-transpose', applyTranspose: (_a, _ao, x, xo, out, oo) => { for (let i = 0; i < 3; i++) out[oo + i] = x[xo + i]!; } });
+    expect(checkStructureLaws(badTranspose).failures.join()).toMatch(/transpose/);
+    const badScale = defineStructure({ ...d, name: 'bad-scale', scale: (a, ao, _k, out, oo) => { for (let i = 0; i < 3; i++) out[oo + i] = a[ao + i]!; } });
+    expect(checkStructureLaws(badScale).failures.join()).toMatch(/scale/);
+    expect(() => checkStructureLaws(d, { trials: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
   });
 
   it('defineStructure names the field that is wrong', () => {

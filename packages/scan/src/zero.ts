@@ -25,6 +25,9 @@ export function zero(D: number): Structure {
     applyTranspose(_a: FloatArray, _ao: number, _x: FloatArray, _xo: number, out: FloatArray, oo: number) {
       for (let i = 0; i < D; i++) out[oo + i] = 0;
     },
+    scale() {
+      // k·0 = 0: nothing stored, nothing to write.
+    },
     identity() {
       throw new UnrollError(
         'UNSUPPORTED',
