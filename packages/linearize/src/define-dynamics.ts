@@ -1,0 +1,132 @@
+import { UnrollError, type FloatArray } from '@unroll/scan';
+import { resolveDerivatives } from './derivatives.js';
+import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
+
+/** What {@link defineDynamics} takes. */
+export interface DynamicsSpec {
+  /** The state dimension D. */
+  readonly dim: number;
+  readonly name?: string;
+  readonly step: StateFunction;
+  readonly jacobian?: StateFunction;
+  readonly diagonal?: StateFunction;
+  readonly jvp?: JvpFunction;
+  /** Where to probe the functions once (default: t = 1 at the zero state). */
+  readonly probe?: { readonly t?: number; readonly state?: ArrayLike<number> };
+}
+
+/** The result of {@link defineDynamics}: every derivative present, and `derivatives` saying how each is obtained. */
+export type DefinedDynamics = Dynamics & Required<Pick<Dynamics, 'jacobian' | 'diagonal' | 'jvp' | 'derivatives'>>;
+
+/**
+ * Validates a user's dynamics and fills in what can be derived:
+ * - a JVP by central finite differences when no `jvp` is given (see
+ *   `finiteDifferenceJvp` for the step and its accuracy);
+ * - a Jacobian column by column from D JVPs when no `jacobian` is given;
+ * - a diagonal from the Jacobian when only that is given, else from D JVPs.
+ * `derivatives` records which is which, and strategies report it.
+ *
+ * Checks: `dim` a positive integer; `step` present and the others functions if given;
+ * one probe call of each at `probe` (default t = 1, zero state) writes exactly the
+ * expected count of finite numbers — a wrong `dim` shows up as an unwritten or
+ * overwritten slot.
+ *
+ * @example
+ * ```ts
+ * const rnn = defineDynamics({
+ *   dim: 2,
+ *   step: (t, s, so, out, oo) => { out[oo] = Math.tanh(0.5 * s[so + 1]); out[oo + 1] = Math.tanh(-0.5 * s[so]); },
+ * });
+ * rnn.derivatives; // { jvp: 'finite-difference', jacobian: 'jvp', diagonal: 'jvp' }
+ * ```
+ * @throws {UnrollError} `INVALID_ARGUMENT` (bad dim, missing step, a non-function),
+ *   `DIMENSION_MISMATCH` (probe state of the wrong length, or a function writing the
+ *   wrong number of values), `NON_FINITE` (NaN or ±Infinity from a probe call).
+ */
+export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
+  const label = `defineDynamics(${spec.name === undefined ? '' : `'${spec.name}'`})`;
+  const D = spec.dim;
+  if (!Number.isInteger(D) || D < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: dim must be a positive integer, got ${String(D)}.`);
+  }
+  if (typeof spec.step !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: step(t, prev, po, out, oo) is required — it computes s_t = f_t(s_{t−1}).`);
+  }
+  for (const fn of ['jacobian', 'diagonal', 'jvp'] as const) {
+    if (spec[fn] !== undefined && typeof spec[fn] !== 'function') {
+      throw new UnrollError('INVALID_ARGUMENT', `${label}: ${fn} must be a function when given.`);
+    }
+  }
+  const t = spec.probe?.t ?? 1;
+  const state = spec.probe?.state ?? new Float64Array(D);
+  if (state.length !== D) {
+    throw new UnrollError('DIMENSION_MISMATCH', `${label}: probe.state has ${state.length} entries but dim is ${D}.`);
+  }
+  const x = Float64Array.from(state);
+  const v = new Float64Array(D).fill(1);
+
+  probe(label, 'step', D, (out) => { spec.step(t, x, 0, out, 0); });
+  if (spec.jacobian) {
+    const jacobian = spec.jacobian;
+    probe(label, 'jacobian', D * D, (out) => { jacobian(t, x, 0, out, 0); });
+  }
+  if (spec.diagonal) {
+    const diagonal = spec.diagonal;
+    probe(label, 'diagonal', D, (out) => { diagonal(t, x, 0, out, 0); });
+  }
+  if (spec.jvp) {
+    const jvp = spec.jvp;
+    probe(label, 'jvp', D, (out) => { jvp(t, x, 0, v, 0, out, 0); });
+  }
+
+  const base: Dynamics = {
+    dim: D,
+    ...(spec.name === undefined ? {} : { name: spec.name }),
+    step: spec.step,
+    ...(spec.jacobian === undefined ? {} : { jacobian: spec.jacobian }),
+    ...(spec.diagonal === undefined ? {} : { diagonal: spec.diagonal }),
+    ...(spec.jvp === undefined ? {} : { jvp: spec.jvp }),
+  };
+  const resolved = resolveDerivatives(base);
+  const jvpSource = resolved.jvp.source === 'finite-difference' ? 'finite-difference' : 'closed-form';
+  const jacobianSource = resolved.jacobian.source === 'closed-form' ? 'closed-form' : 'jvp';
+  const diagonalSource = resolved.diagonal.source === 'closed-form' ? 'closed-form' : resolved.diagonal.source === 'jacobian' ? 'jacobian' : 'jvp';
+  return Object.freeze({
+    ...base,
+    jvp: resolved.jvp.fn,
+    jacobian: resolved.jacobian.fn,
+    diagonal: resolved.diagonal.fn,
+    derivatives: Object.freeze({ jvp: jvpSource, jacobian: jacobianSource, diagonal: diagonalSource }),
+  });
+}
+
+/** A value no real dynamics writes: marks the slots a probe call has not written. */
+const unwritten = -1.2345678901234567e300;
+
+/**
+ * Calls `run` on a buffer one slot longer than `count`, pre-filled with a marker: every
+ * slot must be written with a finite number, and the extra slot must stay untouched.
+ */
+function probe(label: string, fn: string, count: number, run: (out: FloatArray) => void): void {
+  const out = new Float64Array(count + 1).fill(unwritten);
+  try {
+    run(out);
+  } catch (error) {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: ${fn} threw on the probe call: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (out[count] !== unwritten) {
+    throw new UnrollError('DIMENSION_MISMATCH', `${label}: ${fn} wrote more than its ${count} outputs on the probe call — is dim right?`);
+  }
+  for (let i = 0; i < count; i++) {
+    const value = out[i];
+    if (value === unwritten) {
+      throw new UnrollError('DIMENSION_MISMATCH', `${label}: ${fn} left output ${i} of ${count} unwritten on the probe call — is dim right?`);
+    }
+    if (!Number.isFinite(value)) {
+      throw new UnrollError(
+        'NON_FINITE',
+        `${label}: ${fn} returned ${String(value)} at output ${i} on the probe call; the dynamics must be finite there (set probe.state to a typical state if this point is special).`,
+      );
+    }
+  }
+}

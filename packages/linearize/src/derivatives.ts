@@ -1,0 +1,103 @@
+import type { FloatArray } from '@unroll/scan';
+import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
+import { finiteDifferenceJvp } from './finite-difference-jvp.js';
+
+/** Calls into the dynamics that one linearization of one step makes. */
+export interface CallCounts {
+  readonly step: number;
+  readonly jvp: number;
+  readonly jacobian: number;
+  readonly diagonal: number;
+}
+
+export const noCalls: CallCounts = { step: 0, jvp: 0, jacobian: 0, diagonal: 0 };
+
+export function scaleCalls(c: CallCounts, k: number): CallCounts {
+  return { step: k * c.step, jvp: k * c.jvp, jacobian: k * c.jacobian, diagonal: k * c.diagonal };
+}
+
+/** One derivative, ready to call, with where it comes from and what one call costs. */
+export interface Resolved<F> {
+  readonly fn: F;
+  readonly source: 'closed-form' | 'finite-difference' | 'jvp' | 'jacobian';
+  readonly calls: CallCounts;
+}
+
+/** Every derivative of a dynamics, closed-form where it has one, derived otherwise. */
+export interface ResolvedDerivatives {
+  readonly jvp: Resolved<JvpFunction>;
+  readonly jacobian: Resolved<StateFunction>;
+  readonly diagonal: Resolved<StateFunction>;
+}
+
+/**
+ * Resolves the derivatives of `dyn`, deriving what is missing: a JVP by central
+ * differences, a Jacobian column by column from D JVPs, a diagonal from the Jacobian
+ * (when there is a closed-form one) or from D JVPs. Allocates the scratch each derived
+ * function needs once, here — call it once per solve, not per step.
+ */
+export function resolveDerivatives(dyn: Dynamics): ResolvedDerivatives {
+  const D = dyn.dim;
+  const recorded = dyn.derivatives;
+
+  const jvp: Resolved<JvpFunction> =
+    dyn.jvp !== undefined
+      ? {
+          fn: dyn.jvp.bind(dyn),
+          source: recorded?.jvp ?? 'closed-form',
+          calls: recorded?.jvp === 'finite-difference' ? { ...noCalls, step: 2 } : { ...noCalls, jvp: 1 },
+        }
+      : { fn: finiteDifferenceJvp(dyn), source: 'finite-difference', calls: { ...noCalls, step: 2 } };
+
+  const jacobian: Resolved<StateFunction> =
+    dyn.jacobian !== undefined && recorded?.jacobian !== 'jvp'
+      ? { fn: dyn.jacobian.bind(dyn), source: 'closed-form', calls: { ...noCalls, jacobian: 1 } }
+      : { fn: jacobianFromJvp(D, jvp.fn), source: 'jvp', calls: scaleCalls(jvp.calls, D) };
+
+  let diagonal: Resolved<StateFunction>;
+  if (dyn.diagonal !== undefined && recorded?.diagonal !== 'jacobian' && recorded?.diagonal !== 'jvp') {
+    diagonal = { fn: dyn.diagonal.bind(dyn), source: 'closed-form', calls: { ...noCalls, diagonal: 1 } };
+  } else if (jacobian.source === 'closed-form') {
+    diagonal = { fn: diagonalFromJacobian(D, jacobian.fn), source: 'jacobian', calls: jacobian.calls };
+  } else {
+    diagonal = { fn: diagonalFromJvp(D, jvp.fn), source: 'jvp', calls: scaleCalls(jvp.calls, D) };
+  }
+  return { jvp, jacobian, diagonal };
+}
+
+/** The Jacobian column by column: column j is `J e_j`. D JVPs. */
+export function jacobianFromJvp(D: number, jvp: JvpFunction): StateFunction {
+  const e = new Float64Array(D);
+  const col = new Float64Array(D);
+  return (t: number, prev: FloatArray, po: number, out: FloatArray, oo: number) => {
+    for (let j = 0; j < D; j++) {
+      e[j] = 1;
+      jvp(t, prev, po, e, 0, col, 0);
+      e[j] = 0;
+      for (let i = 0; i < D; i++) out[oo + i * D + j] = col[i];
+    }
+  };
+}
+
+/** The diagonal read off a full Jacobian (D² scratch). */
+export function diagonalFromJacobian(D: number, jacobian: StateFunction): StateFunction {
+  const full = new Float64Array(D * D);
+  return (t: number, prev: FloatArray, po: number, out: FloatArray, oo: number) => {
+    jacobian(t, prev, po, full, 0);
+    for (let i = 0; i < D; i++) out[oo + i] = full[i * D + i];
+  };
+}
+
+/** The diagonal entry by entry: entry i is `(J e_i)_i`. D JVPs. */
+export function diagonalFromJvp(D: number, jvp: JvpFunction): StateFunction {
+  const e = new Float64Array(D);
+  const col = new Float64Array(D);
+  return (t: number, prev: FloatArray, po: number, out: FloatArray, oo: number) => {
+    for (let i = 0; i < D; i++) {
+      e[i] = 1;
+      jvp(t, prev, po, e, 0, col, 0);
+      e[i] = 0;
+      out[oo + i] = col[i];
+    }
+  };
+}

@@ -1,0 +1,45 @@
+import type { FloatArray } from '@unroll/scan';
+
+/**
+ * Where a derivative of a {@link Dynamics} comes from:
+ * - `closed-form` — the user's (or system's) own function;
+ * - `finite-difference` — a JVP by central differences of `step`;
+ * - `jvp` — assembled from D Jacobian-vector products (columns, or diagonal entries);
+ * - `jacobian` — a diagonal read off the full Jacobian.
+ */
+export type DerivativeSource = 'closed-form' | 'finite-difference' | 'jvp' | 'jacobian';
+
+/** How each derivative of a dynamics made by `defineDynamics` is obtained. */
+export interface DerivativeSources {
+  readonly jvp: 'closed-form' | 'finite-difference';
+  readonly jacobian: 'closed-form' | 'jvp';
+  readonly diagonal: 'closed-form' | 'jacobian' | 'jvp';
+}
+
+/**
+ * A state space model `s_t = f_t(s_{t−1})`, t = 1 … T, with `s_t ∈ R^D` — the contract
+ * every unroll solver evaluates (DESIGN.md §1, §4). Time is 1-based: `step(t, …)` maps
+ * `s_{t−1}` to `s_t`. All functions read the state at `(prev, po)` and write at
+ * `(out, oo)`; they must not allocate per call, and `out` never overlaps `prev`.
+ */
+export interface Dynamics {
+  /** The state dimension D. */
+  readonly dim: number;
+  /** Optional name, used in messages. */
+  readonly name?: string;
+  /** `out ← f_t(prev)` (D numbers). */
+  step(t: number, prev: FloatArray, po: number, out: FloatArray, oo: number): void;
+  /** `out ← ∂f_t/∂s (prev)`, D×D row-major. */
+  jacobian?(t: number, prev: FloatArray, po: number, out: FloatArray, oo: number): void;
+  /** `out ← diag ∂f_t/∂s (prev)` (D numbers). */
+  diagonal?(t: number, prev: FloatArray, po: number, out: FloatArray, oo: number): void;
+  /** `out ← ∂f_t/∂s (prev) · v` (D numbers). */
+  jvp?(t: number, prev: FloatArray, po: number, v: FloatArray, vo: number, out: FloatArray, oo: number): void;
+  /** Set by `defineDynamics`: which derivatives are closed-form and which are derived. */
+  readonly derivatives?: DerivativeSources;
+}
+
+/** The signature of a Jacobian-vector product. */
+export type JvpFunction = NonNullable<Dynamics['jvp']>;
+/** The signature of `jacobian` and `diagonal`. */
+export type StateFunction = Dynamics['step'];

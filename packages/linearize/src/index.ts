@@ -1,0 +1,15 @@
+export type { DerivativeSource, DerivativeSources, Dynamics, JvpFunction, StateFunction } from './dynamics.js';
+export { defineDynamics, type DefinedDynamics, type DynamicsSpec } from './define-dynamics.js';
+export { finiteDifferenceJvp } from './finite-difference-jvp.js';
+export { resolveDerivatives, type CallCounts, type Resolved, type ResolvedDerivatives } from './derivatives.js';
+export { defineStrategy, type Linearizer, type LinearizerCost, type Strategy, type StrategySpec } from './strategy.js';
+export { full } from './full.js';
+export { diagonal } from './diagonal.js';
+export { hutchinson, type HutchinsonOptions } from './hutchinson.js';
+export { identity } from './identity.js';
+export { zero } from './zero.js';
+export { scaled } from './scaled.js';
+export { clipped, type ClippedOptions } from './clipped.js';
+// The structure extension point lives in @unroll/scan; re-exported so a custom strategy
+// and its structure come from one import.
+export { checkStructureLaws, defineStructure, type FloatArray, type Structure, type StructureLawReport } from '@unroll/scan';

@@ -1,0 +1,93 @@
+import { UnrollError, type FloatArray, type Structure } from '@unroll/scan';
+import type { CallCounts } from './derivatives.js';
+import type { Dynamics } from './dynamics.js';
+
+/**
+ * How the transition matrices Ã_t of one fixed-point iteration are obtained from the
+ * dynamics (DESIGN.md §1): the full Jacobian (DEER), its diagonal (quasi-DEER), the
+ * identity (Picard), zero (Jacobi), a damped or clipped version (ELK variants), or your
+ * own. A strategy is a recipe; `prepare` makes the per-solve {@link Linearizer}.
+ */
+export interface Strategy {
+  readonly name: string;
+  /** The structure Ã_t lives in, for state dimension D. */
+  structure(D: number): Structure;
+  /** Once per solve: resolves derivatives and allocates scratch. */
+  prepare(dyn: Dynamics): Linearizer;
+}
+
+/** What one linearization of one step costs. */
+export interface LinearizerCost {
+  /** Numbers stored per step for Ã_t (the structure's width: D² dense, D diagonal, 0 identity). */
+  readonly storedPerStep: number;
+  /** Calls into the dynamics per step (a finite-difference JVP counts as two `step` calls). */
+  readonly calls: CallCounts;
+}
+
+/** A strategy prepared for one dynamics: fills Ã_t, allocating nothing. */
+export interface Linearizer {
+  /** Fills `out` (one packed element of the strategy's structure) with Ã_t at `prev = s_{t−1}`. */
+  fill(t: number, prev: FloatArray, po: number, out: FloatArray, oo: number): void;
+  /** How Ã_t is obtained, in words: `'closed-form jacobian'`, `'diagonal from 4 finite-difference JVPs'`, … */
+  readonly source: string;
+  readonly cost: LinearizerCost;
+}
+
+/** What {@link defineStrategy} takes. */
+export interface StrategySpec {
+  readonly name: string;
+  structure(D: number): Structure;
+  prepare(dyn: Dynamics): Linearizer;
+}
+
+/**
+ * Declares a custom strategy after checking its shape. `prepare` must return a
+ * linearizer whose `fill` writes one element of `structure(dyn.dim)`.
+ *
+ * @example Ã_t = the 2×2 diagonal blocks of the Jacobian (position/momentum pairs):
+ * ```ts
+ * const pairs = defineStrategy({
+ *   name: 'pair-blocks',
+ *   structure: (D) => blockDiagonal(D, 2),
+ *   prepare(dyn) {
+ *     const D = dyn.dim, J = new Float64Array(D * D), { jacobian } = resolveDerivatives(dyn);
+ *     return {
+ *       source: `2×2 blocks of the ${jacobian.source} jacobian`,
+ *       cost: { storedPerStep: 2 * D, calls: jacobian.calls },
+ *       fill(t, prev, po, out, oo) {
+ *         jacobian.fn(t, prev, po, J, 0);
+ *         for (let k = 0; k < D / 2; k++)
+ *           for (let i = 0; i < 2; i++)
+ *             for (let j = 0; j < 2; j++) out[oo + 4 * k + 2 * i + j] = J[(2 * k + i) * D + 2 * k + j];
+ *       },
+ *     };
+ *   },
+ * });
+ * ```
+ * @throws {UnrollError} `INVALID_ARGUMENT` naming the field that is missing.
+ */
+export function defineStrategy(spec: StrategySpec): Strategy {
+  if (typeof spec.name !== 'string' || spec.name.length === 0) {
+    throw new UnrollError('INVALID_ARGUMENT', 'defineStrategy: give the strategy a non-empty name.');
+  }
+  for (const fn of ['structure', 'prepare'] as const) {
+    if (typeof spec[fn] !== 'function') {
+      throw new UnrollError('INVALID_ARGUMENT', `defineStrategy('${spec.name}'): ${fn}(…) is required.`);
+    }
+  }
+  return Object.freeze({ name: spec.name, structure: spec.structure.bind(spec), prepare: spec.prepare.bind(spec) });
+}
+
+/** Describes a resolved derivative for a linearizer's `source`. */
+export function describe(what: string, source: string, jvpSource: string, D: number): string {
+  switch (source) {
+    case 'closed-form':
+      return `closed-form ${what}`;
+    case 'jacobian':
+      return `${what} read off the closed-form jacobian`;
+    case 'finite-difference':
+      return `${what} by finite differences`;
+    default:
+      return `${what} from ${D} ${jvpSource === 'finite-difference' ? 'finite-difference' : 'closed-form'} JVPs`;
+  }
+}
