@@ -1,4 +1,4 @@
-import { UnrollError } from '@unroll/scan';
+import { UnrollError, diagonal as diagonalStructure, type Structure } from '@unroll/scan';
 import { defineStrategy, type Strategy } from './strategy.js';
 
 /**
@@ -6,23 +6,42 @@ import { defineStrategy, type Strategy } from './strategy.js';
  * k = 0 is the base method (DEER for `full()`); k = 1 is Jacobi. Choosing k so the
  * spectral norms of the Ã_t stay below 1 keeps every iteration a stable linear system;
  * `k` may be a function of t for a per-step choice. The base's structure must be able
- * to represent k·A (a `scale` method: dense, diagonal, block-diagonal, zero do).
+ * to represent k·A (a `scale` method: dense, diagonal, block-diagonal, zero do); an
+ * identity base (damped Picard) becomes the diagonal `(1 − k_t)·I`.
  */
 export function scaled(k: number | ((t: number) => number), base: Strategy): Strategy {
   if (typeof k === 'number') checkK(k, 'k');
   else if (typeof k !== 'function') {
     throw new UnrollError('INVALID_ARGUMENT', 'scaled(k, base): k must be a number in [0, 1] or a function t ↦ k_t.');
   }
+  const kAt = (t: number): number => (typeof k === 'number' ? k : checkK(k(t), `k(${t})`));
+  const name = `scaled(${typeof k === 'number' ? String(k) : 'k_t'}, ${base.name})`;
+  // (1 − k)·I is not an identity matrix: it needs the diagonal structure.
+  const widened = (structure: Structure): boolean => structure.scale === undefined && structure.name === 'identity';
   return defineStrategy({
-    name: `scaled(${typeof k === 'number' ? String(k) : 'k_t'}, ${base.name})`,
-    structure: (D) => base.structure(D),
+    name,
+    structure(D) {
+      const structure = base.structure(D);
+      return widened(structure) ? diagonalStructure(D) : structure;
+    },
     prepare(dyn) {
-      const structure = base.structure(dyn.dim);
+      const D = dyn.dim;
+      const structure = base.structure(D);
+      if (widened(structure)) {
+        return {
+          source: '(1 − k)·identity',
+          cost: { storedPerStep: D, calls: base.prepare(dyn).cost.calls },
+          fill(t, _prev, _po, out, oo) {
+            const value = 1 - kAt(t);
+            for (let i = 0; i < D; i++) out[oo + i] = value;
+          },
+        };
+      }
       const scale = structure.scale?.bind(structure);
       if (scale === undefined) {
         throw new UnrollError(
           'INVALID_ARGUMENT',
-          `scaled(k, ${base.name}): its structure '${structure.name}' cannot hold (1 − k)·A (no scale method); use a dense or diagonal base such as full() or diagonal().`,
+          `${name}: its structure '${structure.name}' cannot hold (1 − k)·A (no scale method); give it a scale method, or use a dense or diagonal base such as full() or diagonal().`,
         );
       }
       const inner = base.prepare(dyn);
@@ -31,8 +50,7 @@ export function scaled(k: number | ((t: number) => number), base: Strategy): Str
         cost: inner.cost,
         fill(t, prev, po, out, oo) {
           inner.fill(t, prev, po, out, oo);
-          const kt = typeof k === 'number' ? k : checkK(k(t), `k(${t})`);
-          scale(out, oo, 1 - kt, out, oo);
+          scale(out, oo, 1 - kAt(t), out, oo);
         },
       };
     },

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxRelErr, referenceJacobian, seeded, strip, testSystems } from '../test/systems.js';
-import { clipped, defineDynamics, diagonal, full, hutchinson, identity, scaled, zero, type Dynamics, type Strategy } from './index.js';
+import { diagonal as diagonalStructure } from '@unroll/scan';
+import { clipped, defineDynamics, defineStrategy, diagonal, full, hutchinson, identity, scaled, zero, type Dynamics, type Strategy } from './index.js';
 
 const dims = fc.integer({ min: 1, max: 6 });
 const seeds = fc.integer({ min: 1, max: 2 ** 30 });
@@ -109,7 +110,18 @@ describe('strategies produce the expected Ã_t', () => {
     expect(maxRelErr(fillOnce(perStep, dyn, 3, s), [0, 0, 0, 0])).toBe(0);
     expect(() => fillOnce(scaled(() => 1.5, full()), dyn, 1, s)).toThrow(/k\(1\) = 1.5 is outside \[0, 1\]/);
     expect(() => scaled(-0.1, full())).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
-    expect(() => scaled(0.5, identity()).prepare(dyn)).toThrow(/cannot hold \(1 − k\)·A/);
+    // Damped Picard: (1 − k)·I needs the diagonal structure.
+    const damped = scaled(0.25, identity());
+    expect(damped.structure(2).name).toBe('diagonal');
+    expect(Array.from(fillOnce(damped, dyn, 1, s))).toEqual([0.75, 0.75]);
+    const unscalable = (D: number) => {
+      // Dropping `scale` by destructuring: the method is discarded, never called unbound.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
+      const { scale: _dropped, ...rest } = diagonalStructure(D);
+      return { ...rest, name: 'unscalable' };
+    };
+    const permutations = defineStrategy({ name: 'perm', structure: unscalable, prepare: (d) => diagonal().prepare(d) });
+    expect(() => scaled(0.5, permutations).prepare(dyn)).toThrow(/cannot hold \(1 − k\)·A/);
   });
 
   it('clipped() clips the exact diagonal to [lo, hi] (default [−1, 1])', () => {
