@@ -1,20 +1,13 @@
-import type { FloatArray } from '@unroll/scan';
+import { mulberry32, type FloatArray } from '@unroll/scan';
 
 /**
  * A seeded source of Rademacher vectors (entries ±1 with probability ½ each), identical
  * on every platform: mulberry32 supplies 32 random bits per call, one sign per bit.
  */
 export function rademacher(seed: number): (out: FloatArray, oo: number, n: number) => void {
-  let state = seed >>> 0;
+  const next32 = mulberry32(seed);
   let bits = 0;
   let left = 0;
-  const next32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
   return (out, oo, n) => {
     for (let i = 0; i < n; i++) {
       if (left === 0) {

@@ -1,17 +1,13 @@
 // Test dynamics with hand-derived closed-form derivatives. Each is a plain object
 // implementing Dynamics (not via defineDynamics) so tests can strip derivatives to force
 // the derived paths.
+import { mulberry32 } from '@unroll/scan';
 import type { Dynamics, FloatArray } from '../src/index.js';
 
+/** Uniform in [−½, ½), seeded. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296 - 0.5;
 }
 
 function matrix(D: number, rand: () => number, scale: number): Float64Array {

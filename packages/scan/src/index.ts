@@ -12,3 +12,4 @@ export { blockDiagonal } from './block-diagonal.js';
 export { affineMonoid } from './affine-monoid.js';
 export { linearRecurrence, type LinearRecurrenceOptions } from './linear-recurrence.js';
 export { shutdownThreads } from './thread-pool.js';
+export { mulberry32 } from './mulberry32.js';

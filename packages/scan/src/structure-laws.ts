@@ -1,4 +1,5 @@
 import type { FloatArray } from './float-array.js';
+import { mulberry32 } from './mulberry32.js';
 import type { Structure } from './structure.js';
 import { UnrollError } from './unroll-error.js';
 
@@ -50,7 +51,8 @@ export function checkStructureLaws(structure: Structure, opts: StructureLawOptio
   }
   const D = structure.dim;
   const W = structure.width;
-  const random = seededUniform(seed);
+  const next = mulberry32(seed);
+  const random = (): number => next() / 4294967296;
   const sample =
     opts.sample ??
     ((rand: () => number, out: FloatArray, oo: number) => {
@@ -127,16 +129,4 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] ?? 0) * (b[i] ?? 0);
   return s;
-}
-
-/** mulberry32: a small seeded uniform generator on [0, 1), identical on every platform. */
-function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,0 +1,21 @@
+/**
+ * mulberry32: a small, fast, seeded generator of 32-bit unsigned integers, identical on
+ * every platform — what unroll uses wherever a seed must reproduce the same numbers
+ * (law checks, Hutchinson probes, random test data). Not for cryptography; period 2³².
+ *
+ * @example
+ * ```ts
+ * const next = mulberry32(42);
+ * const u = next() / 2 ** 32; // uniform in [0, 1)
+ * ```
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
