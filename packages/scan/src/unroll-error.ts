@@ -9,6 +9,8 @@
  * - `UNSUPPORTED` — a valid request this build or environment cannot serve
  *   (threads in a browser, a custom structure sent to worker threads, …).
  * - `WORKER_FAILED` — a worker thread threw while computing its part.
+ * - `MEMORY_BUDGET` — the request would store more than the configured memory budget.
+ * - `ABORTED` — the caller's `AbortSignal` fired.
  */
 export type UnrollErrorCode =
   | 'INVALID_ARGUMENT'
@@ -17,7 +19,9 @@ export type UnrollErrorCode =
   | 'DTYPE_MISMATCH'
   | 'NON_FINITE'
   | 'UNSUPPORTED'
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED'
+  | 'MEMORY_BUDGET'
+  | 'ABORTED';
 
 /**
  * The one error class every unroll package throws. Switch on `code`, show `message`:

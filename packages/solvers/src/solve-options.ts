@@ -1,0 +1,76 @@
+import type { Strategy } from '@unroll/linearize';
+import type { FloatArray } from '@unroll/scan';
+
+/** The built-in methods (DESIGN.md §1). */
+export type Method = 'sequential' | 'deer' | 'quasi-deer' | 'picard' | 'jacobi' | 'elk' | 'quasi-elk' | 'scale-elk' | 'clip-elk';
+
+/** What `onIteration` receives after each iteration. */
+export interface IterationInfo {
+  /** LDS solves so far (1 after the first). */
+  readonly iteration: number;
+  /** max |s^{(i)} − s^{(i−1)}| over all entries. */
+  readonly delta: number;
+  /** L(s)/T = ½‖r(s)‖²/T at the iterate this iteration linearized at. */
+  readonly merit: number;
+  /** Entries reset to the initial guess in this iteration (non-finite or beyond `resetThreshold`). */
+  readonly resets: number;
+  /** Leading steps whose change in this iteration was below `tol`. */
+  readonly convergedPrefix: number;
+}
+
+/** Options of `solve` (DESIGN.md §4). */
+export interface SolveOptions {
+  /** A built-in method or any strategy, custom ones included (default `'deer'`). */
+  readonly method?: Method | Strategy;
+  /** Damping of `'scale-elk'`: Ã_t = (1 − k)·J, k ∈ [0, 1] (required for that method). */
+  readonly k?: number;
+  /** ELK's trust-region parameter λ ≥ 0 (`'elk'`, `'quasi-elk'`). */
+  readonly lambda?: number;
+  /** Tolerance of the stopping rule: 1e-8 in float64, 1e-5 in float32 by default. */
+  readonly tol?: number;
+  /**
+   * `'delta'` (default): stop when max |s^{(i)} − s^{(i−1)}| < tol, and call it converged
+   * only if the final iterate's max-abs residual is also ≤ `residualTol` (the reset trap of
+   * DESIGN.md §1). `'merit'`: stop when L(s)/T < tol — checked on the residual the next
+   * linearization computes anyway, so it costs no extra evaluation of f.
+   */
+  readonly stop?: 'delta' | 'merit';
+  /** Max-abs residual a `'delta'` stop must also meet (default √tol). */
+  readonly residualTol?: number;
+  /** LDS solves at most (default and cap: T — every method is exact after T). */
+  readonly maxIterations?: number;
+  /** Initial trajectory: `'zeros'` (default), `'random'` (seeded standard normal), `'jacobi'` (f over zeros), or a `[T][D]` array (warm start). */
+  readonly init?: 'zeros' | 'random' | 'jacobi' | FloatArray;
+  /** Seed of `init: 'random'` (default 0). */
+  readonly seed?: number;
+  /** Reset non-finite or huge entries to the initial guess (default true). */
+  readonly reset?: boolean;
+  /** Magnitude beyond which an entry is reset (default 1e8). */
+  readonly resetThreshold?: number;
+  /** Element type of all trajectories (default `'float64'`). */
+  readonly dtype?: 'float64' | 'float32';
+  /** `'sequential'`: when not converged, finish with a sequential rollout (default `'none'`). */
+  readonly fallback?: 'sequential' | 'none';
+  /** Called after each iteration; return `false` to stop. */
+  readonly onIteration?: (info: IterationInfo) => void | boolean;
+  /** Honoured between iterations (`solveAsync`; `solve` checks it too). */
+  readonly signal?: AbortSignal;
+  /** Bytes the Ã_t may take (default 1 GiB); beyond it, `MEMORY_BUDGET`. */
+  readonly memoryBudget?: number;
+}
+
+/** What `solve` returns. */
+export interface SolveResult {
+  /** `[T][D]`, row t − 1 is s_t. */
+  readonly states: FloatArray;
+  /** LDS solves performed (0 for `'sequential'`). */
+  readonly iterations: number;
+  /** True when the final states satisfy the stopping rule and the residual check (or came from the fallback rollout). */
+  readonly converged: boolean;
+  /** The method's name. */
+  readonly method: string;
+  /** True when the states are the sequential fallback's. */
+  readonly fellBack: boolean;
+  /** Per iteration: delta, merit (of the iterate linearized at) and resets. */
+  readonly trace: { readonly delta: number[]; readonly merit: number[]; readonly resets: number[] };
+}
