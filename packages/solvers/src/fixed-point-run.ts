@@ -1,5 +1,6 @@
 import type { Dynamics, Linearizer, Strategy } from '@unroll/linearize';
 import { allocate, linearRecurrence, type Dtype, type FloatArray, type Structure } from '@unroll/scan';
+import { kalmanFilter } from './kalman-filter.js';
 import { sequentialRollout } from './sequential-rollout.js';
 import type { SolveResult } from './solve-options.js';
 
@@ -13,6 +14,8 @@ export interface RunSettings {
   readonly reset: boolean;
   readonly resetThreshold: number;
   readonly fallback: boolean;
+  /** ELK: the step is the Kalman filter's means with observation precision λ (thesis §4.2). */
+  readonly elk: { readonly lambda: number; readonly structure: 'dense' | 'diagonal' } | undefined;
   readonly onIteration: ((info: { iteration: number; delta: number; merit: number; resets: number; convergedPrefix: number }) => void | boolean) | undefined;
 }
 
@@ -122,7 +125,14 @@ export class FixedPointRun {
       this.#finish(true);
       return false;
     }
-    linearRecurrence(this.#structure, this.#A, this.#b, this.#s0, { out: this.#next });
+    if (s.elk === undefined) {
+      linearRecurrence(this.#structure, this.#A, this.#b, this.#s0, { out: this.#next });
+    } else {
+      // The Levenberg–Marquardt step: filtered means of the LGSSM with dynamics
+      // N(Ã_t s + b_t, I) observing the current iterate with precision λ (thesis eq. 30).
+      const { lambda, structure } = s.elk;
+      kalmanFilter({ structure, dim: this.#D, A: this.#A, b: this.#b, y: this.#current, s0: this.#s0, lambda }, { out: this.#next, covariances: false });
+    }
     const next = this.#next, cur = this.#current, guess = this.#guess, D = this.#D;
     let resets = 0;
     if (s.reset) {

@@ -2,3 +2,4 @@ export { solve } from './solve.js';
 export { solveAsync } from './solve-async.js';
 export { sequentialRollout } from './sequential-rollout.js';
 export type { IterationInfo, Method, SolveOptions, SolveResult } from './solve-options.js';
+export { kalmanFilter, type KalmanModel, type KalmanOptions, type KalmanResult } from './kalman-filter.js';

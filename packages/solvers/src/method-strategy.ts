@@ -25,8 +25,9 @@ export function strategyFor(method: Method | Strategy, opts: SolveOptions): Stra
       }
       return scaled(opts.k, full());
     case 'elk':
+      return full();
     case 'quasi-elk':
-      throw new UnrollError('UNSUPPORTED', `solve: method '${name}' (the Kalman-filter step) is not available in this build yet; use 'scale-elk' or 'clip-elk' for a damped step.`);
+      return diagonal();
     default:
       throw new UnrollError('INVALID_ARGUMENT', `solve: unknown method '${String(name)}'; use one of ${methods.join(', ')}, or a Strategy.`);
   }

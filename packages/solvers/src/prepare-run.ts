@@ -41,8 +41,12 @@ export function prepareRun(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts
   const stopOption: unknown = opts.stop ?? 'delta';
   if (stopOption !== 'delta' && stopOption !== 'merit') throw new UnrollError('INVALID_ARGUMENT', `solve: stop must be 'delta' or 'merit', got ${String(stopOption)}.`);
   const stop = stopOption;
-  if (opts.lambda !== undefined && typeof method === 'string' && method !== 'elk' && method !== 'quasi-elk') {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: lambda applies to 'elk' and 'quasi-elk', not '${method}'.`);
+  const isElk = method === 'elk' || method === 'quasi-elk';
+  if (opts.lambda !== undefined && !isElk) {
+    throw new UnrollError('INVALID_ARGUMENT', `solve: lambda applies to 'elk' and 'quasi-elk', not '${typeof method === 'string' ? method : method.name}'.`);
+  }
+  if (isElk && (opts.lambda === undefined || !(opts.lambda >= 0) || !Number.isFinite(opts.lambda))) {
+    throw new UnrollError('INVALID_ARGUMENT', `solve: method '${method}' needs lambda ≥ 0 (the observation precision; 0 is DEER); pass { lambda }.`);
   }
 
   const strategy = strategyFor(method, opts);
@@ -65,6 +69,7 @@ export function prepareRun(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts
     resetThreshold: opts.resetThreshold ?? 1e8,
     fallback: (opts.fallback ?? 'none') === 'sequential',
     onIteration: opts.onIteration,
+    elk: isElk ? { lambda: opts.lambda ?? 0, structure: method === 'elk' ? 'dense' : 'diagonal' } : undefined,
   };
   const guess = initialGuess(dyn, Float64Array.from(start), T, dtype, opts);
   const name = typeof method === 'string' ? method : method.name;

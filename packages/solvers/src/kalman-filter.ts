@@ -1,0 +1,214 @@
+import { UnrollError, allocate, dtypeOf, isFloatArray, type FloatArray } from '@unroll/scan';
+
+/** The linear Gaussian state space model of an ELK step (thesis §4.2, eq. 30). */
+export interface KalmanModel {
+  /** `'dense'`: A packed `[T][D][D]`; `'diagonal'`: A packed `[T][D]` (the quasi form). */
+  readonly structure: 'dense' | 'diagonal';
+  readonly dim: number;
+  /** Transition matrices A_t (dynamics N(A_t s_{t−1} + b_t, q·I)). */
+  readonly A: FloatArray;
+  /** Offsets b_t, `[T][D]`. */
+  readonly b: FloatArray;
+  /** Observations y_t of s_t, `[T][D]` (ELK: the previous iterate). */
+  readonly y: FloatArray;
+  /** The known initial state (exact: zero prior covariance). */
+  readonly s0: ArrayLike<number>;
+  /** Observation precision λ = 1/variance ≥ 0 (0: observations ignored). */
+  readonly lambda: number;
+  /** Process-noise variance q (default 1, as in ELK). */
+  readonly processVariance?: number;
+}
+
+/** Filtered means `[T][D]`, and the filtered covariances (`[T][D][D]` dense, `[T][D]` diagonal) unless skipped. */
+export interface KalmanResult {
+  readonly means: FloatArray;
+  readonly covariances: FloatArray | undefined;
+}
+
+/** Options of {@link kalmanFilter}. */
+export interface KalmanOptions {
+  /** Where to write the means (`[T][D]`, the dtype of b). */
+  readonly out?: FloatArray;
+  /** Store the covariances (default true; ELK needs only the means). */
+  readonly covariances?: boolean;
+}
+
+/**
+ * The Kalman filter of an ELK model, run forward in time — the exact reference and, on
+ * one CPU thread, the fastest order (like the sequential loop for linear recurrences):
+ *
+ *     μ⁻ = A_t μ + b_t,   Σ⁻ = A_t Σ A_tᵀ + q I                       (predict)
+ *     K  = λΣ⁻ (λΣ⁻ + I)⁻¹,  μ = μ⁻ + K (y_t − μ⁻),  Σ = Σ⁻ − K Σ⁻      (update)
+ *
+ * K is written in the precision λ rather than the variance 1/λ, so λ = 0 gives K = 0
+ * exactly and the means are DEER's recurrence, bit for bit in the diagonal form
+ * (thesis §4.3: the filtered means follow a linear recurrence with operator Γ_t A_t,
+ * ‖Γ_t‖ ≤ 1/(1 + λ)).
+ */
+export function kalmanFilter(model: KalmanModel, opts: KalmanOptions = {}): KalmanResult {
+  const { structure, dim: D, A, b, y, s0, lambda } = model;
+  const q = model.processVariance ?? 1;
+  checkModel(model, q);
+  const T = b.length / D;
+  const means = opts.out ?? allocate(dtypeOf(b), T * D);
+  if (means.length !== T * D) throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: out must hold T·D = ${T * D} numbers.`);
+  const keep = opts.covariances ?? true;
+  if (structure === 'diagonal') {
+    const variances = keep ? allocate(dtypeOf(b), T * D) : undefined;
+    for (let i = 0; i < D; i++) {
+      let m = s0[i] ?? 0;
+      let v = 0;
+      for (let t = 0; t < T; t++) {
+        const o = t * D + i;
+        const a = A[o];
+        const mPred = a * m + b[o];
+        const vPred = a * v * a + q;
+        const k = (lambda * vPred) / (lambda * vPred + 1);
+        m = mPred + k * (y[o] - mPred);
+        v = vPred - k * vPred;
+        means[o] = m;
+        if (variances !== undefined) variances[o] = v;
+      }
+    }
+    return { means, covariances: variances };
+  }
+  const covariances = keep ? allocate(dtypeOf(b), T * D * D) : undefined;
+  const scratch = denseScratch(D);
+  const { mean, cov, mPred, pPred, ap, gain, lu, rhs } = scratch;
+  for (let i = 0; i < D; i++) mean[i] = s0[i] ?? 0;
+  cov.fill(0);
+  for (let t = 0; t < T; t++) {
+    const ao = t * D * D;
+    // Predict: μ⁻ = Aμ + b, Σ⁻ = A Σ Aᵀ + qI.
+    for (let i = 0; i < D; i++) {
+      let acc = b[t * D + i];
+      for (let j = 0; j < D; j++) acc += A[ao + i * D + j] * mean[j];
+      mPred[i] = acc;
+    }
+    for (let i = 0; i < D; i++) {
+      for (let j = 0; j < D; j++) {
+        let acc = 0;
+        for (let k = 0; k < D; k++) acc += A[ao + i * D + k] * cov[k * D + j];
+        ap[i * D + j] = acc;
+      }
+    }
+    for (let i = 0; i < D; i++) {
+      for (let j = 0; j < D; j++) {
+        let acc = i === j ? q : 0;
+        for (let k = 0; k < D; k++) acc += ap[i * D + k] * A[ao + j * D + k];
+        pPred[i * D + j] = acc;
+      }
+    }
+    // Update: K = λΣ⁻(λΣ⁻ + I)⁻¹. Both factors are symmetric and commute, so
+    // K = (λΣ⁻ + I)⁻¹ λΣ⁻: solve (λΣ⁻ + I) K = λΣ⁻ column by column.
+    for (let i = 0; i < D * D; i++) lu[i] = lambda * pPred[i];
+    for (let i = 0; i < D; i++) lu[i * D + i] += 1;
+    luFactor(lu, D, scratch.pivots);
+    for (let j = 0; j < D; j++) {
+      for (let i = 0; i < D; i++) rhs[i] = lambda * pPred[i * D + j];
+      luSolve(lu, D, scratch.pivots, rhs);
+      for (let i = 0; i < D; i++) gain[i * D + j] = rhs[i];
+    }
+    for (let i = 0; i < D; i++) {
+      let acc = mPred[i];
+      for (let j = 0; j < D; j++) acc += gain[i * D + j] * (y[t * D + j] - mPred[j]);
+      mean[i] = acc;
+    }
+    for (let i = 0; i < D; i++) {
+      for (let j = 0; j < D; j++) {
+        let acc = pPred[i * D + j];
+        for (let k = 0; k < D; k++) acc -= gain[i * D + k] * pPred[k * D + j];
+        cov[i * D + j] = acc;
+      }
+    }
+    for (let i = 0; i < D; i++) means[t * D + i] = mean[i];
+    if (covariances !== undefined) for (let i = 0; i < D * D; i++) covariances[t * D * D + i] = cov[i];
+  }
+  return { means, covariances };
+}
+
+function denseScratch(D: number) {
+  return {
+    mean: new Float64Array(D),
+    cov: new Float64Array(D * D),
+    mPred: new Float64Array(D),
+    pPred: new Float64Array(D * D),
+    ap: new Float64Array(D * D),
+    gain: new Float64Array(D * D),
+    lu: new Float64Array(D * D),
+    rhs: new Float64Array(D),
+    pivots: new Int32Array(D),
+  };
+}
+
+/** In-place LU factorisation with partial pivoting (row-major D×D). */
+export function luFactor(a: Float64Array, D: number, pivots: Int32Array): void {
+  for (let k = 0; k < D; k++) {
+    let p = k;
+    let best = Math.abs(a[k * D + k]);
+    for (let i = k + 1; i < D; i++) {
+      const v = Math.abs(a[i * D + k]);
+      if (v > best) {
+        best = v;
+        p = i;
+      }
+    }
+    pivots[k] = p;
+    if (p !== k) {
+      for (let j = 0; j < D; j++) {
+        const tmp = a[k * D + j];
+        a[k * D + j] = a[p * D + j];
+        a[p * D + j] = tmp;
+      }
+    }
+    const pivot = a[k * D + k];
+    for (let i = k + 1; i < D; i++) {
+      const f = a[i * D + k] / pivot;
+      a[i * D + k] = f;
+      for (let j = k + 1; j < D; j++) a[i * D + j] -= f * a[k * D + j];
+    }
+  }
+}
+
+/** Solves `LU x = P rhs` in place, for factors from {@link luFactor}. */
+export function luSolve(lu: Float64Array, D: number, pivots: Int32Array, rhs: Float64Array): void {
+  for (let k = 0; k < D; k++) {
+    const p = pivots[k];
+    if (p !== k) {
+      const tmp = rhs[k];
+      rhs[k] = rhs[p];
+      rhs[p] = tmp;
+    }
+  }
+  for (let i = 1; i < D; i++) {
+    let acc = rhs[i];
+    for (let j = 0; j < i; j++) acc -= lu[i * D + j] * rhs[j];
+    rhs[i] = acc;
+  }
+  for (let i = D - 1; i >= 0; i--) {
+    let acc = rhs[i];
+    for (let j = i + 1; j < D; j++) acc -= lu[i * D + j] * rhs[j];
+    rhs[i] = acc / lu[i * D + i];
+  }
+}
+
+function checkModel(model: KalmanModel, q: number): void {
+  const { dim: D, A, b, y, s0, lambda } = model;
+  const structure: unknown = model.structure;
+  if (structure !== 'dense' && structure !== 'diagonal') {
+    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: structure must be 'dense' or 'diagonal', got ${String(structure)}.`);
+  }
+  if (!Number.isInteger(D) || D < 1) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: dim must be a positive integer, got ${String(D)}.`);
+  if (!isFloatArray(b) || b.length === 0 || b.length % D !== 0) {
+    throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: b must hold T·D numbers (D = ${D}).`);
+  }
+  const T = b.length / D;
+  const width = structure === 'dense' ? D * D : D;
+  if (!isFloatArray(A) || A.length !== T * width) {
+    throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: A must hold T·${width} = ${T * width} numbers for ${structure} transitions.`);
+  }
+  if (!isFloatArray(y) || y.length !== T * D) throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: y must hold T·D = ${T * D} numbers.`);
+  if (s0.length !== D) throw new UnrollError('DIMENSION_MISMATCH', `kalmanFilter: s0 has ${s0.length} entries, not D = ${D}.`);
+  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: lambda must be finite and ≥ 0, got ${String(lambda)}.`);
+  if (!(q > 0) || !Number.isFinite(q)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: processVariance must be finite and > 0, got ${String(q)}.`);
+}
