@@ -98,6 +98,33 @@ describe('kalmanFilter', () => {
     }
   });
 
+  it("kalmanFilter({ algorithm: 'parallel' }) — the associative scan over Kalman elements — equals the sequential filter", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('dense' as const, 'diagonal' as const),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.double({ min: 0, max: 10, noNaN: true }),
+        fc.double({ min: 0.3, max: 2, noNaN: true }),
+        (structure, D, T, seed, lambda, q) => {
+          const rand = uniform(seed);
+          const width = structure === 'dense' ? D * D : D;
+          const A = Float64Array.from({ length: T * width }, () => (1.6 * rand()) / Math.sqrt(structure === 'dense' ? D : 1));
+          const b = Float64Array.from({ length: T * D }, () => rand());
+          const y = Float64Array.from({ length: T * D }, () => 2 * rand());
+          const s0 = Array.from({ length: D }, () => rand());
+          const model = { structure, dim: D, A, b, y, s0, lambda, processVariance: q };
+          const seq = kalmanFilter(model);
+          const par = kalmanFilter(model, { algorithm: 'parallel' });
+          expect(maxAbsErr(par.means, seq.means)).toBeLessThan(1e-9);
+          expect(maxAbsErr(par.covariances!, seq.covariances!)).toBeLessThan(1e-9);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
   it('kalmanFilter rejects bad models', () => {
     const ok = { structure: 'diagonal' as const, dim: 1, A: new Float64Array(2), b: new Float64Array(2), y: new Float64Array(2), s0: [0], lambda: 1 };
     expect(() => kalmanFilter({ ...ok, lambda: -1 })).toThrow(/lambda must be finite and ≥ 0/);

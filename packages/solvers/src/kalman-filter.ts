@@ -1,4 +1,6 @@
-import { UnrollError, allocate, dtypeOf, isFloatArray, type FloatArray } from '@unroll/scan';
+import { UnrollError, allocate, dtypeOf, isFloatArray, scan, type FloatArray } from '@unroll/scan';
+import { buildKalmanElements, kalmanElementWidth, kalmanMonoid, readFilteredElements } from './kalman-elements.js';
+import { luFactor, luSolve } from './lu.js';
 
 /** The linear Gaussian state space model of an ELK step (thesis §4.2, eq. 30). */
 export interface KalmanModel {
@@ -31,6 +33,12 @@ export interface KalmanOptions {
   readonly out?: FloatArray;
   /** Store the covariances (default true; ELK needs only the means). */
   readonly covariances?: boolean;
+  /**
+   * `'sequential'` (default): the forward recursion, the fastest on one thread.
+   * `'parallel'`: the associative scan over Kalman elements (Särkkä & García-Fernández),
+   * the O(log T)-depth form for parallel hardware; same result within rounding.
+   */
+  readonly algorithm?: 'sequential' | 'parallel';
 }
 
 /**
@@ -53,6 +61,14 @@ export function kalmanFilter(model: KalmanModel, opts: KalmanOptions = {}): Kalm
   const means = opts.out ?? allocate(dtypeOf(b), T * D);
   if (means.length !== T * D) throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: out must hold T·D = ${T * D} numbers.`);
   const keep = opts.covariances ?? true;
+  if (opts.algorithm === 'parallel') {
+    const elements = allocate(dtypeOf(b), T * kalmanElementWidth(structure, D));
+    buildKalmanElements(structure, D, A, b, y, s0, lambda, q, elements);
+    scan(elements, kalmanMonoid(structure, D), { algorithm: 'blelloch', out: elements });
+    const covariances = keep ? allocate(dtypeOf(b), T * (structure === 'dense' ? D * D : D)) : undefined;
+    readFilteredElements(structure, D, T, elements, means, covariances);
+    return { means, covariances };
+  }
   if (structure === 'diagonal') {
     const variances = keep ? allocate(dtypeOf(b), T * D) : undefined;
     for (let i = 0; i < D; i++) {
@@ -139,57 +155,6 @@ function denseScratch(D: number) {
     rhs: new Float64Array(D),
     pivots: new Int32Array(D),
   };
-}
-
-/** In-place LU factorisation with partial pivoting (row-major D×D). */
-export function luFactor(a: Float64Array, D: number, pivots: Int32Array): void {
-  for (let k = 0; k < D; k++) {
-    let p = k;
-    let best = Math.abs(a[k * D + k]);
-    for (let i = k + 1; i < D; i++) {
-      const v = Math.abs(a[i * D + k]);
-      if (v > best) {
-        best = v;
-        p = i;
-      }
-    }
-    pivots[k] = p;
-    if (p !== k) {
-      for (let j = 0; j < D; j++) {
-        const tmp = a[k * D + j];
-        a[k * D + j] = a[p * D + j];
-        a[p * D + j] = tmp;
-      }
-    }
-    const pivot = a[k * D + k];
-    for (let i = k + 1; i < D; i++) {
-      const f = a[i * D + k] / pivot;
-      a[i * D + k] = f;
-      for (let j = k + 1; j < D; j++) a[i * D + j] -= f * a[k * D + j];
-    }
-  }
-}
-
-/** Solves `LU x = P rhs` in place, for factors from {@link luFactor}. */
-export function luSolve(lu: Float64Array, D: number, pivots: Int32Array, rhs: Float64Array): void {
-  for (let k = 0; k < D; k++) {
-    const p = pivots[k];
-    if (p !== k) {
-      const tmp = rhs[k];
-      rhs[k] = rhs[p];
-      rhs[p] = tmp;
-    }
-  }
-  for (let i = 1; i < D; i++) {
-    let acc = rhs[i];
-    for (let j = 0; j < i; j++) acc -= lu[i * D + j] * rhs[j];
-    rhs[i] = acc;
-  }
-  for (let i = D - 1; i >= 0; i--) {
-    let acc = rhs[i];
-    for (let j = i + 1; j < D; j++) acc -= lu[i * D + j] * rhs[j];
-    rhs[i] = acc / lu[i * D + i];
-  }
 }
 
 function checkModel(model: KalmanModel, q: number): void {
