@@ -14,6 +14,8 @@ export interface RunSettings {
   readonly reset: boolean;
   readonly resetThreshold: number;
   readonly fallback: boolean;
+  /** Rows iterated at once (sliding window); undefined: all T. */
+  readonly window: number | undefined;
   /** ELK: the step is the Kalman filter's means with observation precision λ (thesis §4.2). */
   readonly elk: { readonly lambda: number; readonly structure: 'dense' | 'diagonal' } | undefined;
   readonly onIteration: ((info: { iteration: number; delta: number; merit: number; resets: number; convergedPrefix: number }) => void | boolean) | undefined;
@@ -40,11 +42,17 @@ export class FixedPointRun {
   readonly #lin: Linearizer;
   readonly #method: string;
   readonly #guess: FloatArray;
+  /** Rows iterated at once: the window, or T. */
+  readonly #w: number;
+  /** First row of the window (advances past the converged prefix when windowed). */
+  #ws = 0;
   readonly #A: FloatArray;
   readonly #b: FloatArray;
+  readonly #next: FloatArray;
+  readonly #start: FloatArray;
   readonly #Ax: FloatArray;
-  #current: FloatArray;
-  #next: FloatArray;
+  readonly #current: FloatArray;
+  #f: FloatArray | undefined;
   #iterations = 0;
   #done = false;
   #converged = false;
@@ -60,12 +68,15 @@ export class FixedPointRun {
     this.#lin = strategy.prepare(dyn);
     this.#method = method;
     this.#guess = guess;
-    this.#current = allocate(settings.dtype, T * dyn.dim);
+    this.#w = Math.min(T, settings.window ?? T);
+    const D = dyn.dim, w = this.#w, dtype = settings.dtype;
+    this.#current = allocate(dtype, T * D);
     this.#current.set(guess);
-    this.#next = allocate(settings.dtype, T * dyn.dim);
-    this.#A = allocate(settings.dtype, T * this.#structure.width);
-    this.#b = allocate(settings.dtype, T * dyn.dim);
-    this.#Ax = allocate(settings.dtype, dyn.dim);
+    this.#A = allocate(dtype, w * this.#structure.width);
+    this.#b = allocate(dtype, w * D);
+    this.#next = allocate(dtype, w * D);
+    this.#start = allocate(dtype, D);
+    this.#Ax = allocate(dtype, D);
   }
 
   get done(): boolean {
@@ -73,45 +84,44 @@ export class FixedPointRun {
   }
 
   /**
-   * Builds (Ã_t, b_t) at the current iterate into the scratch arrays and returns the
-   * merit L/T = ½‖r‖²/T and the max-abs residual of the current iterate.
+   * Builds (Ã_t, b_t) for rows [ws, we) at the current iterate into the window scratch
+   * and returns the mean merit ½‖r_t‖² over those rows.
    */
-  #linearize(): { merit: number; maxResidual: number } {
+  #linearize(ws: number, we: number): number {
     const D = this.#D, W = this.#structure.width;
     const cur = this.#current, A = this.#A, b = this.#b, Ax = this.#Ax;
     let merit = 0;
-    let maxResidual = 0;
-    for (let t = 0; t < this.#T; t++) {
+    for (let t = ws; t < we; t++) {
       const prev = t === 0 ? this.#s0 : cur;
       const po = t === 0 ? 0 : (t - 1) * D;
-      const row = t * D;
+      const row = (t - ws) * D;
+      const aRow = (t - ws) * W;
       this.#dyn.step(t + 1, prev, po, b, row);
       for (let i = 0; i < D; i++) {
-        const r = cur[row + i] - b[row + i];
+        const r = cur[t * D + i] - b[row + i];
         merit += 0.5 * r * r;
-        const a = Math.abs(r);
-        if (!(a <= maxResidual)) maxResidual = a; // NaN propagates
       }
-      if (W > 0) this.#lin.fill(t + 1, prev, po, A, t * W);
-      this.#structure.apply(A, t * W, prev, po, Ax, 0);
+      if (W > 0) this.#lin.fill(t + 1, prev, po, A, aRow);
+      this.#structure.apply(A, aRow, prev, po, Ax, 0);
       for (let i = 0; i < D; i++) b[row + i] -= Ax[i];
     }
-    return { merit: merit / this.#T, maxResidual };
+    return merit / (we - ws);
   }
 
-  /** Max-abs residual and merit of the current iterate, without building the linearization. */
+  /** Merit L/T and max-abs residual of the whole current trajectory (one sweep of f). */
   #residual(): { merit: number; maxResidual: number } {
-    const D = this.#D, cur = this.#current, f = this.#next;
-    let merit = 0;
-    let maxResidual = 0;
+    const D = this.#D, cur = this.#current;
+    const f = (this.#f ??= allocate(this.#settings.dtype, this.#T * D));
     for (let t = 0; t < this.#T; t++) {
       this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, t * D);
     }
+    let merit = 0;
+    let maxResidual = 0;
     for (let i = 0; i < cur.length; i++) {
       const r = cur[i] - f[i];
       merit += 0.5 * r * r;
       const a = Math.abs(r);
-      if (!(a <= maxResidual)) maxResidual = a;
+      if (!(a <= maxResidual)) maxResidual = a; // NaN propagates
     }
     return { merit: merit / this.#T, maxResidual };
   }
@@ -120,50 +130,71 @@ export class FixedPointRun {
   step(): boolean {
     if (this.#done) return false;
     const s = this.#settings;
-    const { merit } = this.#linearize();
-    if (s.stop === 'merit' && merit < s.tol) {
-      this.#finish(true);
+    const D = this.#D, W = this.#structure.width;
+    const ws = this.#ws;
+    const we = Math.min(this.#T, ws + this.#w);
+    const n = we - ws;
+    const merit = this.#linearize(ws, we);
+    if (s.stop === 'merit' && merit < s.tol && we === this.#T) {
+      this.#finish(this.#residual().merit < s.tol);
       return false;
     }
+    // The window starts from the state just before it: s_0, or the converged row ws − 1.
+    const start = this.#start;
+    for (let i = 0; i < D; i++) start[i] = ws === 0 ? this.#s0[i] : this.#current[(ws - 1) * D + i];
+    // Views cost one object per iteration, not per step; the last window is shorter.
+    /* eslint-disable no-restricted-syntax */
+    const A = n === this.#w ? this.#A : this.#A.subarray(0, n * W);
+    const b = n === this.#w ? this.#b : this.#b.subarray(0, n * D);
+    const next = n === this.#w ? this.#next : this.#next.subarray(0, n * D);
     if (s.elk === undefined) {
-      linearRecurrence(this.#structure, this.#A, this.#b, this.#s0, { out: this.#next });
+      linearRecurrence(this.#structure, A, b, start, { out: next });
     } else {
       // The Levenberg–Marquardt step: filtered means of the LGSSM with dynamics
       // N(Ã_t s + b_t, I) observing the current iterate with precision λ (thesis eq. 30).
       const { lambda, structure } = s.elk;
-      kalmanFilter({ structure, dim: this.#D, A: this.#A, b: this.#b, y: this.#current, s0: this.#s0, lambda }, { out: this.#next, covariances: false });
+      const y = this.#current.subarray(ws * D, we * D);
+      kalmanFilter({ structure, dim: D, A, b, y, s0: start, lambda }, { out: next, covariances: false });
     }
-    const next = this.#next, cur = this.#current, guess = this.#guess, D = this.#D;
+    /* eslint-enable no-restricted-syntax */
+    const cur = this.#current, guess = this.#guess;
     let resets = 0;
+    let firstRowReset = false;
     if (s.reset) {
-      for (let i = 0; i < next.length; i++) {
-        const x = next[i];
-        if (!(Math.abs(x) <= s.resetThreshold)) {
-          next[i] = guess[i];
+      for (let k = 0; k < n * D; k++) {
+        if (!(Math.abs(next[k]) <= s.resetThreshold)) {
+          next[k] = guess[ws * D + k];
           resets++;
+          if (k < D) firstRowReset = true;
         }
       }
     }
     let delta = 0;
-    let convergedPrefix = -1;
-    for (let t = 0; t < this.#T; t++) {
+    let prefix = -1;
+    for (let r = 0; r < n; r++) {
       let rowDelta = 0;
-      for (let i = t * D; i < (t + 1) * D; i++) {
-        const d = Math.abs(next[i] - cur[i]);
+      for (let k = r * D; k < (r + 1) * D; k++) {
+        const d = Math.abs(next[k] - cur[ws * D + k]);
         if (!(d <= rowDelta)) rowDelta = d;
+        cur[ws * D + k] = next[k];
       }
-      if (convergedPrefix < 0 && !(rowDelta < s.tol)) convergedPrefix = t;
+      if (prefix < 0 && !(rowDelta < s.tol)) prefix = r;
       if (!(rowDelta <= delta)) delta = rowDelta;
     }
-    if (convergedPrefix < 0) convergedPrefix = this.#T;
-    this.#current = next;
-    this.#next = cur;
+    if (prefix < 0) prefix = n;
     this.#iterations++;
     this.#trace.delta.push(delta);
     this.#trace.merit.push(merit);
     this.#trace.resets.push(resets);
+    const convergedPrefix = ws + prefix;
     const keepGoing = s.onIteration?.({ iteration: this.#iterations, delta, merit, resets, convergedPrefix });
-    if (s.stop === 'delta' && delta < s.tol) {
+    // The window's first row started from an exact state, so it is exact now (each
+    // iteration fixes at least one more leading step, DESIGN.md §1) — unless it was reset,
+    // or the step is ELK's, whose trust region holds it back toward the old iterate.
+    const exactFirstRow = !firstRowReset && s.elk === undefined;
+    if (s.window !== undefined) this.#ws = Math.min(this.#T, Math.max(convergedPrefix, exactFirstRow ? ws + 1 : ws));
+    const finished = we === this.#T && (s.stop === 'delta' ? delta < s.tol : false);
+    if (finished) {
       // Never trust a small step alone: on chaotic systems resets can freeze a wrong
       // trajectory (DESIGN.md §1). The final iterate must also have a small residual.
       this.#finish(this.#residual().maxResidual <= s.residualTol);
@@ -175,13 +206,6 @@ export class FixedPointRun {
       return false;
     }
     return true;
-  }
-
-  /** Stops the run early (abort): the result reports what the last iterate satisfies. */
-  stopEarly(): void {
-    if (this.#done) return;
-    const final = this.#residual();
-    this.#finish(this.#settings.stop === 'merit' ? final.merit < this.#settings.tol : final.maxResidual <= this.#settings.tol);
   }
 
   #finish(converged: boolean): void {

@@ -49,14 +49,19 @@ export function prepareRun(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts
     throw new UnrollError('INVALID_ARGUMENT', `solve: method '${method}' needs lambda ≥ 0 (the observation precision; 0 is DEER); pass { lambda }.`);
   }
 
+  const window = opts.window;
+  if (window !== undefined && (!Number.isInteger(window) || window < 1)) {
+    throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${String(window)}.`);
+  }
   const strategy = strategyFor(method, opts);
   const structure = strategy.structure(D);
-  const bytes = T * structure.width * (dtype === 'float32' ? 4 : 8);
+  const rows = Math.min(T, window ?? T);
+  const bytes = rows * structure.width * (dtype === 'float32' ? 4 : 8);
   const budget = opts.memoryBudget ?? GiB;
   if (bytes > budget) {
     throw new UnrollError(
       'MEMORY_BUDGET',
-      `solve: '${strategy.name}' stores T·${structure.width} = ${T * structure.width} numbers (${(bytes / GiB).toFixed(2)} GiB) for the Ã_t, over the ${(budget / GiB).toFixed(2)} GiB budget. Use 'quasi-deer' (D per step), a window, or raise memoryBudget.`,
+      `solve: '${strategy.name}' stores ${rows}·${structure.width} = ${rows * structure.width} numbers (${(bytes / GiB).toFixed(2)} GiB) for the Ã_t, over the ${(budget / GiB).toFixed(2)} GiB budget. Use 'quasi-deer' (D per step), a window, or raise memoryBudget.`,
     );
   }
   const settings: RunSettings = {
@@ -69,6 +74,7 @@ export function prepareRun(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts
     resetThreshold: opts.resetThreshold ?? 1e8,
     fallback: (opts.fallback ?? 'none') === 'sequential',
     onIteration: opts.onIteration,
+    window,
     elk: isElk ? { lambda: opts.lambda ?? 0, structure: method === 'elk' ? 'dense' : 'diagonal' } : undefined,
   };
   const guess = initialGuess(dyn, Float64Array.from(start), T, dtype, opts);

@@ -41,6 +41,12 @@ export interface SolveOptions {
   readonly maxIterations?: number;
   /** Initial trajectory: `'zeros'` (default), `'random'` (seeded standard normal), `'jacobi'` (f over zeros), or a `[T][D]` array (warm start). */
   readonly init?: 'zeros' | 'random' | 'jacobi' | FloatArray;
+  /**
+   * Sliding window: iterate only `window` steps at a time, advancing past the converged
+   * prefix (PASO-style); memory for Ã_t drops to `window` steps. Same result as the
+   * full solve.
+   */
+  readonly window?: number;
   /** Seed of `init: 'random'` (default 0). */
   readonly seed?: number;
   /** Reset non-finite or huge entries to the initial guess (default true). */

@@ -123,6 +123,42 @@ describe('solve', () => {
     expect(r.iterations).toBeLessThanOrEqual(T);
   });
 
+  it('a sliding window gives the full solve’s states, for any window size and method', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 150 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 2 ** 30 }), (D, T, window, seed) => {
+        const dyn = tanhRnn(D, seed, 0.7);
+        const s0 = Array.from({ length: D }, (_, i) => Math.cos(seed + i));
+        const want = rollout(dyn, s0, T);
+        for (const opts of [{ method: 'deer' }, { method: 'quasi-deer' }, { method: 'picard' }, { method: 'jacobi' }, { method: 'clip-elk' }] as SolveOptions[]) {
+          const windowed = solve(dyn, s0, T, { ...opts, window });
+          expect(windowed.converged).toBe(true);
+          expect(windowed.iterations).toBeLessThanOrEqual(T);
+          expect(maxAbsErr(windowed.states, want)).toBeLessThan(1e-7);
+          expect(maxAbsErr(windowed.states, solve(dyn, s0, T, opts).states)).toBeLessThan(1e-7);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('ELK runs in a window too (it fixes no step per iteration, so it may need more than the full solve)', () => {
+    const dyn = tanhRnn(3, 7, 0.6);
+    const s0 = [0.2, 0.4, -0.3];
+    const want = rollout(dyn, s0, 200);
+    const r = solve(dyn, s0, 200, { method: 'elk', lambda: 0.1, window: 40 });
+    expect(r.converged).toBe(true);
+    expect(maxAbsErr(r.states, want)).toBeLessThan(1e-7);
+  });
+
+  it('a window of one step is a rollout: one iteration per step, never more than T', () => {
+    const dyn = tanhRnn(2, 5, 3); // expanding: the full solve would need many iterations
+    const r = solve(dyn, [1, -1], 60, { method: 'jacobi', window: 1 });
+    expect(r.converged).toBe(true);
+    expect(r.iterations).toBeLessThanOrEqual(60);
+    expect(maxAbsErr(r.states, rollout(dyn, [1, -1], 60))).toBeLessThan(1e-12);
+    expect(() => solve(dyn, [0, 0], 10, { window: 0 })).toThrow(/window must be a positive integer/);
+  });
+
   it('solveAsync resolves like solve, and rejects with ABORTED when its signal fires', async () => {
     const dyn = tanhRnn(2, 3, 0.5);
     const a = await solveAsync(dyn, [1, 1], 100, { method: 'quasi-deer' });
