@@ -11,6 +11,9 @@ export interface DynamicsSpec {
   readonly jacobian?: StateFunction;
   readonly diagonal?: StateFunction;
   readonly jvp?: JvpFunction;
+  /** Parameter count and VJP, for gradients with respect to θ (see `Dynamics.vjpParams`). */
+  readonly paramCount?: number;
+  readonly vjpParams?: Dynamics['vjpParams'];
   /** Where to probe the functions once (default: t = 1 at the zero state). */
   readonly probe?: { readonly t?: number; readonly state?: ArrayLike<number> };
 }
@@ -52,7 +55,7 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
   if (typeof spec.step !== 'function') {
     throw new UnrollError('INVALID_ARGUMENT', `${label}: step(t, prev, po, out, oo) is required — it computes s_t = f_t(s_{t−1}).`);
   }
-  for (const fn of ['jacobian', 'diagonal', 'jvp'] as const) {
+  for (const fn of ['jacobian', 'diagonal', 'jvp', 'vjpParams'] as const) {
     if (spec[fn] !== undefined && typeof spec[fn] !== 'function') {
       throw new UnrollError('INVALID_ARGUMENT', `${label}: ${fn} must be a function when given.`);
     }
@@ -78,6 +81,16 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
     const jvp = spec.jvp;
     probe(label, 'jvp', D, (out) => { jvp(t, x, 0, v, 0, out, 0); });
   }
+  if ((spec.vjpParams === undefined) !== (spec.paramCount === undefined)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: give paramCount and vjpParams together.`);
+  }
+  if (spec.vjpParams && spec.paramCount !== undefined) {
+    const { vjpParams, paramCount } = spec;
+    if (!Number.isInteger(paramCount) || paramCount < 1) {
+      throw new UnrollError('INVALID_ARGUMENT', `${label}: paramCount must be a positive integer, got ${String(paramCount)}.`);
+    }
+    probe(label, 'vjpParams', paramCount, (out) => { vjpParams(t, x, 0, v, 0, out, 0); });
+  }
 
   const base: Dynamics = {
     dim: D,
@@ -86,6 +99,7 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
     ...(spec.jacobian === undefined ? {} : { jacobian: spec.jacobian }),
     ...(spec.diagonal === undefined ? {} : { diagonal: spec.diagonal }),
     ...(spec.jvp === undefined ? {} : { jvp: spec.jvp }),
+    ...(spec.vjpParams === undefined || spec.paramCount === undefined ? {} : { vjpParams: spec.vjpParams, paramCount: spec.paramCount }),
   };
   const resolved = resolveDerivatives(base);
   const jvpSource = resolved.jvp.source === 'finite-difference' ? 'finite-difference' : 'closed-form';

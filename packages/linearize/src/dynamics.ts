@@ -35,6 +35,10 @@ export interface Dynamics {
   diagonal?(t: number, prev: FloatArray, po: number, out: FloatArray, oo: number): void;
   /** `out ← ∂f_t/∂s (prev) · v` (D numbers). */
   jvp?(t: number, prev: FloatArray, po: number, v: FloatArray, vo: number, out: FloatArray, oo: number): void;
+  /** Number of parameters θ that `vjpParams` differentiates (for gradients). */
+  readonly paramCount?: number;
+  /** `out ← wᵀ ∂f_t/∂θ (prev)`: the parameter vector-Jacobian product (`paramCount` numbers). */
+  vjpParams?(t: number, prev: FloatArray, po: number, w: FloatArray, wo: number, out: FloatArray, oo: number): void;
   /** Set by `defineDynamics`: which derivatives are closed-form and which are derived. */
   readonly derivatives?: DerivativeSources;
 }

@@ -3,3 +3,4 @@ export { solveAsync } from './solve-async.js';
 export { sequentialRollout } from './sequential-rollout.js';
 export type { IterationInfo, Method, SolveOptions, SolveResult } from './solve-options.js';
 export { kalmanFilter, type KalmanModel, type KalmanOptions, type KalmanResult } from './kalman-filter.js';
+export { gradient, type GradientOptions, type GradientResult } from './gradient.js';
