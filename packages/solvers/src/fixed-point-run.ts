@@ -21,6 +21,28 @@ export interface RunSettings {
   readonly onIteration: ((info: { iteration: number; delta: number; merit: number; resets: number; convergedPrefix: number }) => void | boolean) | undefined;
 }
 
+/** The working memory of a run besides its trajectory: shareable by runs of one shape. */
+export interface RunScratch {
+  readonly A: FloatArray;
+  readonly b: FloatArray;
+  readonly next: FloatArray;
+  readonly start: FloatArray;
+  readonly Ax: FloatArray;
+  readonly f: FloatArray;
+}
+
+/** Scratch for runs of `w`-step windows, structure width W, dimension D, length T. */
+export function createRunScratch(dtype: Dtype, w: number, W: number, D: number, T: number): RunScratch {
+  return {
+    A: allocate(dtype, w * W),
+    b: allocate(dtype, w * D),
+    next: allocate(dtype, w * D),
+    start: allocate(dtype, D),
+    Ax: allocate(dtype, D),
+    f: allocate(dtype, T * D),
+  };
+}
+
 /**
  * One fixed-point solve, advanced an iteration at a time (so `solve` and `solveAsync`
  * share it). Iteration i (DESIGN.md §1): at the current iterate s^{(i−1)}, for every t
@@ -52,13 +74,13 @@ export class FixedPointRun {
   readonly #start: FloatArray;
   readonly #Ax: FloatArray;
   readonly #current: FloatArray;
-  #f: FloatArray | undefined;
+  readonly #f: FloatArray;
   #iterations = 0;
   #done = false;
   #converged = false;
   readonly #trace = { delta: [] as number[], merit: [] as number[], resets: [] as number[] };
 
-  constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, method: string, guess: FloatArray, settings: RunSettings) {
+  constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, method: string, guess: FloatArray, settings: RunSettings, scratch?: RunScratch) {
     this.#dyn = dyn;
     this.#s0 = s0;
     this.#T = T;
@@ -72,11 +94,13 @@ export class FixedPointRun {
     const D = dyn.dim, w = this.#w, dtype = settings.dtype;
     this.#current = allocate(dtype, T * D);
     this.#current.set(guess);
-    this.#A = allocate(dtype, w * this.#structure.width);
-    this.#b = allocate(dtype, w * D);
-    this.#next = allocate(dtype, w * D);
-    this.#start = allocate(dtype, D);
-    this.#Ax = allocate(dtype, D);
+    const shared = scratch ?? createRunScratch(dtype, w, this.#structure.width, D, T);
+    this.#A = shared.A;
+    this.#b = shared.b;
+    this.#next = shared.next;
+    this.#start = shared.start;
+    this.#Ax = shared.Ax;
+    this.#f = shared.f;
   }
 
   get done(): boolean {
@@ -111,7 +135,7 @@ export class FixedPointRun {
   /** Merit L/T and max-abs residual of the whole current trajectory (one sweep of f). */
   #residual(): { merit: number; maxResidual: number } {
     const D = this.#D, cur = this.#current;
-    const f = (this.#f ??= allocate(this.#settings.dtype, this.#T * D));
+    const f = this.#f;
     for (let t = 0; t < this.#T; t++) {
       this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, t * D);
     }

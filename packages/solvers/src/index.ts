@@ -4,3 +4,4 @@ export { sequentialRollout } from './sequential-rollout.js';
 export type { IterationInfo, Method, SolveOptions, SolveResult } from './solve-options.js';
 export { kalmanFilter, type KalmanModel, type KalmanOptions, type KalmanResult } from './kalman-filter.js';
 export { gradient, type GradientOptions, type GradientResult } from './gradient.js';
+export { solveBatch } from './solve-batch.js';

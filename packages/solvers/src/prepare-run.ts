@@ -1,6 +1,6 @@
 import type { Dynamics } from '@unroll/linearize';
 import { UnrollError, allocate, type FloatArray } from '@unroll/scan';
-import { FixedPointRun, type RunSettings } from './fixed-point-run.js';
+import { FixedPointRun, type RunScratch, type RunSettings } from './fixed-point-run.js';
 import { initialGuess } from './initial-guess.js';
 import { strategyFor } from './method-strategy.js';
 import type { SolveOptions } from './solve-options.js';
@@ -8,7 +8,13 @@ import type { SolveOptions } from './solve-options.js';
 const GiB = 2 ** 30;
 
 /** Validates a solve's arguments and builds its run; `'sequential'` needs no run. */
-export function prepareRun(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts: SolveOptions): { run: FixedPointRun } | { sequential: FloatArray; start: FloatArray } {
+export function prepareRun(
+  dyn: Dynamics,
+  s0: ArrayLike<number>,
+  T: number,
+  opts: SolveOptions,
+  scratch?: RunScratch,
+): { run: FixedPointRun } | { sequential: FloatArray; start: FloatArray } {
   if (typeof dyn !== 'object' || typeof dyn.step !== 'function' || !Number.isInteger(dyn.dim) || dyn.dim < 1) {
     throw new UnrollError('INVALID_ARGUMENT', 'solve: the first argument must be a Dynamics ({ dim, step, … }); build one with defineDynamics.');
   }
@@ -79,5 +85,5 @@ export function prepareRun(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts
   };
   const guess = initialGuess(dyn, Float64Array.from(start), T, dtype, opts);
   const name = typeof method === 'string' ? method : method.name;
-  return { run: new FixedPointRun(dyn, start, T, strategy, name, guess, settings) };
+  return { run: new FixedPointRun(dyn, start, T, strategy, name, guess, settings, scratch) };
 }
