@@ -1,33 +1,10 @@
 import { defineDynamics, type Dynamics } from '@unroll/linearize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rollout, uniform } from '../test/systems.js';
+import { rollout, tanhRnnWith, uniform } from '../test/systems.js';
 import { gradient, solve } from './index.js';
 
-/** s' = W tanh(s) + u_t with θ = W (D² parameters), and its parameter VJP. */
-function rnn(D: number, W: Float64Array, u: Float64Array): Dynamics {
-  return defineDynamics({
-    dim: D,
-    paramCount: D * D,
-    step(t, s, so, out, oo) {
-      for (let i = 0; i < D; i++) {
-        let acc = u[(t % 7) * D + i];
-        for (let j = 0; j < D; j++) acc += W[i * D + j] * Math.tanh(s[so + j]);
-        out[oo + i] = acc;
-      }
-    },
-    jacobian(_t, s, so, out, oo) {
-      for (let j = 0; j < D; j++) {
-        const th = Math.tanh(s[so + j]);
-        for (let i = 0; i < D; i++) out[oo + i * D + j] = W[i * D + j] * (1 - th * th);
-      }
-    },
-    // ∂f_i/∂W_ij = tanh(s_j): (wᵀ ∂f/∂W)_{ij} = w_i tanh(s_j).
-    vjpParams(_t, s, so, w, wo, out, oo) {
-      for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) out[oo + i * D + j] = w[wo + i] * Math.tanh(s[so + j]);
-    },
-  });
-}
+const rnn = tanhRnnWith;
 
 /** L = Σ_t c_t · s_t over a sequential rollout. */
 function loss(dyn: Dynamics, s0: number[], T: number, c: Float64Array): number {

@@ -12,12 +12,22 @@ export function tanhRnn(D: number, seed: number, gain: number): Dynamics {
   const rand = uniform(seed);
   const W = Float64Array.from({ length: D * D }, () => (2 * gain * rand()) / Math.sqrt(D));
   const u = Float64Array.from({ length: 97 * D }, () => rand());
+  return tanhRnnWith(D, W, u);
+}
+
+/**
+ * s' = W tanh(s) + u_{t mod k} for given weights (θ = W, D² parameters) and inputs
+ * (k = u.length / D), with its Jacobian and parameter VJP: ∂f_i/∂W_ij = tanh(s_j).
+ */
+export function tanhRnnWith(D: number, W: Float64Array, u: Float64Array): Dynamics {
+  const k = u.length / D;
   return defineDynamics({
     dim: D,
     name: 'tanh-rnn',
+    paramCount: D * D,
     step(t, s, so, out, oo) {
       for (let i = 0; i < D; i++) {
-        let acc = u[(t % 97) * D + i];
+        let acc = u[(t % k) * D + i];
         for (let j = 0; j < D; j++) acc += W[i * D + j] * Math.tanh(s[so + j]);
         out[oo + i] = acc;
       }
@@ -27,6 +37,9 @@ export function tanhRnn(D: number, seed: number, gain: number): Dynamics {
         const th = Math.tanh(s[so + j]);
         for (let i = 0; i < D; i++) out[oo + i * D + j] = W[i * D + j] * (1 - th * th);
       }
+    },
+    vjpParams(_t, s, so, w, wo, out, oo) {
+      for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) out[oo + i * D + j] = w[wo + i] * Math.tanh(s[so + j]);
     },
   });
 }
