@@ -1,0 +1,104 @@
+import type { DefinedDynamics } from '@unroll/linearize';
+import { UnrollError } from '@unroll/scan';
+import { integrate, type Flow, type Integrator } from './flow.js';
+
+/** Parameters of {@link lorenz63}. */
+export interface Lorenz63Params {
+  readonly sigma?: number;
+  readonly rho?: number;
+  readonly beta?: number;
+  readonly dt?: number;
+  readonly integrator?: Integrator;
+}
+
+/**
+ * Lorenz (1963): `ẋ = σ(y − x), ẏ = x(ρ − z) − y, ż = xy − βz`; chaotic at the classic
+ * (10, 28, 8/3) with largest Lyapunov exponent ≈ 0.906 per unit time. Default: RK4 with
+ * dt = 0.01.
+ */
+export function lorenz63(params: Lorenz63Params = {}): DefinedDynamics & { readonly params: Required<Lorenz63Params> } {
+  const p = { sigma: 10, rho: 28, beta: 8 / 3, dt: 0.01, integrator: 'rk4' as Integrator, ...params };
+  const { sigma, rho, beta } = p;
+  const flow: Flow = {
+    dim: 3,
+    name: 'lorenz63',
+    f(s, o, out, oo) {
+      const x = s[o], y = s[o + 1], z = s[o + 2];
+      out[oo] = sigma * (y - x);
+      out[oo + 1] = x * (rho - z) - y;
+      out[oo + 2] = x * y - beta * z;
+    },
+    jacobian(s, o, out, oo) {
+      const x = s[o], y = s[o + 1], z = s[o + 2];
+      out.set([-sigma, sigma, 0, rho - z, -1, -x, y, x, -beta], oo);
+    },
+  };
+  return Object.freeze({ ...integrate(flow, p.dt, p.integrator), params: Object.freeze(p) });
+}
+
+/** Parameters of {@link rossler}. */
+export interface RosslerParams {
+  readonly a?: number;
+  readonly b?: number;
+  readonly c?: number;
+  readonly dt?: number;
+  readonly integrator?: Integrator;
+}
+
+/** Rössler (1976): `ẋ = −y − z, ẏ = x + a y, ż = b + z (x − c)`; chaotic at (0.2, 0.2, 5.7). */
+export function rossler(params: RosslerParams = {}): DefinedDynamics & { readonly params: Required<RosslerParams> } {
+  const p = { a: 0.2, b: 0.2, c: 5.7, dt: 0.01, integrator: 'rk4' as Integrator, ...params };
+  const { a, b, c } = p;
+  const flow: Flow = {
+    dim: 3,
+    name: 'rossler',
+    f(s, o, out, oo) {
+      const x = s[o], y = s[o + 1], z = s[o + 2];
+      out[oo] = -y - z;
+      out[oo + 1] = x + a * y;
+      out[oo + 2] = b + z * (x - c);
+    },
+    jacobian(s, o, out, oo) {
+      const x = s[o], z = s[o + 2];
+      out.set([0, -1, -1, 1, a, 0, z, 0, x - c], oo);
+    },
+  };
+  return Object.freeze({ ...integrate(flow, p.dt, p.integrator), params: Object.freeze(p) });
+}
+
+/** Parameters of {@link lorenz96}. */
+export interface Lorenz96Params {
+  readonly dim: number;
+  readonly forcing?: number;
+  readonly dt?: number;
+  readonly integrator?: Integrator;
+}
+
+/**
+ * Lorenz (1996): `ẋ_i = (x_{i+1} − x_{i−2}) x_{i−1} − x_i + F` on a ring of D ≥ 4 sites;
+ * chaotic for F = 8 (the default), predictable for small F.
+ */
+export function lorenz96(params: Lorenz96Params): DefinedDynamics & { readonly params: Required<Lorenz96Params> } {
+  const p = { forcing: 8, dt: 0.01, integrator: 'rk4' as Integrator, ...params };
+  const D = p.dim, F = p.forcing;
+  if (!Number.isInteger(D) || D < 4) throw new UnrollError('INVALID_ARGUMENT', `lorenz96: dim must be an integer ≥ 4, got ${String(D)}.`);
+  const at = (i: number) => ((i % D) + D) % D;
+  const flow: Flow = {
+    dim: D,
+    name: `lorenz96(D=${D}, F=${F})`,
+    f(s, o, out, oo) {
+      for (let i = 0; i < D; i++) out[oo + i] = (s[o + at(i + 1)] - s[o + at(i - 2)]) * s[o + at(i - 1)] - s[o + i] + F;
+    },
+    jacobian(s, o, out, oo) {
+      out.fill(0, oo, oo + D * D);
+      for (let i = 0; i < D; i++) {
+        const row = oo + i * D;
+        out[row + at(i + 1)] += s[o + at(i - 1)];
+        out[row + at(i - 2)] -= s[o + at(i - 1)];
+        out[row + at(i - 1)] += s[o + at(i + 1)] - s[o + at(i - 2)];
+        out[row + i] -= 1;
+      }
+    },
+  };
+  return Object.freeze({ ...integrate(flow, p.dt, p.integrator), params: Object.freeze(p) });
+}

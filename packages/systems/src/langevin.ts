@@ -1,0 +1,63 @@
+import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
+import { UnrollError, type FloatArray } from '@unroll/scan';
+import { counterNormal } from './counter-normal.js';
+import { flattenInputs, inputRow } from './inputs.js';
+import type { Potential } from './potentials.js';
+
+/** Parameters of {@link langevin}. */
+export interface LangevinParams {
+  readonly potential: Potential;
+  /** ε > 0. */
+  readonly stepSize: number;
+  /** Seed of the noise ξ_t (default 0), unless `noise` is given. */
+  readonly seed?: number;
+  /** Explicit noise `[T][D]` (rows past the end are zero). */
+  readonly noise?: ArrayLike<ArrayLike<number>> | FloatArray;
+}
+
+/**
+ * The unadjusted Langevin algorithm targeting ∝ e^{−φ}:
+ * `s_t = s_{t−1} − ε ∇φ(s_{t−1}) + √(2ε) ξ_t`, ξ_t ~ N(0, I) from `seed` (a function of
+ * (seed, t, i) only) or `noise`. Jacobian `I − ε ∇²φ(s_{t−1})`: predictable where φ is
+ * convex and ε small (a Gaussian target), less so across the barrier of a two-well.
+ */
+export function langevin(params: LangevinParams): DefinedDynamics & { readonly params: LangevinParams } {
+  const { potential, stepSize: eps } = params;
+  const D = potential.dim;
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new UnrollError('INVALID_ARGUMENT', `langevin: stepSize must be finite and > 0, got ${String(eps)}.`);
+  const seed = params.seed ?? 0;
+  const explicit = params.noise === undefined ? undefined : flattenInputs('langevin noise', params.noise, D);
+  const scale = Math.sqrt(2 * eps);
+  const H = new Float64Array(D * D);
+  const grad = new Float64Array(D);
+  const dyn = defineDynamics({
+    dim: D,
+    name: `langevin(${potential.name}, ε=${eps})`,
+    step(t, s, so, out, oo) {
+      potential.gradient(s, so, grad, 0);
+      const no = explicit === undefined ? -1 : inputRow(explicit, D, t);
+      for (let i = 0; i < D; i++) {
+        const xi = explicit === undefined ? counterNormal(seed, t, i) : no < 0 ? 0 : (explicit[no + i] ?? 0);
+        out[oo + i] = s[so + i] - eps * grad[i] + scale * xi;
+      }
+    },
+    jacobian(_t, s, so, out, oo) {
+      potential.hessian(s, so, H, 0);
+      for (let i = 0; i < D * D; i++) out[oo + i] = -eps * H[i];
+      for (let i = 0; i < D; i++) out[oo + i * D + i] += 1;
+    },
+    diagonal(_t, s, so, out, oo) {
+      potential.hessian(s, so, H, 0);
+      for (let i = 0; i < D; i++) out[oo + i] = 1 - eps * H[i * D + i];
+    },
+    jvp(_t, s, so, v, vo, out, oo) {
+      potential.hessian(s, so, H, 0);
+      for (let i = 0; i < D; i++) {
+        let acc = v[vo + i];
+        for (let j = 0; j < D; j++) acc -= eps * H[i * D + j] * v[vo + j];
+        out[oo + i] = acc;
+      }
+    },
+  });
+  return Object.freeze({ ...dyn, params: Object.freeze({ ...params }) });
+}

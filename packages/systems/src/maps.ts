@@ -1,0 +1,66 @@
+import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
+import { UnrollError } from '@unroll/scan';
+
+/** Parameters of {@link logisticMap}. */
+export interface LogisticMapParams {
+  readonly r: number;
+}
+
+/**
+ * The logistic map `s' = r s (1 − s)` on [0, 1]: predictable for r < 3 (a stable fixed
+ * point), chaotic at r = 4 (Lyapunov exponent ln 2). Jacobian `r (1 − 2s)`.
+ */
+export function logisticMap(params: LogisticMapParams): DefinedDynamics & { readonly params: LogisticMapParams } {
+  const { r } = params;
+  if (!Number.isFinite(r)) throw new UnrollError('INVALID_ARGUMENT', `logisticMap: r must be finite, got ${String(r)}.`);
+  const derivative = (s: number) => r * (1 - 2 * s);
+  const dyn = defineDynamics({
+    dim: 1,
+    name: 'logistic-map',
+    probe: { state: [0.3] },
+    step: (_t, s, so, out, oo) => { out[oo] = r * s[so] * (1 - s[so]); },
+    jacobian: (_t, s, so, out, oo) => { out[oo] = derivative(s[so]); },
+    diagonal: (_t, s, so, out, oo) => { out[oo] = derivative(s[so]); },
+    jvp: (_t, s, so, v, vo, out, oo) => { out[oo] = derivative(s[so]) * v[vo]; },
+  });
+  return Object.freeze({ ...dyn, params: Object.freeze({ r }) });
+}
+
+/** Parameters of {@link henonMap}. */
+export interface HenonMapParams {
+  readonly a: number;
+  readonly b: number;
+}
+
+/**
+ * The Hénon map `(x, y)' = (1 − a x² + y, b x)`: chaotic at the classic (1.4, 0.3) with
+ * largest Lyapunov exponent ≈ 0.419. Jacobian `[[−2a x, 1], [b, 0]]`.
+ */
+export function henonMap(params: HenonMapParams = { a: 1.4, b: 0.3 }): DefinedDynamics & { readonly params: HenonMapParams } {
+  const { a, b } = params;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new UnrollError('INVALID_ARGUMENT', 'henonMap: a and b must be finite.');
+  const dyn = defineDynamics({
+    dim: 2,
+    name: 'henon-map',
+    step: (_t, s, so, out, oo) => {
+      const x = s[so], y = s[so + 1];
+      out[oo] = 1 - a * x * x + y;
+      out[oo + 1] = b * x;
+    },
+    jacobian: (_t, s, so, out, oo) => {
+      out[oo] = -2 * a * s[so];
+      out[oo + 1] = 1;
+      out[oo + 2] = b;
+      out[oo + 3] = 0;
+    },
+    diagonal: (_t, s, so, out, oo) => {
+      out[oo] = -2 * a * s[so];
+      out[oo + 1] = 0;
+    },
+    jvp: (_t, s, so, v, vo, out, oo) => {
+      out[oo] = -2 * a * s[so] * v[vo] + v[vo + 1];
+      out[oo + 1] = b * v[vo];
+    },
+  });
+  return Object.freeze({ ...dyn, params: Object.freeze({ a, b }) });
+}

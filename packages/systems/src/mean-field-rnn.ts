@@ -1,0 +1,70 @@
+import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
+import { UnrollError, type FloatArray } from '@unroll/scan';
+import { flattenInputs, inputRow } from './inputs.js';
+import { createRng } from './random.js';
+
+/** Parameters of {@link meanFieldRnn}: with the seed, they fully determine the system. */
+export interface MeanFieldRnnParams {
+  readonly dim: number;
+  /** Gain: W_ij ~ N(0, g²/D). */
+  readonly g: number;
+  readonly seed: number;
+  /** `[T][dim]` inputs u_t (zero past the last row). */
+  readonly inputs?: ArrayLike<ArrayLike<number>> | FloatArray;
+}
+
+/**
+ * The mean-field RNN `s_t = W tanh(s_{t−1}) + u_t` with `W_ij ~ N(0, g²/D)` and a zero
+ * diagonal (the classic random network of Sompolinsky, Crisanti & Sommers): predictable
+ * for small g, chaotic for large g — its Lyapunov exponent crosses zero near g = 1 as D
+ * grows. Jacobian `J_ij = W_ij (1 − tanh² s_j)`, whose diagonal is zero.
+ */
+export function meanFieldRnn(params: MeanFieldRnnParams): DefinedDynamics & { readonly params: MeanFieldRnnParams; readonly weights: Float64Array } {
+  const { dim: D, g, seed } = params;
+  if (!Number.isInteger(D) || D < 1) throw new UnrollError('INVALID_ARGUMENT', `meanFieldRnn: dim must be a positive integer, got ${String(D)}.`);
+  if (!(g >= 0) || !Number.isFinite(g)) throw new UnrollError('INVALID_ARGUMENT', `meanFieldRnn: g must be finite and ≥ 0, got ${String(g)}.`);
+  const rng = createRng(seed);
+  const W = new Float64Array(D * D);
+  const sd = g / Math.sqrt(D);
+  for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) W[i * D + j] = i === j ? 0 : sd * rng.normal();
+  const u = flattenInputs('meanFieldRnn', params.inputs, D);
+  const th = new Float64Array(D);
+  const dyn = defineDynamics({
+    dim: D,
+    name: `mean-field-rnn(D=${D}, g=${g})`,
+    step(t, s, so, out, oo) {
+      for (let j = 0; j < D; j++) th[j] = Math.tanh(s[so + j]);
+      const uo = inputRow(u, D, t);
+      for (let i = 0; i < D; i++) {
+        let acc = uo < 0 ? 0 : u[uo + i];
+        for (let j = 0; j < D; j++) acc += W[i * D + j] * th[j];
+        out[oo + i] = acc;
+      }
+    },
+    jacobian(_t, s, so, out, oo) {
+      for (let j = 0; j < D; j++) {
+        const x = Math.tanh(s[so + j]);
+        th[j] = 1 - x * x;
+      }
+      for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) out[oo + i * D + j] = W[i * D + j] * th[j];
+    },
+    diagonal(_t, s, so, out, oo) {
+      for (let i = 0; i < D; i++) {
+        const x = Math.tanh(s[so + i]);
+        out[oo + i] = W[i * D + i] * (1 - x * x);
+      }
+    },
+    jvp(_t, s, so, v, vo, out, oo) {
+      for (let j = 0; j < D; j++) {
+        const x = Math.tanh(s[so + j]);
+        th[j] = (1 - x * x) * v[vo + j];
+      }
+      for (let i = 0; i < D; i++) {
+        let acc = 0;
+        for (let j = 0; j < D; j++) acc += W[i * D + j] * th[j];
+        out[oo + i] = acc;
+      }
+    },
+  });
+  return Object.freeze({ ...dyn, params: Object.freeze({ ...params }), weights: W });
+}

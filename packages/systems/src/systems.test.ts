@@ -1,0 +1,107 @@
+import type { Dynamics } from '@unroll/linearize';
+import { solve } from '@unroll/solvers';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { centralJacobian, relErr } from '../test/derivative-check.js';
+import { createRng, gaussianMixture, henonMap, langevin, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell } from './index.js';
+
+/** Every system, with a sampler of typical states. */
+const systems: { name: string; make: () => Dynamics; state: (rand: () => number, D: number) => number }[] = [
+  { name: 'logistic', make: () => logisticMap({ r: 3.7 }), state: (r) => r() },
+  { name: 'henon', make: () => henonMap(), state: (r) => 2 * r() - 1 },
+  { name: 'mean-field', make: () => meanFieldRnn({ dim: 6, g: 1.5, seed: 3, inputs: [[0.1, 0, 0, 0, 0, 0.2]] }), state: (r) => 4 * r() - 2 },
+  { name: 'lorenz63 rk4', make: () => lorenz63(), state: (r) => 20 * r() - 10 },
+  { name: 'lorenz63 euler', make: () => lorenz63({ integrator: 'euler', dt: 0.005 }), state: (r) => 20 * r() - 10 },
+  { name: 'rossler', make: () => rossler(), state: (r) => 10 * r() - 5 },
+  { name: 'lorenz96', make: () => lorenz96({ dim: 7 }), state: (r) => 10 * r() - 5 },
+  { name: 'langevin mixture', make: () => langevin({ potential: gaussianMixture({ means: [[-1, 0], [1, 1]], covariances: [[[1, 0.3], [0.3, 0.5]], [[0.4, 0], [0, 2]]] }), stepSize: 0.05, seed: 2 }), state: (r) => 4 * r() - 2 },
+  { name: 'langevin two-well', make: () => langevin({ potential: twoWell(3), stepSize: 0.01, seed: 1 }), state: (r) => 3 * r() - 1.5 },
+];
+
+describe('systems: closed-form derivatives', () => {
+  for (const { name, make, state } of systems) {
+    it(`${name}: jacobian matches central differences of step (1e-6), diagonal and jvp agree with it`, () => {
+      const dyn = make();
+      const D = dyn.dim;
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 1, max: 40 }), (seed, t) => {
+          const rng = createRng(seed);
+          const s = Float64Array.from({ length: D }, () => state(() => rng.uniform(), D));
+          const J = new Float64Array(D * D);
+          dyn.jacobian?.(t, s, 0, J, 0);
+          expect(relErr(J, centralJacobian(dyn, t, s))).toBeLessThan(1e-6);
+          const diag = new Float64Array(D);
+          dyn.diagonal?.(t, s, 0, diag, 0);
+          expect(relErr(diag, Array.from({ length: D }, (_, i) => J[i * D + i]))).toBeLessThan(1e-12);
+          const v = Float64Array.from({ length: D }, () => rng.normal());
+          const jv = new Float64Array(D);
+          dyn.jvp?.(t, s, 0, v, 0, jv, 0);
+          const want = Array.from({ length: D }, (_, i) => Array.from(v).reduce((acc, vj, j) => acc + J[i * D + j] * vj, 0));
+          expect(relErr(jv, want)).toBeLessThan(1e-12);
+        }),
+        { numRuns: 30 },
+      );
+      // No derivative of a system is a finite difference.
+      expect(dyn.derivatives).toEqual({ jvp: 'closed-form', jacobian: 'closed-form', diagonal: 'closed-form' });
+    });
+  }
+});
+
+describe('systems: behaviour', () => {
+  it('logisticMap and henonMap rollouts match a straightforward loop bit for bit', () => {
+    const T = 1000;
+    const logistic = solve(logisticMap({ r: 4 }), [0.2], T, { method: 'sequential' }).states;
+    let x = 0.2;
+    for (let t = 0; t < T; t++) {
+      x = 4 * x * (1 - x);
+      expect(logistic[t]).toBe(x);
+    }
+    const henon = solve(henonMap({ a: 1.4, b: 0.3 }), [0, 0], T, { method: 'sequential' }).states;
+    let [hx, hy] = [0, 0];
+    for (let t = 0; t < T; t++) {
+      [hx, hy] = [1 - 1.4 * hx * hx + hy, 0.3 * hx];
+      expect(henon[2 * t]).toBe(hx);
+      expect(henon[2 * t + 1]).toBe(hy);
+    }
+  });
+
+  it('the same params give the same system (seeded weights and noise), a different seed another', () => {
+    const a = meanFieldRnn({ dim: 5, g: 2, seed: 11 });
+    const b = meanFieldRnn({ ...a.params });
+    expect(Array.from(b.weights)).toEqual(Array.from(a.weights));
+    expect(Array.from(meanFieldRnn({ dim: 5, g: 2, seed: 12 }).weights)).not.toEqual(Array.from(a.weights));
+    // Zero diagonal, variance g²/D.
+    for (let i = 0; i < 5; i++) expect(a.weights[i * 5 + i]).toBe(0);
+    const big = meanFieldRnn({ dim: 200, g: 2, seed: 1 }).weights;
+    const variance = big.reduce((acc, w) => acc + w * w, 0) / (200 * 199);
+    expect(variance).toBeGreaterThan(0.9 * (4 / 200));
+    expect(variance).toBeLessThan(1.1 * (4 / 200));
+    const l1 = langevin({ potential: twoWell(2), stepSize: 0.1, seed: 5 });
+    const run = (d: Dynamics) => solve(d, [0.5, -0.5], 50, { method: 'sequential' }).states;
+    expect(Array.from(run(langevin({ ...l1.params })))).toEqual(Array.from(run(l1)));
+  });
+
+  it('Langevin noise depends only on (seed, t): a parallel solve reproduces the sampler exactly', () => {
+    const dyn = langevin({ potential: gaussianMixture({ means: [[0, 0]], covariances: [[[1, 0.5], [0.5, 2]]] }), stepSize: 0.1, seed: 9 });
+    const seq = solve(dyn, [3, -3], 400, { method: 'sequential' }).states;
+    const par = solve(dyn, [3, -3], 400, { method: 'deer' });
+    expect(par.converged).toBe(true);
+    expect(relErr(par.states, seq)).toBeLessThan(1e-9);
+  });
+
+  it('the mean-field RNN gets slower to parallelize as g grows (DEER iterations)', () => {
+    // Its Jacobian has a zero diagonal, so quasi-DEER is Jacobi here: DEER shows the trend.
+    const iterations = [0.3, 1, 3].map((g) => solve(meanFieldRnn({ dim: 16, g, seed: 4 }), new Array<number>(16).fill(0.5), 300, { method: 'deer' }).iterations);
+    expect(iterations[0]).toBeLessThanOrEqual(iterations[1]);
+    expect(iterations[1]).toBeLessThan(iterations[2]);
+  });
+
+  it('systems reject bad parameters with typed errors', () => {
+    expect(() => meanFieldRnn({ dim: 0, g: 1, seed: 1 })).toThrow(/dim must be a positive integer/);
+    expect(() => lorenz96({ dim: 3 })).toThrow(/≥ 4/);
+    expect(() => lorenz63({ dt: 0 })).toThrow(/dt must be finite and > 0/);
+    expect(() => langevin({ potential: twoWell(), stepSize: -1 })).toThrow(/stepSize/);
+    expect(() => gaussianMixture({ means: [[0, 0]], covariances: [[[1, 2], [2, 1]]] })).toThrow(/positive definite/);
+    expect(() => meanFieldRnn({ dim: 2, g: 1, seed: 1, inputs: [[1, 2, 3]] })).toThrow(/inputs\[0\] has 3 entries/);
+  });
+});
