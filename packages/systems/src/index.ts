@@ -6,3 +6,4 @@ export { lorenz63, lorenz96, rossler, type Lorenz63Params, type Lorenz96Params, 
 export { gaussianMixture, twoWell, type GaussianMixtureParams, type Potential } from './potentials.js';
 export { langevin, type LangevinParams } from './langevin.js';
 export { fromJacobian } from './from-jacobian.js';
+export { gru, type GruParams, type GruWeights } from './gru.js';

@@ -3,7 +3,7 @@ import { solve } from '@unroll/solvers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { centralJacobian, relErr } from '../test/derivative-check.js';
-import { createRng, gaussianMixture, henonMap, langevin, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell } from './index.js';
+import { createRng, gaussianMixture, gru, henonMap, langevin, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell } from './index.js';
 
 /** Every system, with a sampler of typical states. */
 const systems: { name: string; make: () => Dynamics; state: (rand: () => number, D: number) => number }[] = [
@@ -15,6 +15,7 @@ const systems: { name: string; make: () => Dynamics; state: (rand: () => number,
   { name: 'rossler', make: () => rossler(), state: (r) => 10 * r() - 5 },
   { name: 'lorenz96', make: () => lorenz96({ dim: 7 }), state: (r) => 10 * r() - 5 },
   { name: 'langevin mixture', make: () => langevin({ potential: gaussianMixture({ means: [[-1, 0], [1, 1]], covariances: [[[1, 0.3], [0.3, 0.5]], [[0.4, 0], [0, 2]]] }), stepSize: 0.05, seed: 2 }), state: (r) => 4 * r() - 2 },
+  { name: 'gru', make: () => gru({ dim: 5, inputDim: 2, seed: 8, inputs: Array.from({ length: 40 }, (_, t) => [Math.sin(t), Math.cos(t)]) }), state: (r) => 2 * r() - 1 },
   { name: 'langevin two-well', make: () => langevin({ potential: twoWell(3), stepSize: 0.01, seed: 1 }), state: (r) => 3 * r() - 1.5 },
 ];
 
@@ -94,6 +95,34 @@ describe('systems: behaviour', () => {
     const iterations = [0.3, 1, 3].map((g) => solve(meanFieldRnn({ dim: 16, g, seed: 4 }), new Array<number>(16).fill(0.5), 300, { method: 'deer' }).iterations);
     expect(iterations[0]).toBeLessThanOrEqual(iterations[1]);
     expect(iterations[1]).toBeLessThan(iterations[2]);
+  });
+
+  it('gru steps like a plain textbook GRU written from its weights', () => {
+    const D = 4, I = 3;
+    const inputs = [[0.5, -1, 2], [0.1, 0.2, 0.3]];
+    const cell = gru({ dim: D, inputDim: I, seed: 21, inputs });
+    const w = cell.weights;
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    const mv = (M: Float64Array, cols: number, v: number[], i: number) => v.reduce((acc, vj, j) => acc + M[i * cols + j] * vj, 0);
+    const h = [0.3, -0.2, 0.9, 0];
+    const out = new Float64Array(D);
+    for (const t of [1, 2, 3]) {
+      const xt = t <= inputs.length ? inputs[t - 1] : [0, 0, 0];
+      cell.step(t, Float64Array.from(h), 0, out, 0);
+      for (let i = 0; i < D; i++) {
+        const r = sig(mv(w.Wir, I, xt, i) + w.bir[i] + mv(w.Whr, D, h, i) + w.bhr[i]);
+        const z = sig(mv(w.Wiz, I, xt, i) + w.biz[i] + mv(w.Whz, D, h, i) + w.bhz[i]);
+        const n = Math.tanh(mv(w.Win, I, xt, i) + w.bin[i] + r * (mv(w.Whn, D, h, i) + w.bhn[i]));
+        expect(out[i]).toBeCloseTo((1 - z) * n + z * h[i], 14);
+      }
+    }
+    // Explicit weights reproduce the seeded cell.
+    const again = gru({ dim: D, inputDim: I, weights: cell.weights, inputs });
+    const o2 = new Float64Array(D);
+    again.step(1, Float64Array.from(h), 0, o2, 0);
+    cell.step(1, Float64Array.from(h), 0, out, 0);
+    expect(Array.from(o2)).toEqual(Array.from(out));
+    expect(() => gru({ dim: 2, inputDim: 1 })).toThrow(/weights or a seed/);
   });
 
   it('systems reject bad parameters with typed errors', () => {

@@ -1,0 +1,136 @@
+import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
+import { UnrollError, type FloatArray } from '@unroll/scan';
+import { flattenInputs, inputRow } from './inputs.js';
+import { createRng } from './random.js';
+
+/** GRU weights, PyTorch layout: input weights `[dim][inputDim]`, hidden weights `[dim][dim]`, biases `[dim]`, for the r, z, n gates. */
+export interface GruWeights {
+  readonly Wir: ArrayLike<number>;
+  readonly Wiz: ArrayLike<number>;
+  readonly Win: ArrayLike<number>;
+  readonly Whr: ArrayLike<number>;
+  readonly Whz: ArrayLike<number>;
+  readonly Whn: ArrayLike<number>;
+  readonly bir: ArrayLike<number>;
+  readonly biz: ArrayLike<number>;
+  readonly bin: ArrayLike<number>;
+  readonly bhr: ArrayLike<number>;
+  readonly bhz: ArrayLike<number>;
+  readonly bhn: ArrayLike<number>;
+}
+
+/** Parameters of {@link gru}: explicit `weights`, or a `seed` for PyTorch's U(−1/√D, 1/√D) initialisation. */
+export interface GruParams {
+  readonly dim: number;
+  readonly inputDim: number;
+  readonly weights?: GruWeights;
+  readonly seed?: number;
+  /** `[T][inputDim]` inputs x_t (zero past the last row). */
+  readonly inputs?: ArrayLike<ArrayLike<number>> | FloatArray;
+}
+
+const names = ['Wir', 'Wiz', 'Win', 'Whr', 'Whz', 'Whn', 'bir', 'biz', 'bin', 'bhr', 'bhz', 'bhn'] as const;
+
+/**
+ * The standard GRU cell (PyTorch convention), with closed-form derivatives in h:
+ *
+ *     r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz)
+ *     n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h' = (1 − z) ⊙ n + z ⊙ h
+ *
+ *     ∂h'_i/∂h_j = z_i δ_ij + (h_i − n_i) z_i(1 − z_i) W_hz[i,j]
+ *                 + (1 − z_i)(1 − n_i²)(r_i W_hn[i,j] + a_i r_i(1 − r_i) W_hr[i,j]),  a = W_hn h + b_hn.
+ *
+ * The gates of the last state seen are kept, so the linearization right after a `step`
+ * at the same state costs no second forward pass. Predictable for typical trained and
+ * randomly initialised weights (the case study of the unifying-framework paper).
+ */
+export function gru(params: GruParams): DefinedDynamics & { readonly params: GruParams; readonly weights: Readonly<Record<(typeof names)[number], Float64Array>> } {
+  const { dim: D, inputDim: I } = params;
+  if (!Number.isInteger(D) || D < 1 || !Number.isInteger(I) || I < 0) {
+    throw new UnrollError('INVALID_ARGUMENT', `gru: dim must be a positive integer and inputDim a non-negative integer, got ${String(D)} and ${String(I)}.`);
+  }
+  const sizes: Record<(typeof names)[number], number> = { Wir: D * I, Wiz: D * I, Win: D * I, Whr: D * D, Whz: D * D, Whn: D * D, bir: D, biz: D, bin: D, bhr: D, bhz: D, bhn: D };
+  const w = {} as Record<(typeof names)[number], Float64Array>;
+  if (params.weights !== undefined) {
+    for (const k of names) {
+      const src = params.weights[k];
+      if (src.length !== sizes[k]) throw new UnrollError('DIMENSION_MISMATCH', `gru: weights.${k} has ${src.length} numbers, expected ${sizes[k]}.`);
+      w[k] = Float64Array.from(src);
+    }
+  } else {
+    if (params.seed === undefined) throw new UnrollError('INVALID_ARGUMENT', 'gru: give weights or a seed.');
+    const rng = createRng(params.seed);
+    const bound = 1 / Math.sqrt(D);
+    for (const k of names) w[k] = Float64Array.from({ length: sizes[k] }, () => bound * (2 * rng.uniform() - 1));
+  }
+  const x = flattenInputs('gru', params.inputs, I);
+  const { Wir, Wiz, Win, Whr, Whz, Whn, bir, biz, bin, bhr, bhz, bhn } = w;
+  const r = new Float64Array(D), z = new Float64Array(D), n = new Float64Array(D), a = new Float64Array(D);
+  const lastH = new Float64Array(D);
+  let lastT = -1;
+  const gates = (t: number, h: FloatArray, ho: number) => {
+    if (t === lastT) {
+      let same = true;
+      for (let i = 0; i < D && same; i++) same = lastH[i] === h[ho + i];
+      if (same) return;
+    }
+    lastT = t;
+    for (let i = 0; i < D; i++) lastH[i] = h[ho + i];
+    const xo = inputRow(x, I, t);
+    for (let i = 0; i < D; i++) {
+      let ar = bir[i] + bhr[i], az = biz[i] + bhz[i], an = bin[i], ah = bhn[i];
+      if (xo >= 0) {
+        for (let k = 0; k < I; k++) {
+          const xk = x[xo + k];
+          ar += Wir[i * I + k] * xk;
+          az += Wiz[i * I + k] * xk;
+          an += Win[i * I + k] * xk;
+        }
+      }
+      for (let j = 0; j < D; j++) {
+        const hj = h[ho + j];
+        ar += Whr[i * D + j] * hj;
+        az += Whz[i * D + j] * hj;
+        ah += Whn[i * D + j] * hj;
+      }
+      r[i] = 1 / (1 + Math.exp(-ar));
+      z[i] = 1 / (1 + Math.exp(-az));
+      a[i] = ah;
+      n[i] = Math.tanh(an + r[i] * ah);
+    }
+  };
+  // ∂h'_i/∂h_j (gates computed).
+  const entry = (h: FloatArray, ho: number, i: number, j: number) =>
+    (i === j ? z[i] : 0) +
+    (h[ho + i] - n[i]) * z[i] * (1 - z[i]) * Whz[i * D + j] +
+    (1 - z[i]) * (1 - n[i] * n[i]) * (r[i] * Whn[i * D + j] + a[i] * r[i] * (1 - r[i]) * Whr[i * D + j]);
+  const dyn = defineDynamics({
+    dim: D,
+    name: `gru(D=${D}, inputs=${I})`,
+    step(t, h, ho, out, oo) {
+      gates(t, h, ho);
+      for (let i = 0; i < D; i++) out[oo + i] = (1 - z[i]) * n[i] + z[i] * h[ho + i];
+    },
+    jacobian(t, h, ho, out, oo) {
+      gates(t, h, ho);
+      for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) out[oo + i * D + j] = entry(h, ho, i, j);
+    },
+    diagonal(t, h, ho, out, oo) {
+      gates(t, h, ho);
+      for (let i = 0; i < D; i++) out[oo + i] = entry(h, ho, i, i);
+    },
+    jvp(t, h, ho, v, vo, out, oo) {
+      gates(t, h, ho);
+      for (let i = 0; i < D; i++) {
+        let hz = 0, hn = 0, hr = 0;
+        for (let j = 0; j < D; j++) {
+          hz += Whz[i * D + j] * v[vo + j];
+          hn += Whn[i * D + j] * v[vo + j];
+          hr += Whr[i * D + j] * v[vo + j];
+        }
+        out[oo + i] = z[i] * v[vo + i] + (h[ho + i] - n[i]) * z[i] * (1 - z[i]) * hz + (1 - z[i]) * (1 - n[i] * n[i]) * (r[i] * hn + a[i] * r[i] * (1 - r[i]) * hr);
+      }
+    },
+  });
+  return Object.freeze({ ...dyn, params: Object.freeze({ ...params }), weights: Object.freeze(w) });
+}
