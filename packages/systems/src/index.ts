@@ -7,3 +7,4 @@ export { gaussianMixture, twoWell, type GaussianMixtureParams, type Potential } 
 export { langevin, type LangevinParams } from './langevin.js';
 export { fromJacobian } from './from-jacobian.js';
 export { gru, type GruParams, type GruWeights } from './gru.js';
+export { groupWord, permutation, type GroupWordParams } from './group-word.js';

@@ -3,7 +3,7 @@ import { solve } from '@unroll/solvers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { centralJacobian, relErr } from '../test/derivative-check.js';
-import { createRng, gaussianMixture, gru, henonMap, langevin, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell } from './index.js';
+import { createRng, gaussianMixture, groupWord, gru, henonMap, langevin, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell } from './index.js';
 
 /** Every system, with a sampler of typical states. */
 const systems: { name: string; make: () => Dynamics; state: (rand: () => number, D: number) => number }[] = [
@@ -16,6 +16,7 @@ const systems: { name: string; make: () => Dynamics; state: (rand: () => number,
   { name: 'lorenz96', make: () => lorenz96({ dim: 7 }), state: (r) => 10 * r() - 5 },
   { name: 'langevin mixture', make: () => langevin({ potential: gaussianMixture({ means: [[-1, 0], [1, 1]], covariances: [[[1, 0.3], [0.3, 0.5]], [[0.4, 0], [0, 2]]] }), stepSize: 0.05, seed: 2 }), state: (r) => 4 * r() - 2 },
   { name: 'gru', make: () => gru({ dim: 5, inputDim: 2, seed: 8, inputs: Array.from({ length: 40 }, (_, t) => [Math.sin(t), Math.cos(t)]) }), state: (r) => 2 * r() - 1 },
+  { name: 'group-word', make: () => groupWord({ n: 4, seed: 1, length: 50 }), state: (r) => 4 * r() },
   { name: 'langevin two-well', make: () => langevin({ potential: twoWell(3), stepSize: 0.01, seed: 1 }), state: (r) => 3 * r() - 1.5 },
 ];
 
