@@ -8,3 +8,5 @@ export { langevin, type LangevinParams } from './langevin.js';
 export { fromJacobian } from './from-jacobian.js';
 export { gru, type GruParams, type GruWeights } from './gru.js';
 export { groupWord, permutation, type GroupWordParams } from './group-word.js';
+export { leastSquares, logisticRegression, type Loss } from './losses.js';
+export { gradientDescent, type GradientDescentParams } from './gradient-descent.js';

@@ -1,0 +1,127 @@
+import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
+import { UnrollError } from '@unroll/scan';
+import { fromJacobian } from './from-jacobian.js';
+import type { Loss } from './losses.js';
+
+/** Parameters of {@link gradientDescent}. */
+export interface GradientDescentParams {
+  readonly loss: Loss;
+  readonly learningRate: number;
+  /** Minibatches (row indices); step t uses batch (t − 1) mod B. Default: the full data set every step. */
+  readonly batches?: readonly (readonly number[])[];
+  readonly optimizer?: 'sgd' | 'momentum' | 'adam';
+  /** Heavy-ball coefficient μ (default 0.9). */
+  readonly momentum?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+}
+
+/**
+ * An optimizer's trajectory as a dynamical system — state = parameters θ, plus the
+ * moments m (momentum) or m, v (Adam) — so a parallel solve evaluates a whole training run
+ * at once (the step-parallel optimizer of the PASO paper is Picard with a window; quasi-DEER
+ * goes beyond). With g = ∇L_t(θ) and H = ∇²L_t(θ) on step t's minibatch:
+ *
+ * - SGD: θ' = θ − η g;  J = I − ηH.
+ * - Momentum: m' = μm + g, θ' = θ − ηm';  J = [[I − ηH, −ημI], [H, μI]].
+ * - Adam: m' = β₁m + (1−β₁)g, v' = β₂v + (1−β₂)g², θ' = θ − η ĉ₁ m'/(√(ĉ₂v') + ε) with
+ *   ĉ_k = 1/(1 − β_k^t); its Jacobian follows by the chain rule through g and H (at
+ *   v'_i = 0, where √ has no derivative, the v-column is taken as 0).
+ *
+ * State layout `[θ (P), m (P), v (P)]`.
+ */
+export function gradientDescent(params: GradientDescentParams): DefinedDynamics & { readonly params: GradientDescentParams } {
+  const { loss, learningRate: eta } = params;
+  const optimizer = params.optimizer ?? 'sgd';
+  const mu = params.momentum ?? 0.9, b1 = params.beta1 ?? 0.9, b2 = params.beta2 ?? 0.999, eps = params.epsilon ?? 1e-8;
+  if (!(eta > 0) || !Number.isFinite(eta)) throw new UnrollError('INVALID_ARGUMENT', `gradientDescent: learningRate must be finite and > 0, got ${String(eta)}.`);
+  const P = loss.params;
+  const all = Array.from({ length: loss.rows }, (_, i) => i);
+  const batches = params.batches ?? [all];
+  if (batches.length === 0 || batches.some((b) => b.length === 0 || b.some((i) => !Number.isInteger(i) || i < 0 || i >= loss.rows))) {
+    throw new UnrollError('INVALID_ARGUMENT', `gradientDescent: batches must be non-empty lists of row indices in [0, ${loss.rows}).`);
+  }
+  const batch = (t: number) => batches[(t - 1) % batches.length] ?? all;
+  const D = optimizer === 'sgd' ? P : optimizer === 'momentum' ? 2 * P : 3 * P;
+  const g = new Float64Array(P), H = new Float64Array(P * P);
+  const A = new Float64Array(P), B = new Float64Array(P);
+
+  const step = (t: number, s: ArrayLike<number>, so: number, out: Float64Array | Float32Array, oo: number) => {
+    loss.gradient(s, so, batch(t), g);
+    if (optimizer === 'sgd') {
+      for (let i = 0; i < P; i++) out[oo + i] = (s[so + i] ?? 0) - eta * (g[i] ?? 0);
+    } else if (optimizer === 'momentum') {
+      for (let i = 0; i < P; i++) {
+        const m = mu * (s[so + P + i] ?? 0) + (g[i] ?? 0);
+        out[oo + P + i] = m;
+        out[oo + i] = (s[so + i] ?? 0) - eta * m;
+      }
+    } else {
+      const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
+      for (let i = 0; i < P; i++) {
+        const gi = g[i] ?? 0;
+        const m = b1 * (s[so + P + i] ?? 0) + (1 - b1) * gi;
+        const v = b2 * (s[so + 2 * P + i] ?? 0) + (1 - b2) * gi * gi;
+        out[oo + P + i] = m;
+        out[oo + 2 * P + i] = v;
+        out[oo + i] = (s[so + i] ?? 0) - (eta * c1 * m) / (Math.sqrt(c2 * v) + eps);
+      }
+    }
+  };
+
+  const jacobian = (t: number, s: ArrayLike<number>, so: number, out: Float64Array | Float32Array, oo: number) => {
+    loss.gradient(s, so, batch(t), g);
+    loss.hessian(s, so, batch(t), H);
+    out.fill(0, oo, oo + D * D);
+    const set = (r: number, c: number, v: number) => { out[oo + r * D + c] = v; };
+    if (optimizer === 'sgd') {
+      for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) set(i, j, (i === j ? 1 : 0) - eta * (H[i * P + j] ?? 0));
+      return;
+    }
+    if (optimizer === 'momentum') {
+      for (let i = 0; i < P; i++) {
+        for (let j = 0; j < P; j++) {
+          const h = H[i * P + j] ?? 0;
+          set(i, j, (i === j ? 1 : 0) - eta * h);
+          set(P + i, j, h);
+        }
+        set(i, P + i, -eta * mu);
+        set(P + i, P + i, mu);
+      }
+      return;
+    }
+    const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
+    for (let i = 0; i < P; i++) {
+      const gi = g[i] ?? 0;
+      const m = b1 * (s[so + P + i] ?? 0) + (1 - b1) * gi;
+      const v = b2 * (s[so + 2 * P + i] ?? 0) + (1 - b2) * gi * gi;
+      const q = Math.sqrt(c2 * v);
+      const den = q + eps;
+      A[i] = (-eta * c1) / den;
+      B[i] = q > 0 ? ((eta * c1 * m) / (den * den)) * (c2 / (2 * q)) : 0;
+    }
+    for (let i = 0; i < P; i++) {
+      const gi = g[i] ?? 0;
+      for (let j = 0; j < P; j++) {
+        const h = H[i * P + j] ?? 0;
+        set(P + i, j, (1 - b1) * h);
+        set(2 * P + i, j, 2 * (1 - b2) * gi * h);
+        set(i, j, (i === j ? 1 : 0) + (A[i] ?? 0) * (1 - b1) * h + (B[i] ?? 0) * 2 * (1 - b2) * gi * h);
+      }
+      set(P + i, P + i, b1);
+      set(2 * P + i, 2 * P + i, b2);
+      set(i, P + i, (A[i] ?? 0) * b1);
+      set(i, 2 * P + i, (B[i] ?? 0) * b2);
+    }
+  };
+
+  const dyn = defineDynamics({
+    dim: D,
+    name: `gradient-descent(${optimizer}, ${loss.name})`,
+    step: (t, s, so, out, oo) => { step(t, s, so, out, oo); },
+    jacobian: (t, s, so, out, oo) => { jacobian(t, s, so, out, oo); },
+    ...fromJacobian(D, (t, s, so, out, oo) => { jacobian(t, s, so, out, oo); }),
+  });
+  return Object.freeze({ ...dyn, params: Object.freeze({ ...params }) });
+}

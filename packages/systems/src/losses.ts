@@ -1,0 +1,105 @@
+import { UnrollError } from '@unroll/scan';
+
+/**
+ * A loss over a data set with closed-form gradient and Hessian on a minibatch (the rows
+ * `batch` of the data): what `gradientDescent` differentiates.
+ */
+export interface Loss {
+  readonly name: string;
+  /** Number of parameters P. */
+  readonly params: number;
+  /** Number of data rows. */
+  readonly rows: number;
+  value(theta: ArrayLike<number>, batch: ArrayLike<number>): number;
+  /** out ← ∇L_B(θ) (P numbers). */
+  gradient(theta: ArrayLike<number>, to: number, batch: ArrayLike<number>, out: Float64Array): void;
+  /** out ← ∇²L_B(θ), P×P row-major. */
+  hessian(theta: ArrayLike<number>, to: number, batch: ArrayLike<number>, out: Float64Array): void;
+  /** Plain data describing the loss. */
+  readonly data: { readonly kind: string; readonly X: readonly (readonly number[])[]; readonly y: readonly number[] };
+}
+
+function checkData(where: string, X: readonly (readonly number[])[], y: readonly number[]): number {
+  const P = X[0]?.length ?? 0;
+  if (X.length === 0 || X.length !== y.length || X.some((row) => row.length !== P) || P === 0) {
+    throw new UnrollError('DIMENSION_MISMATCH', `${where}: X must be N rows of P > 0 features and y N targets.`);
+  }
+  return P;
+}
+
+/** L_B(θ) = 1/(2|B|) Σ_{i∈B} (x_iᵀθ − y_i)²: ∇ = Xᵀ(Xθ − y)/|B|, ∇² = XᵀX/|B|. */
+export function leastSquares(X: readonly (readonly number[])[], y: readonly number[]): Loss {
+  const P = checkData('leastSquares', X, y);
+  const dot = (theta: ArrayLike<number>, to: number, i: number) => (X[i] ?? []).reduce((acc, v, j) => acc + v * (theta[to + j] ?? 0), 0);
+  return {
+    name: 'least-squares',
+    params: P,
+    rows: X.length,
+    data: { kind: 'least-squares', X, y },
+    value(theta, batch) {
+      let acc = 0;
+      for (let k = 0; k < batch.length; k++) {
+        const i = batch[k] ?? 0;
+        acc += (dot(theta, 0, i) - (y[i] ?? 0)) ** 2;
+      }
+      return acc / (2 * batch.length);
+    },
+    gradient(theta, to, batch, out) {
+      out.fill(0);
+      for (let k = 0; k < batch.length; k++) {
+        const i = batch[k] ?? 0;
+        const r = dot(theta, to, i) - (y[i] ?? 0);
+        const row = X[i] ?? [];
+        for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + (r * (row[j] ?? 0)) / batch.length;
+      }
+    },
+    hessian(_theta, _to, batch, out) {
+      out.fill(0);
+      for (let k = 0; k < batch.length; k++) {
+        const row = X[batch[k] ?? 0] ?? [];
+        for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) out[a * P + b] = (out[a * P + b] ?? 0) + ((row[a] ?? 0) * (row[b] ?? 0)) / batch.length;
+      }
+    },
+  };
+}
+
+/**
+ * Logistic regression with labels y ∈ {−1, +1}: L_B(θ) = (1/|B|) Σ log(1 + e^{−y_i x_iᵀθ});
+ * ∇ = −(1/|B|) Σ y_i σ(−z_i) x_i and ∇² = (1/|B|) Σ σ(z_i)σ(−z_i) x_i x_iᵀ, z_i = y_i x_iᵀθ.
+ */
+export function logisticRegression(X: readonly (readonly number[])[], y: readonly number[]): Loss {
+  const P = checkData('logisticRegression', X, y);
+  if (y.some((v) => v !== 1 && v !== -1)) throw new UnrollError('INVALID_ARGUMENT', 'logisticRegression: labels must be −1 or +1.');
+  const z = (theta: ArrayLike<number>, to: number, i: number) => (y[i] ?? 0) * (X[i] ?? []).reduce((acc, v, j) => acc + v * (theta[to + j] ?? 0), 0);
+  const sigma = (v: number) => 1 / (1 + Math.exp(-v));
+  return {
+    name: 'logistic-regression',
+    params: P,
+    rows: X.length,
+    data: { kind: 'logistic-regression', X, y },
+    value(theta, batch) {
+      let acc = 0;
+      for (let k = 0; k < batch.length; k++) acc += Math.log1p(Math.exp(-z(theta, 0, batch[k] ?? 0)));
+      return acc / batch.length;
+    },
+    gradient(theta, to, batch, out) {
+      out.fill(0);
+      for (let k = 0; k < batch.length; k++) {
+        const i = batch[k] ?? 0;
+        const c = (-(y[i] ?? 0) * sigma(-z(theta, to, i))) / batch.length;
+        const row = X[i] ?? [];
+        for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + c * (row[j] ?? 0);
+      }
+    },
+    hessian(theta, to, batch, out) {
+      out.fill(0);
+      for (let k = 0; k < batch.length; k++) {
+        const i = batch[k] ?? 0;
+        const zi = z(theta, to, i);
+        const c = (sigma(zi) * sigma(-zi)) / batch.length;
+        const row = X[i] ?? [];
+        for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) out[a * P + b] = (out[a * P + b] ?? 0) + c * (row[a] ?? 0) * (row[b] ?? 0);
+      }
+    },
+  };
+}
