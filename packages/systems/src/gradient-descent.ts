@@ -1,6 +1,5 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
-import { fromJacobian } from './from-jacobian.js';
 import type { Loss } from './losses.js';
 
 /** Parameters of {@link gradientDescent}. */
@@ -44,7 +43,7 @@ export function gradientDescent(params: GradientDescentParams): DefinedDynamics 
   }
   const batch = (t: number) => batches[(t - 1) % batches.length] ?? all;
   const D = optimizer === 'sgd' ? P : optimizer === 'momentum' ? 2 * P : 3 * P;
-  const g = new Float64Array(P), H = new Float64Array(P * P);
+  const g = new Float64Array(P), H = new Float64Array(P * P), Hv = new Float64Array(P), Hd = new Float64Array(P);
   const A = new Float64Array(P), B = new Float64Array(P);
 
   const step = (t: number, s: ArrayLike<number>, so: number, out: Float64Array | Float32Array, oo: number) => {
@@ -70,6 +69,23 @@ export function gradientDescent(params: GradientDescentParams): DefinedDynamics 
     }
   };
 
+  /**
+   * With g already filled: A_i = ∂θ'_i/∂m'_i and B_i = ∂θ'_i/∂v'_i of Adam's update, so
+   * row i of J is e_i + A_i·(row i of the m-block) + B_i·(row i of the v-block).
+   */
+  const adamCoefficients = (t: number, s: ArrayLike<number>, so: number) => {
+    const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
+    for (let i = 0; i < P; i++) {
+      const gi = g[i] ?? 0;
+      const m = b1 * (s[so + P + i] ?? 0) + (1 - b1) * gi;
+      const v = b2 * (s[so + 2 * P + i] ?? 0) + (1 - b2) * gi * gi;
+      const q = Math.sqrt(c2 * v);
+      const den = q + eps;
+      A[i] = (-eta * c1) / den;
+      B[i] = q > 0 ? ((eta * c1 * m) / (den * den)) * (c2 / (2 * q)) : 0;
+    }
+  };
+
   const jacobian = (t: number, s: ArrayLike<number>, so: number, out: Float64Array | Float32Array, oo: number) => {
     loss.gradient(s, so, batch(t), g);
     loss.hessian(s, so, batch(t), H);
@@ -91,16 +107,7 @@ export function gradientDescent(params: GradientDescentParams): DefinedDynamics 
       }
       return;
     }
-    const c1 = 1 / (1 - b1 ** t), c2 = 1 / (1 - b2 ** t);
-    for (let i = 0; i < P; i++) {
-      const gi = g[i] ?? 0;
-      const m = b1 * (s[so + P + i] ?? 0) + (1 - b1) * gi;
-      const v = b2 * (s[so + 2 * P + i] ?? 0) + (1 - b2) * gi * gi;
-      const q = Math.sqrt(c2 * v);
-      const den = q + eps;
-      A[i] = (-eta * c1) / den;
-      B[i] = q > 0 ? ((eta * c1 * m) / (den * den)) * (c2 / (2 * q)) : 0;
-    }
+    adamCoefficients(t, s, so);
     for (let i = 0; i < P; i++) {
       const gi = g[i] ?? 0;
       for (let j = 0; j < P; j++) {
@@ -116,12 +123,66 @@ export function gradientDescent(params: GradientDescentParams): DefinedDynamics 
     }
   };
 
+  // J·v through the loss's Hessian-vector product: O(cost of ∇L) instead of O(P²) per step,
+  // so Hutchinson and JVP-based strategies scale to larger models.
+  const jvp = (t: number, s: ArrayLike<number>, so: number, v: ArrayLike<number>, vo: number, out: Float64Array | Float32Array, oo: number) => {
+    loss.hvp(s, so, batch(t), v, vo, Hv);
+    if (optimizer === 'sgd') {
+      for (let i = 0; i < P; i++) out[oo + i] = (v[vo + i] ?? 0) - eta * (Hv[i] ?? 0);
+      return;
+    }
+    if (optimizer === 'momentum') {
+      for (let i = 0; i < P; i++) {
+        const vm = v[vo + P + i] ?? 0;
+        out[oo + i] = (v[vo + i] ?? 0) - eta * (Hv[i] ?? 0) - eta * mu * vm;
+        out[oo + P + i] = (Hv[i] ?? 0) + mu * vm;
+      }
+      return;
+    }
+    loss.gradient(s, so, batch(t), g);
+    adamCoefficients(t, s, so);
+    for (let i = 0; i < P; i++) {
+      const gi = g[i] ?? 0, hv = Hv[i] ?? 0;
+      const vm = v[vo + P + i] ?? 0, vv = v[vo + 2 * P + i] ?? 0;
+      const dm = (1 - b1) * hv + b1 * vm; // row i of the m-block of J·v
+      const dv = 2 * (1 - b2) * gi * hv + b2 * vv;
+      out[oo + P + i] = dm;
+      out[oo + 2 * P + i] = dv;
+      out[oo + i] = (v[vo + i] ?? 0) + (A[i] ?? 0) * dm + (B[i] ?? 0) * dv;
+    }
+  };
+
+  // diag(J) needs only diag(H): no D×D Jacobian per step.
+  const diagonal = (t: number, s: ArrayLike<number>, so: number, out: Float64Array | Float32Array, oo: number) => {
+    loss.hessianDiagonal(s, so, batch(t), Hd);
+    if (optimizer === 'sgd') {
+      for (let i = 0; i < P; i++) out[oo + i] = 1 - eta * (Hd[i] ?? 0);
+      return;
+    }
+    if (optimizer === 'momentum') {
+      for (let i = 0; i < P; i++) {
+        out[oo + i] = 1 - eta * (Hd[i] ?? 0);
+        out[oo + P + i] = mu;
+      }
+      return;
+    }
+    loss.gradient(s, so, batch(t), g);
+    adamCoefficients(t, s, so);
+    for (let i = 0; i < P; i++) {
+      const gi = g[i] ?? 0, h = Hd[i] ?? 0;
+      out[oo + i] = 1 + (A[i] ?? 0) * (1 - b1) * h + (B[i] ?? 0) * 2 * (1 - b2) * gi * h;
+      out[oo + P + i] = b1;
+      out[oo + 2 * P + i] = b2;
+    }
+  };
+
   const dyn = defineDynamics({
     dim: D,
     name: `gradient-descent(${optimizer}, ${loss.name})`,
     step: (t, s, so, out, oo) => { step(t, s, so, out, oo); },
     jacobian: (t, s, so, out, oo) => { jacobian(t, s, so, out, oo); },
-    ...fromJacobian(D, (t, s, so, out, oo) => { jacobian(t, s, so, out, oo); }),
+    diagonal: (t, s, so, out, oo) => { diagonal(t, s, so, out, oo); },
+    jvp: (t, s, so, v, vo, out, oo) => { jvp(t, s, so, v, vo, out, oo); },
   });
   return Object.freeze({ ...dyn, params: Object.freeze({ ...params }) });
 }

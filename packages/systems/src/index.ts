@@ -9,5 +9,6 @@ export { fromJacobian } from './from-jacobian.js';
 export { gru, type GruParams, type GruWeights } from './gru.js';
 export { groupWord, permutation, type GroupWordParams } from './group-word.js';
 export { leastSquares, logisticRegression, type Loss } from './losses.js';
+export { tinyMlp, type TinyMlpLoss } from './tiny-mlp.js';
 export { gradientDescent, type GradientDescentParams } from './gradient-descent.js';
 export { measurements, observer, type ObserverParams } from './observer.js';

@@ -15,11 +15,15 @@ export interface Loss {
   gradient(theta: ArrayLike<number>, to: number, batch: ArrayLike<number>, out: Float64Array): void;
   /** out ← ∇²L_B(θ), P×P row-major. */
   hessian(theta: ArrayLike<number>, to: number, batch: ArrayLike<number>, out: Float64Array): void;
+  /** out ← diag ∇²L_B(θ) (P numbers) in closed form: what the quasi (diagonal) strategies need. */
+  hessianDiagonal(theta: ArrayLike<number>, to: number, batch: ArrayLike<number>, out: Float64Array): void;
+  /** out ← ∇²L_B(θ)·v (P numbers) in closed form, without forming the Hessian. */
+  hvp(theta: ArrayLike<number>, to: number, batch: ArrayLike<number>, v: ArrayLike<number>, vo: number, out: Float64Array): void;
   /** Plain data describing the loss. */
-  readonly data: { readonly kind: string; readonly X: readonly (readonly number[])[]; readonly y: readonly number[] };
+  readonly data: { readonly kind: string; readonly X: readonly (readonly number[])[]; readonly y: readonly number[]; readonly hidden?: number };
 }
 
-function checkData(where: string, X: readonly (readonly number[])[], y: readonly number[]): number {
+export function checkData(where: string, X: readonly (readonly number[])[], y: readonly number[]): number {
   const P = X[0]?.length ?? 0;
   if (X.length === 0 || X.length !== y.length || X.some((row) => row.length !== P) || P === 0) {
     throw new UnrollError('DIMENSION_MISMATCH', `${where}: X must be N rows of P > 0 features and y N targets.`);
@@ -58,6 +62,23 @@ export function leastSquares(X: readonly (readonly number[])[], y: readonly numb
       for (let k = 0; k < batch.length; k++) {
         const row = X[batch[k] ?? 0] ?? [];
         for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) out[a * P + b] = (out[a * P + b] ?? 0) + ((row[a] ?? 0) * (row[b] ?? 0)) / batch.length;
+      }
+    },
+    hessianDiagonal(_theta, _to, batch, out) {
+      out.fill(0);
+      for (let k = 0; k < batch.length; k++) {
+        const row = X[batch[k] ?? 0] ?? [];
+        for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + (row[j] ?? 0) ** 2 / batch.length;
+      }
+    },
+    hvp(_theta, _to, batch, v, vo, out) {
+      // XᵀX v/|B| as Σ x_i (x_iᵀv)/|B|: O(|B|·P), never the P×P matrix.
+      out.fill(0);
+      for (let k = 0; k < batch.length; k++) {
+        const i = batch[k] ?? 0;
+        const c = dot(v, vo, i) / batch.length;
+        const row = X[i] ?? [];
+        for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + c * (row[j] ?? 0);
       }
     },
   };
@@ -99,6 +120,27 @@ export function logisticRegression(X: readonly (readonly number[])[], y: readonl
         const c = (sigma(zi) * sigma(-zi)) / batch.length;
         const row = X[i] ?? [];
         for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) out[a * P + b] = (out[a * P + b] ?? 0) + c * (row[a] ?? 0) * (row[b] ?? 0);
+      }
+    },
+    hessianDiagonal(theta, to, batch, out) {
+      out.fill(0);
+      for (let k = 0; k < batch.length; k++) {
+        const i = batch[k] ?? 0;
+        const zi = z(theta, to, i);
+        const c = (sigma(zi) * sigma(-zi)) / batch.length;
+        const row = X[i] ?? [];
+        for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + c * (row[j] ?? 0) ** 2;
+      }
+    },
+    hvp(theta, to, batch, v, vo, out) {
+      out.fill(0);
+      for (let k = 0; k < batch.length; k++) {
+        const i = batch[k] ?? 0;
+        const zi = z(theta, to, i);
+        const row = X[i] ?? [];
+        const xv = row.reduce((acc, x, j) => acc + x * (v[vo + j] ?? 0), 0);
+        const c = (sigma(zi) * sigma(-zi) * xv) / batch.length;
+        for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + c * (row[j] ?? 0);
       }
     },
   };
