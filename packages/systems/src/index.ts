@@ -11,4 +11,5 @@ export { groupWord, permutation, type GroupWordParams } from './group-word.js';
 export { leastSquares, logisticRegression, type Loss } from './losses.js';
 export { tinyMlp, type TinyMlpLoss } from './tiny-mlp.js';
 export { gradientDescent, type GradientDescentParams } from './gradient-descent.js';
+export { linear, type LinearParams } from './linear.js';
 export { measurements, observer, type ObserverParams } from './observer.js';

@@ -3,7 +3,13 @@ import { solve } from '@unroll/solvers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { centralJacobian, relErr } from '../test/derivative-check.js';
-import { createRng, gaussianMixture, groupWord, gru, henonMap, langevin, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell } from './index.js';
+import { blockDiagonal, dense, diagonal } from '@unroll/scan';
+import { createRng, gaussianMixture, groupWord, gru, henonMap, langevin, linear, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell } from './index.js';
+
+const randomArray = (seed: number, n: number) => {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: n }, () => rng.normal());
+};
 
 /** Every system, with a sampler of typical states. */
 const systems: { name: string; make: () => Dynamics; state: (rand: () => number, D: number) => number }[] = [
@@ -17,6 +23,8 @@ const systems: { name: string; make: () => Dynamics; state: (rand: () => number,
   { name: 'langevin mixture', make: () => langevin({ potential: gaussianMixture({ means: [[-1, 0], [1, 1]], covariances: [[[1, 0.3], [0.3, 0.5]], [[0.4, 0], [0, 2]]] }), stepSize: 0.05, seed: 2 }), state: (r) => 4 * r() - 2 },
   { name: 'gru', make: () => gru({ dim: 5, inputDim: 2, seed: 8, inputs: Array.from({ length: 40 }, (_, t) => [Math.sin(t), Math.cos(t)]) }), state: (r) => 2 * r() - 1 },
   { name: 'group-word', make: () => groupWord({ n: 4, seed: 1, length: 50 }), state: (r) => 4 * r() },
+  { name: 'linear dense, per-step A', make: () => linear({ structure: dense(3), A: randomArray(1, 40 * 9), b: randomArray(2, 3) }), state: (r) => r() },
+  { name: 'linear block-diagonal', make: () => linear({ structure: blockDiagonal(4, 2), A: randomArray(3, 8), b: randomArray(4, 40 * 4) }), state: (r) => r() },
   { name: 'langevin two-well', make: () => langevin({ potential: twoWell(3), stepSize: 0.01, seed: 1 }), state: (r) => 3 * r() - 1.5 },
 ];
 
@@ -65,6 +73,28 @@ describe('systems: behaviour', () => {
       expect(henon[2 * t]).toBe(hx);
       expect(henon[2 * t + 1]).toBe(hy);
     }
+  });
+
+  it('linear: a rollout equals the hand loop; DEER with its exact strategy is done after one iterate', () => {
+    const T = 200, D = 3;
+    const A = randomArray(5, T * D).map((v) => 0.5 * v), b = randomArray(6, T * D);
+    const dyn = linear({ structure: diagonal(D), A, b });
+    const seq = solve(dyn, [1, 2, 3], T, { method: 'sequential' }).states;
+    const s = [1, 2, 3];
+    for (let t = 0; t < T; t++) {
+      for (let i = 0; i < D; i++) {
+        s[i] = A[t * D + i] * s[i] + b[t * D + i];
+        expect(seq[t * D + i]).toBe(s[i]);
+      }
+    }
+    for (const method of [dyn.strategy, 'deer'] as const) {
+      const r = solve(dyn, [1, 2, 3], T, { method, stop: 'merit', tol: 1e-20 });
+      expect(r.iterations).toBe(1);
+      expect(relErr(r.states, seq)).toBeLessThan(1e-12);
+    }
+    expect(() => linear({ structure: dense(2), A: [1, 2, 3] })).toThrow(/whole number of dense matrices/);
+    expect(() => linear({ structure: dense(2), A: [1, 0, 0, 1], b: [1, 2, 3] })).toThrow(/one or T vectors/);
+    expect(() => solve(linear({ structure: diagonal(1), A: [0.5, 0.5] }), [1], 3)).toThrow(/A holds 2 steps/);
   });
 
   it('the same params give the same system (seeded weights and noise), a different seed another', () => {
