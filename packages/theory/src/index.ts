@@ -1,0 +1,10 @@
+export { largestLyapunovExponent, finiteTimeLyapunov, type LyapunovEstimate, type LyapunovOptions } from './lyapunov.js';
+export { lyapunovRegularity, type LyapunovRegularity } from './lyapunov-regularity.js';
+export { plBounds, logInverseGeometricSum, type Bounds, type PlBounds } from './pl-bounds.js';
+export { predictIterations, quadraticBasinRadius, type PredictedIterations, type PredictIterationsOptions } from './basin.js';
+export { spectralNorm } from './spectral-norm.js';
+export { rollout } from './trajectory.js';
+export { convergenceFactor, picardInverseNorm, type ConvergenceFactor, type ConvergenceFactorOptions } from './convergence-factor.js';
+export { inverseNorm, type BlockBidiagonal, type InverseNorm, type InverseNormOptions } from './inverse-norm.js';
+export { meritConditioning, type MeritConditioning, type MeritConditioningOptions } from './merit-conditioning.js';
+export { advise, type Advice, type AdviseOptions } from './advise.js';
