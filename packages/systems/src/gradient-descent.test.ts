@@ -79,6 +79,18 @@ describe('gradientDescent', () => {
     return out;
   }
 
+  /** Each method's parallel solve reproduces the sequential run; returns its iteration counts. */
+  function reproduce(dyn: Dynamics, s0: ArrayLike<number>, seq: ArrayLike<number>, methods: readonly ('picard' | 'quasi-deer' | 'deer')[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const method of methods) {
+      const r = solve(dyn, s0, seq.length / dyn.dim, { method, tol: 1e-10 });
+      expect(r.converged).toBe(true);
+      expect(relErr(r.states, seq)).toBeLessThan(1e-7);
+      counts[method] = r.iterations;
+    }
+    return counts;
+  }
+
   it('a sequential rollout equals a hand-written optimizer loop; a parallel solve reproduces it', () => {
     const loss = logisticRegression(X, y);
     const grad = (theta: number[], t: number) => {
@@ -94,13 +106,7 @@ describe('gradientDescent', () => {
       const seq = solve(dyn, s0, T, { method: 'sequential' }).states;
       const hand = handLoop(optimizer, T, 0.1, grad).flat();
       expect(relErr(seq, hand)).toBeLessThan(1e-12);
-      counts[optimizer] = {};
-      for (const method of ['picard', 'quasi-deer', 'deer'] as const) {
-        const r = solve(dyn, s0, T, { method, tol: 1e-10 });
-        expect(r.converged).toBe(true);
-        expect(relErr(r.states, seq)).toBeLessThan(1e-7);
-        counts[optimizer][method] = r.iterations;
-      }
+      counts[optimizer] = reproduce(dyn, s0, seq, ['picard', 'quasi-deer', 'deer']);
     }
     // Recorded in the package README (T = 1000, batch 8 of 40 rows, learning rate 0.1).
     expect(counts).toMatchInlineSnapshot(`
@@ -137,13 +143,7 @@ describe('gradientDescent', () => {
       const all = Array.from({ length: 40 }, (_, i) => i);
       const last = seq.slice((T - 1) * dyn.dim, (T - 1) * dyn.dim + loss.params);
       expect(loss.value(last, all)).toBeLessThan(0.5 * loss.value(s0.slice(0, loss.params), all));
-      counts[optimizer] = {};
-      for (const method of ['picard', 'quasi-deer'] as const) {
-        const r = solve(dyn, s0, T, { method, tol: 1e-10 });
-        expect(r.converged).toBe(true);
-        expect(relErr(r.states, seq)).toBeLessThan(1e-7);
-        counts[optimizer][method] = r.iterations;
-      }
+      counts[optimizer] = reproduce(dyn, s0, seq, ['picard', 'quasi-deer']);
     }
     // Recorded in the package README.
     expect(counts).toMatchInlineSnapshot(`

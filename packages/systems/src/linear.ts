@@ -41,6 +41,12 @@ export function linear(params: LinearParams): DefinedDynamics & { readonly param
     return (t - 1) * W;
   };
   const unit = new Float64Array(D), column = new Float64Array(D), zeros = new Float64Array(D);
+  /** column ← A e_j for the matrix at `ao`: the packing is opaque, so expand by applying it. */
+  const columnOf = (ao: number, j: number) => {
+    unit.fill(0);
+    unit[j] = 1;
+    structure.apply(A, ao, unit, 0, column, 0);
+  };
   const offsetAt = (t: number): [Float64Array, number] => (offsets === 1 ? [b, 0] : t <= offsets ? [b, (t - 1) * D] : [zeros, 0]);
 
   const dyn = defineDynamics({
@@ -54,18 +60,14 @@ export function linear(params: LinearParams): DefinedDynamics & { readonly param
     jacobian(t, _s, _so, out, oo) {
       const ao = aOffset(t);
       for (let j = 0; j < D; j++) {
-        unit.fill(0);
-        unit[j] = 1;
-        structure.apply(A, ao, unit, 0, column, 0);
+        columnOf(ao, j);
         for (let i = 0; i < D; i++) out[oo + i * D + j] = column[i] ?? 0;
       }
     },
     diagonal(t, _s, _so, out, oo) {
       const ao = aOffset(t);
       for (let i = 0; i < D; i++) {
-        unit.fill(0);
-        unit[i] = 1;
-        structure.apply(A, ao, unit, 0, column, 0);
+        columnOf(ao, i);
         out[oo + i] = column[i] ?? 0;
       }
     },
