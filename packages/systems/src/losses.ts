@@ -57,30 +57,7 @@ export function leastSquares(X: readonly (readonly number[])[], y: readonly numb
         for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + (r * (row[j] ?? 0)) / batch.length;
       }
     },
-    hessian(_theta, _to, batch, out) {
-      out.fill(0);
-      for (let k = 0; k < batch.length; k++) {
-        const row = X[batch[k] ?? 0] ?? [];
-        for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) out[a * P + b] = (out[a * P + b] ?? 0) + ((row[a] ?? 0) * (row[b] ?? 0)) / batch.length;
-      }
-    },
-    hessianDiagonal(_theta, _to, batch, out) {
-      out.fill(0);
-      for (let k = 0; k < batch.length; k++) {
-        const row = X[batch[k] ?? 0] ?? [];
-        for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + (row[j] ?? 0) ** 2 / batch.length;
-      }
-    },
-    hvp(_theta, _to, batch, v, vo, out) {
-      // XᵀX v/|B| as Σ x_i (x_iᵀv)/|B|: O(|B|·P), never the P×P matrix.
-      out.fill(0);
-      for (let k = 0; k < batch.length; k++) {
-        const i = batch[k] ?? 0;
-        const c = dot(v, vo, i) / batch.length;
-        const row = X[i] ?? [];
-        for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + c * (row[j] ?? 0);
-      }
-    },
+    ...glmCurvature(X, P, () => 1),
   };
 }
 
@@ -112,34 +89,46 @@ export function logisticRegression(X: readonly (readonly number[])[], y: readonl
         for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + c * (row[j] ?? 0);
       }
     },
+    ...glmCurvature(X, P, (theta, to, i) => {
+      const zi = z(theta, to, i);
+      return sigma(zi) * sigma(-zi);
+    }),
+  };
+}
+
+/**
+ * The second-order part of a generalized linear loss, ∇²L_B = (1/|B|) Σ w_i x_i x_iᵀ with a
+ * per-row weight w_i(θ) (1 for least squares, σ(z_i)σ(−z_i) for logistic regression): the
+ * Hessian, its diagonal, and the product ∇²·v = Σ w_i x_i (x_iᵀv)/|B| without the P×P matrix.
+ */
+function glmCurvature(
+  X: readonly (readonly number[])[],
+  P: number,
+  weight: (theta: ArrayLike<number>, to: number, i: number) => number,
+): Pick<Loss, 'hessian' | 'hessianDiagonal' | 'hvp'> {
+  // Plain loops, no per-call closures: these run once per step of a solve.
+  return {
     hessian(theta, to, batch, out) {
       out.fill(0);
       for (let k = 0; k < batch.length; k++) {
-        const i = batch[k] ?? 0;
-        const zi = z(theta, to, i);
-        const c = (sigma(zi) * sigma(-zi)) / batch.length;
-        const row = X[i] ?? [];
+        const i = batch[k] ?? 0, row = X[i] ?? [], c = weight(theta, to, i) / batch.length;
         for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) out[a * P + b] = (out[a * P + b] ?? 0) + c * (row[a] ?? 0) * (row[b] ?? 0);
       }
     },
     hessianDiagonal(theta, to, batch, out) {
       out.fill(0);
       for (let k = 0; k < batch.length; k++) {
-        const i = batch[k] ?? 0;
-        const zi = z(theta, to, i);
-        const c = (sigma(zi) * sigma(-zi)) / batch.length;
-        const row = X[i] ?? [];
+        const i = batch[k] ?? 0, row = X[i] ?? [], c = weight(theta, to, i) / batch.length;
         for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + c * (row[j] ?? 0) ** 2;
       }
     },
     hvp(theta, to, batch, v, vo, out) {
       out.fill(0);
       for (let k = 0; k < batch.length; k++) {
-        const i = batch[k] ?? 0;
-        const zi = z(theta, to, i);
-        const row = X[i] ?? [];
-        const xv = row.reduce((acc, x, j) => acc + x * (v[vo + j] ?? 0), 0);
-        const c = (sigma(zi) * sigma(-zi) * xv) / batch.length;
+        const i = batch[k] ?? 0, row = X[i] ?? [];
+        let xv = 0;
+        for (let j = 0; j < P; j++) xv += (row[j] ?? 0) * (v[vo + j] ?? 0);
+        const c = (weight(theta, to, i) * xv) / batch.length;
         for (let j = 0; j < P; j++) out[j] = (out[j] ?? 0) + c * (row[j] ?? 0);
       }
     },
