@@ -11,6 +11,10 @@
  * - `WORKER_FAILED` — a worker thread threw while computing its part.
  * - `MEMORY_BUDGET` — the request would store more than the configured memory budget.
  * - `ABORTED` — the caller's `AbortSignal` fired.
+ * - `DEVICE_LOST` — the GPU device was lost (destroyed, driver reset, out of memory) while
+ *   work was pending, or the runtime was used after `destroy()`.
+ * - `SHADER_COMPILE` — WGSL handed to the GPU runtime did not compile; the message holds
+ *   the compiler's message and the line in the caller's source.
  */
 export type UnrollErrorCode =
   | 'INVALID_ARGUMENT'
@@ -21,7 +25,9 @@ export type UnrollErrorCode =
   | 'UNSUPPORTED'
   | 'WORKER_FAILED'
   | 'MEMORY_BUDGET'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'DEVICE_LOST'
+  | 'SHADER_COMPILE';
 
 /**
  * The one error class every unroll package throws. Switch on `code`, show `message`:

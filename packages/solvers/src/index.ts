@@ -5,3 +5,4 @@ export type { IterationInfo, Method, SolveOptions, SolveResult } from './solve-o
 export { kalmanFilter, type KalmanModel, type KalmanOptions, type KalmanResult } from './kalman-filter.js';
 export { gradient, type GradientOptions, type GradientResult } from './gradient.js';
 export { solveBatch } from './solve-batch.js';
+export { initialGuess } from './initial-guess.js';

@@ -1,0 +1,71 @@
+import { UnrollError } from '@unroll/scan';
+import type { GpuLimits } from './gpu-context.js';
+
+/** How {@link acquireDevice} finds a device. */
+export interface AcquireOptions {
+  readonly powerPreference?: GPUPowerPreference;
+}
+
+/**
+ * Dawn's instance, created once per process and never dropped: if it were garbage
+ * collected while its devices live, Dawn's Node binding frees memory they still use
+ * (seen as random aborts in mutex code).
+ */
+let dawnInstance: GPU | undefined;
+
+/** The `GPU` entry point: the browser's `navigator.gpu`, else Dawn from the optional `webgpu` package. */
+async function findGpu(): Promise<GPU> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu !== undefined) return nav.gpu;
+  if (dawnInstance !== undefined) return dawnInstance;
+  let dawn: { create: (flags: string[]) => GPU };
+  try {
+    dawn = (await import('webgpu'));
+  } catch (cause) {
+    throw new UnrollError(
+      'UNSUPPORTED',
+      "createGpuRuntime: no WebGPU here. In a browser, use one with navigator.gpu; in Node, install the optional peer dependency 'webgpu' (npm install webgpu), or pass { device }.",
+      { cause },
+    );
+  }
+  dawnInstance = dawn.create([]);
+  return dawnInstance;
+}
+
+/**
+ * A device with the adapter's own storage-binding and buffer limits: WebGPU's defaults
+ * (128 MiB bindings, 256 MiB buffers) are far below what most GPUs allow, and the
+ * kernels plan around whatever is granted.
+ */
+export async function acquireDevice(opts: AcquireOptions): Promise<{ device: GPUDevice; adapter: GPUAdapter; name: string }> {
+  const gpu = await findGpu();
+  const adapter = await gpu.requestAdapter(opts.powerPreference === undefined ? {} : { powerPreference: opts.powerPreference });
+  if (adapter === null) {
+    throw new UnrollError(
+      'UNSUPPORTED',
+      'createGpuRuntime: WebGPU found no GPU adapter. On a Linux machine without a GPU, install a Vulkan driver — e.g. Debian’s chromium ships SwiftShader: set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json and LD_LIBRARY_PATH=/usr/lib/chromium.',
+    );
+  }
+  const l = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
+    },
+  });
+  const info = adapter.info;
+  const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s !== '').join(' ') || 'unknown adapter';
+  return { device, adapter, name };
+}
+
+/** The limits the kernels plan around, optionally capped (to exercise windowed dispatches). */
+export function limitsOf(device: GPUDevice, caps: { maxBindingBytes?: number; maxWorkgroupsPerDimension?: number }): GpuLimits {
+  const l = device.limits;
+  return {
+    maxBindingBytes: Math.min(l.maxStorageBufferBindingSize, caps.maxBindingBytes ?? Infinity),
+    maxBufferBytes: l.maxBufferSize,
+    maxGroupsPerDimension: Math.min(l.maxComputeWorkgroupsPerDimension, caps.maxWorkgroupsPerDimension ?? Infinity),
+    offsetAlignment: l.minStorageBufferOffsetAlignment,
+  };
+}

@@ -1,0 +1,122 @@
+import { UnrollError } from '@unroll/scan';
+import { Dispatch, rowRange } from './dispatch.js';
+import { checkDynamics, dynamicsSource, uploadParams } from './dynamics-kernel.js';
+import { kernelSource } from './kernel.js';
+import type { GpuContext } from './gpu-context.js';
+import type { GpuDynamics } from './gpu-dynamics.js';
+import type { KernelSpec, StorageSlot } from './kernel.js';
+import { usage } from './usage.js';
+
+/** Where {@link GpuRuntime.evaluate} evaluates: n points (t_k, s_k). */
+export interface EvaluationPoints {
+  /** 1-based step indices, one per point. */
+  readonly t: ArrayLike<number>;
+  /** n·D states, row k is the state f_{t_k} is applied to. */
+  readonly prev: ArrayLike<number>;
+  /** Batch sequence index the dynamics see as `sequence` (default 0). */
+  readonly sequence?: number;
+}
+
+/** What {@link GpuRuntime.evaluate} returns (f32). */
+export interface Evaluation {
+  /** n·D: f_{t_k}(s_k). */
+  readonly step: Float32Array;
+  /** n·D: diag ∂f_{t_k}/∂s at s_k. */
+  readonly diagonal: Float32Array;
+  /** n·D·D row-major Jacobians, when the dynamics define `jacobian`. */
+  readonly jacobian: Float32Array | undefined;
+}
+
+/** One thread per point: calls step, diagonal and (if defined) jacobian. */
+export function evaluateKernel(dyn: GpuDynamics): KernelSpec {
+  const storage: StorageSlot[] = [
+    { name: 't', access: 'read' },
+    { name: 'prev', access: 'read' },
+    { name: 'f', access: 'read_write' },
+    { name: 'diag', access: 'read_write' },
+  ];
+  if (dyn.hasJacobian) storage.push({ name: 'jac', access: 'read_write' });
+  const body = `
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let k = unroll_thread(wg, li);
+  if (k >= unroll_u.count) { return; }
+  sequence = unroll_u.sequence;
+  let t = bitcast<u32>(unroll_t[k - unroll_u.base_t]);
+  var s: State;
+  for (var i = 0u; i < D; i++) { s[i] = unroll_prev[k * D + i - unroll_u.base_prev]; }
+  let f = step(t, s);
+  let a = diagonal(t, s);
+  for (var i = 0u; i < D; i++) {
+    unroll_f[k * D + i - unroll_u.base_f] = f[i];
+    unroll_diag[k * D + i - unroll_u.base_diag] = a[i];
+  }
+  ${dyn.hasJacobian ? `let J = jacobian(t, s);
+  for (var i = 0u; i < D * D; i++) { unroll_jac[k * D * D + i - unroll_u.base_jac] = J[i]; }` : ''}
+}`;
+  return { label: `evaluate ${dyn.name}`, storage, uniforms: [['sequence', 'u32']], lanes: 1, body, dynamics: dynamicsSource(dyn) };
+}
+
+/** Runs {@link evaluateKernel} at the points and reads the results back. */
+export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points: EvaluationPoints): Promise<Evaluation> {
+  ctx.check('evaluate');
+  checkDynamics('evaluate', dyn);
+  const D = dyn.dim;
+  const n = points.t.length;
+  if (n === 0) throw new UnrollError('INVALID_ARGUMENT', 'evaluate: give at least one point.');
+  if (points.prev.length !== n * D) {
+    throw new UnrollError('DIMENSION_MISMATCH', `evaluate: prev has ${points.prev.length} numbers; ${n} points of D = ${D} need ${n * D}.`);
+  }
+  const tBits = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const t = points.t[k] ?? 0;
+    if (!Number.isInteger(t) || t < 1 || t > 0xffffffff) throw new UnrollError('INVALID_ARGUMENT', `evaluate: t[${k}] = ${String(t)}; steps are 1-based integers.`);
+    tBits[k] = t;
+  }
+  const sequence = points.sequence ?? 0;
+  if (!Number.isInteger(sequence) || sequence < 0) throw new UnrollError('INVALID_ARGUMENT', `evaluate: sequence must be a non-negative integer, got ${String(sequence)}.`);
+  const made: GPUBuffer[] = [];
+  const keep = (b: GPUBuffer) => (made.push(b), b);
+  let dispatch: Dispatch | undefined;
+  try {
+    const params = uploadParams(ctx, dyn);
+    keep(params.buffer);
+    const bufT = keep(ctx.storage(new Float32Array(tBits.buffer), 'evaluate t'));
+    const bufPrev = keep(ctx.storage(Float32Array.from(points.prev), 'evaluate prev'));
+    const out = (floats: number, label: string) => keep(ctx.buffer(floats * 4, usage.storage | usage.copySrc, label));
+    const f = out(n * D, 'evaluate f');
+    const diag = out(n * D, 'evaluate diagonal');
+    const jac = dyn.hasJacobian ? out(n * D * D, 'evaluate jacobian') : undefined;
+    const rows = (b: GPUBuffer, width: number) => ({ buffer: b, range: (i0: number, i1: number) => rowRange(i0, i1, width, 0, width) });
+    dispatch = await Dispatch.create(
+      ctx,
+      evaluateKernel(dyn),
+      n,
+      { t: rows(bufT, 1), prev: rows(bufPrev, D), f: rows(f, D), diag: rows(diag, D), ...(jac === undefined ? {} : { jac: rows(jac, D * D) }) },
+      { sequence },
+      params.group,
+    );
+    const encoder = ctx.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    dispatch.encode(pass);
+    pass.end();
+    ctx.device.queue.submit([encoder.finish()]);
+    return {
+      step: await ctx.read(f, n * D, 0, 'evaluate'),
+      diagonal: await ctx.read(diag, n * D, 0, 'evaluate'),
+      jacobian: jac === undefined ? undefined : await ctx.read(jac, n * D * D, 0, 'evaluate'),
+    };
+  } finally {
+    dispatch?.destroy();
+    for (const b of made) ctx.release(b);
+  }
+}
+
+/** Compiles the kernel that calls every function the dynamics define: WGSL errors surface here. */
+export async function compileDynamics(ctx: GpuContext, dyn: GpuDynamics): Promise<void> {
+  checkDynamics('compile', dyn);
+  const spec = evaluateKernel(dyn);
+  const layout = ctx.kernelLayout(spec.storage.map((s) => s.access));
+  const d = dynamicsSource(dyn);
+  await ctx.pipeline(kernelSource(spec), [layout, ctx.paramsLayout], { name: d.name, firstLine: d.firstLine, lastLine: d.lastLine });
+}

@@ -1,0 +1,7 @@
+/// <reference types="@webgpu/types" />
+export { createGpuRuntime, type GpuRuntime, type GpuRuntimeOptions } from './runtime.js';
+export { defineGpuDynamics, type GpuDynamics, type GpuDynamicsSpec } from './gpu-dynamics.js';
+export type { GpuIterationInfo, GpuMethod, GpuSolveOptions, GpuSolveResult } from './gpu-solve.js';
+export type { Evaluation, EvaluationPoints } from './evaluate.js';
+export type { GpuLimits } from './gpu-context.js';
+export type { ScanKind } from './scan-kernels.js';

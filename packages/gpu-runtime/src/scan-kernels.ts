@@ -1,0 +1,182 @@
+import type { KernelSpec, StorageSlot } from './kernel.js';
+
+/** The affine elements the GPU scans: `s ↦ A s + b` with A diagonal, the identity, or dense. */
+export type ScanKind = 'diagonal' | 'identity' | 'dense';
+
+/** What a chunk kernel computes (reduce-then-scan, DESIGN.md §5). */
+export type ChunkMode =
+  /** Each chunk's composed element e_{t1} ∘ … ∘ e_{t0}, packed `[A (W), b (D)]`. */
+  | 'reduce'
+  /** The states s_t = A_t s_{t−1} + b_t of each chunk, from s_0 or the previous chunk's end state. */
+  | 'states'
+  /** The inclusive prefix elements of each chunk, from the previous chunk's prefix. */
+  | 'elements';
+
+/** Floats of the A part of one element. */
+export function widthOf(kind: ScanKind, D: number): number {
+  return kind === 'diagonal' ? D : kind === 'dense' ? D * D : 0;
+}
+
+/** Uniforms of every chunk kernel: sequence length, chunks per sequence, chunk length, A and b strides/offsets. */
+const chunkUniforms = [
+  ['L', 'u32'],
+  ['N', 'u32'],
+  ['C', 'u32'],
+  ['sA', 'u32'],
+  ['oA', 'u32'],
+  ['sB', 'u32'],
+  ['oB', 'u32'],
+] as const;
+
+/**
+ * One chunk kernel. Threads own one chunk of one sequence (times one coordinate for the
+ * diagonal and identity kinds, whose coordinates never mix) and walk it sequentially:
+ * the work of a chunk is O(C·W) and independent of every other chunk, so the pass is
+ * fully parallel with no inter-workgroup communication — the chunk aggregates are
+ * scanned by the same kernels one level up.
+ */
+export function chunkKernel(kind: ScanKind, D: number, mode: ChunkMode): KernelSpec {
+  const storage: StorageSlot[] = [];
+  if (kind !== 'identity') storage.push({ name: 'A', access: 'read' });
+  storage.push({ name: 'B', access: 'read' });
+  if (mode === 'states') storage.push({ name: 's0', access: 'read' }, { name: 'ends', access: 'read' });
+  if (mode === 'elements') storage.push({ name: 'carry', access: 'read' });
+  storage.push({ name: 'out', access: 'read_write' });
+  const lanes = kind === 'dense' ? 1 : D;
+  const head = `
+fn unroll_b(r: u32, k: u32) -> f32 { return unroll_B[r * unroll_u.sB + unroll_u.oB + k - unroll_u.base_B]; }
+${kind === 'identity' ? '' : 'fn unroll_a(r: u32, k: u32) -> f32 { return unroll_A[r * unroll_u.sA + unroll_u.oA + k - unroll_u.base_A]; }'}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count * ${lanes}u) { return; }
+  let g = unroll_u.first + id / ${lanes}u;
+  let d = id % ${lanes}u;
+  let seq = g / unroll_u.N;
+  let c = g % unroll_u.N;
+  let t0 = c * unroll_u.C;
+  let t1 = min(unroll_u.L, t0 + unroll_u.C);
+  let row0 = seq * unroll_u.L;
+`;
+  const body = kind === 'dense' ? denseBody(D, mode) : laneBody(kind, D, mode);
+  return { label: `scan ${kind} D=${D} ${mode}`, storage, uniforms: chunkUniforms, lanes, body: `${head}${body}\n}` };
+}
+
+/** Diagonal / identity: one thread per (chunk, coordinate), scalars a, b. */
+function laneBody(kind: 'diagonal' | 'identity', D: number, mode: ChunkMode): string {
+  const diag = kind === 'diagonal';
+  const E = diag ? 2 * D : D;
+  const bOff = diag ? D : 0;
+  const at = diag ? 'unroll_a(r, d)' : '1.0';
+  switch (mode) {
+    case 'reduce':
+      return `
+  var a = 1.0;
+  var b = 0.0;
+  for (var t = t0; t < t1; t++) {
+    let r = row0 + t;
+    let at = ${at};
+    b = at * b + unroll_b(r, d);
+    a = at * a;
+  }
+  let o = g * ${E}u - unroll_u.base_out;
+  ${diag ? 'unroll_out[o + d] = a;' : '_ = a;'}
+  unroll_out[o + ${bOff}u + d] = b;`;
+    case 'states':
+      return `
+  var s: f32;
+  if (c == 0u) { s = unroll_s0[seq * ${D}u + d - unroll_u.base_s0]; }
+  else { s = unroll_ends[(g - 1u) * ${D}u + d - unroll_u.base_ends]; }
+  for (var t = t0; t < t1; t++) {
+    let r = row0 + t;
+    s = ${at} * s + unroll_b(r, d);
+    unroll_out[r * ${D}u + d - unroll_u.base_out] = s;
+  }`;
+    case 'elements':
+      return `
+  var a = 1.0;
+  var b = 0.0;
+  if (c > 0u) {
+    let p = (g - 1u) * ${E}u - unroll_u.base_carry;
+    ${diag ? 'a = unroll_carry[p + d];' : ''}
+    b = unroll_carry[p + ${bOff}u + d];
+  }
+  for (var t = t0; t < t1; t++) {
+    let r = row0 + t;
+    let at = ${at};
+    b = at * b + unroll_b(r, d);
+    a = at * a;
+    let o = r * ${E}u - unroll_u.base_out;
+    ${diag ? 'unroll_out[o + d] = a;' : '_ = a;'}
+    unroll_out[o + ${bOff}u + d] = b;
+  }`;
+  }
+}
+
+/** Dense: one thread per chunk holding a D×D matrix and a D-vector in private memory. */
+function denseBody(D: number, mode: ChunkMode): string {
+  const DD = D * D;
+  const E = DD + D;
+  // v ← A_t v + b_t (states and the b part of elements).
+  const applyV = `
+    for (var i = 0u; i < ${D}u; i++) {
+      var acc = unroll_b(r, i);
+      for (var k = 0u; k < ${D}u; k++) { acc += At[i * ${D}u + k] * v[k]; }
+      nv[i] = acc;
+    }
+    v = nv;`;
+  // P ← A_t P (the A part of elements).
+  const applyP = `
+    for (var i = 0u; i < ${D}u; i++) {
+      for (var j = 0u; j < ${D}u; j++) {
+        var acc = 0.0;
+        for (var k = 0u; k < ${D}u; k++) { acc += At[i * ${D}u + k] * P[k * ${D}u + j]; }
+        nP[i * ${D}u + j] = acc;
+      }
+    }
+    P = nP;`;
+  const loadA = `
+    let r = row0 + t;
+    for (var k = 0u; k < ${DD}u; k++) { At[k] = unroll_a(r, k); }`;
+  const decl = `
+  _ = d;
+  var At: array<f32, ${DD}>;
+  var v: array<f32, ${D}>;
+  var nv: array<f32, ${D}>;`;
+  const declP = `
+  var P: array<f32, ${DD}>;
+  var nP: array<f32, ${DD}>;`;
+  switch (mode) {
+    case 'reduce':
+      return `${decl}${declP}
+  for (var i = 0u; i < ${D}u; i++) { P[i * ${D}u + i] = 1.0; }
+  for (var t = t0; t < t1; t++) {${loadA}${applyV}${applyP}
+  }
+  let o = g * ${E}u - unroll_u.base_out;
+  for (var k = 0u; k < ${DD}u; k++) { unroll_out[o + k] = P[k]; }
+  for (var k = 0u; k < ${D}u; k++) { unroll_out[o + ${DD}u + k] = v[k]; }`;
+    case 'states':
+      return `${decl}
+  for (var k = 0u; k < ${D}u; k++) {
+    if (c == 0u) { v[k] = unroll_s0[seq * ${D}u + k - unroll_u.base_s0]; }
+    else { v[k] = unroll_ends[(g - 1u) * ${D}u + k - unroll_u.base_ends]; }
+  }
+  for (var t = t0; t < t1; t++) {${loadA}${applyV}
+    for (var k = 0u; k < ${D}u; k++) { unroll_out[r * ${D}u + k - unroll_u.base_out] = v[k]; }
+  }`;
+    case 'elements':
+      return `${decl}${declP}
+  if (c > 0u) {
+    let p = (g - 1u) * ${E}u - unroll_u.base_carry;
+    for (var k = 0u; k < ${DD}u; k++) { P[k] = unroll_carry[p + k]; }
+    for (var k = 0u; k < ${D}u; k++) { v[k] = unroll_carry[p + ${DD}u + k]; }
+  } else {
+    for (var i = 0u; i < ${D}u; i++) { P[i * ${D}u + i] = 1.0; }
+  }
+  for (var t = t0; t < t1; t++) {${loadA}${applyV}${applyP}
+    let o = r * ${E}u - unroll_u.base_out;
+    for (var k = 0u; k < ${DD}u; k++) { unroll_out[o + k] = P[k]; }
+    for (var k = 0u; k < ${D}u; k++) { unroll_out[o + ${DD}u + k] = v[k]; }
+  }`;
+  }
+}

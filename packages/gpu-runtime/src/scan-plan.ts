@@ -1,0 +1,238 @@
+import { Dispatch, rowRange, type BindingPlan } from './dispatch.js';
+import type { GpuContext } from './gpu-context.js';
+import { usage } from './usage.js';
+import { chunkKernel, widthOf, type ChunkMode, type ScanKind } from './scan-kernels.js';
+
+/** Where a kernel reads A_t or b_t: row r's part starts at `r·stride + offset` floats of `buffer`. */
+export interface Source {
+  readonly buffer: GPUBuffer;
+  readonly stride: number;
+  readonly offset: number;
+}
+
+/** Shape of one scan: S sequences of L elements of dimension D, chunks of C. */
+export interface ScanShape {
+  readonly kind: ScanKind;
+  readonly D: number;
+  readonly S: number;
+  readonly L: number;
+  readonly C: number;
+}
+
+/** Default chunk length: enough sequential work per thread to hide memory latency, short enough for parallelism at T = 10⁴. */
+export const defaultChunk = 32;
+
+/**
+ * Rows touched by chunks [i0, i1) (chunk g is chunk g mod N of sequence ⌊g/N⌋).
+ */
+function chunkRows(shape: ScanShape, N: number, i0: number, i1: number): readonly [number, number] {
+  const first = Math.floor(i0 / N) * shape.L + (i0 % N) * shape.C;
+  const lastChunk = i1 - 1;
+  const last = Math.floor(lastChunk / N) * shape.L + Math.min(shape.L, ((lastChunk % N) + 1) * shape.C);
+  return [first, last];
+}
+
+/** The non-element buffers of a chunk kernel: its output, and what the mode reads besides A and b. */
+interface ChunkIo {
+  readonly out: GPUBuffer;
+  readonly s0?: GPUBuffer;
+  readonly ends?: GPUBuffer;
+  readonly carry?: GPUBuffer;
+}
+
+/**
+ * The chunk kernels of one level, with their bindings: A and b rows of the chunks'
+ * elements, and the mode's other inputs and output.
+ */
+async function chunkDispatch(
+  ctx: GpuContext,
+  shape: ScanShape,
+  mode: ChunkMode,
+  A: Source | undefined,
+  B: Source,
+  io: ChunkIo,
+): Promise<Dispatch> {
+  const { kind, D, S, L, C } = shape;
+  const N = Math.ceil(L / C);
+  const W = widthOf(kind, D);
+  const E = W + D;
+  const rows = (i0: number, i1: number) => chunkRows(shape, N, i0, i1);
+  const bindings: [string, BindingPlan][] = [
+    ['B', { buffer: B.buffer, range: (i0, i1) => { const [r0, r1] = rows(i0, i1); return rowRange(r0, r1, B.stride, B.offset, D); } }],
+  ];
+  if (A !== undefined) bindings.push(['A', { buffer: A.buffer, range: (i0, i1) => { const [r0, r1] = rows(i0, i1); return rowRange(r0, r1, A.stride, A.offset, W); } }]);
+  const out = io.out;
+  if (mode === 'reduce') {
+    bindings.push(['out', { buffer: out, range: (i0, i1) => [i0 * E, i1 * E] }]);
+  } else {
+    const width = mode === 'states' ? D : E;
+    bindings.push(['out', { buffer: out, range: (i0, i1) => { const [r0, r1] = rows(i0, i1); return [r0 * width, r1 * width]; } }]);
+  }
+  if (mode === 'states') {
+    const s0 = io.s0, ends = io.ends;
+    if (s0 === undefined || ends === undefined) throw new Error('internal: states kernel without s0/ends');
+    bindings.push(['s0', { buffer: s0, range: (i0, i1) => [Math.floor(i0 / N) * D, (Math.floor((i1 - 1) / N) + 1) * D] }]);
+    bindings.push(['ends', { buffer: ends, range: (i0, i1) => [Math.max(0, i0 - 1) * D, Math.max(1, i1 - 1) * D] }]);
+  }
+  if (mode === 'elements') {
+    const carry = io.carry;
+    if (carry === undefined) throw new Error('internal: elements kernel without carry');
+    bindings.push(['carry', { buffer: carry, range: (i0, i1) => [Math.max(0, i0 - 1) * E, Math.max(1, i1 - 1) * E] }]);
+  }
+  return Dispatch.create(ctx, chunkKernel(kind, D, mode), S * N, Object.fromEntries(bindings), {
+    L,
+    N,
+    C,
+    sA: A?.stride ?? 0,
+    oA: A?.offset ?? 0,
+    sB: B.stride,
+    oB: B.offset,
+  });
+}
+
+/**
+ * The states of S linear recurrences s_t = A_t s_{t−1} + b_t (t = 1…L) on the GPU, by
+ * reduce-then-scan: (1) each chunk of C steps composes its elements into one; (2) the
+ * chunk elements form a recurrence L/C long, solved by this same plan recursively from
+ * s_0, giving every chunk's end state; (3) each chunk replays its steps from the previous
+ * chunk's end. Every level is a few plain dispatches — no workgroup ever waits on
+ * another (WebGPU promises no forward progress between workgroups).
+ */
+export class RecurrencePlan {
+  readonly #ctx: GpuContext;
+  readonly #dispatches: Dispatch[] = [];
+  readonly #buffers: GPUBuffer[] = [];
+  #child: RecurrencePlan | undefined;
+
+  private constructor(ctx: GpuContext) {
+    this.#ctx = ctx;
+  }
+
+  static async create(ctx: GpuContext, shape: ScanShape, A: Source | undefined, B: Source, s0: GPUBuffer, out: GPUBuffer): Promise<RecurrencePlan> {
+    const plan = new RecurrencePlan(ctx);
+    try {
+      await plan.#build(shape, A, B, s0, out);
+    } catch (e) {
+      plan.destroy();
+      throw e;
+    }
+    return plan;
+  }
+
+  async #build(shape: ScanShape, A: Source | undefined, B: Source, s0: GPUBuffer, out: GPUBuffer): Promise<void> {
+    const { kind, D, S, L, C } = shape;
+    const N = Math.ceil(L / C);
+    if (N === 1) {
+      this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'states', A, B, { s0, ends: s0, out }));
+      return;
+    }
+    const E = widthOf(kind, D) + D;
+    const agg = this.#buffer(S * N * E, 'chunk elements');
+    const ends = this.#buffer(S * N * D, 'chunk end states');
+    this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'reduce', A, B, { out: agg }));
+    const up: Source | undefined = kind === 'identity' ? undefined : { buffer: agg, stride: E, offset: 0 };
+    this.#child = await RecurrencePlan.create(this.#ctx, { ...shape, L: N }, up, { buffer: agg, stride: E, offset: E - D }, s0, ends);
+    this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'states', A, B, { s0, ends, out }));
+  }
+
+  #buffer(floats: number, label: string): GPUBuffer {
+    const b = this.#ctx.buffer(floats * 4, usage.storage | usage.copySrc, label);
+    this.#buffers.push(b);
+    return b;
+  }
+
+  /** Records every level's dispatches, in dependency order. */
+  encode(pass: GPUComputePassEncoder): void {
+    encodeLevel(pass, this.#dispatches, this.#child);
+  }
+
+  /** Dispatch segments over all levels (more than one per kernel when bindings were windowed). */
+  get segments(): number {
+    return this.#dispatches.reduce((n, d) => n + d.segments, 0) + (this.#child?.segments ?? 0);
+  }
+
+  destroy(): void {
+    for (const d of this.#dispatches) d.destroy();
+    for (const b of this.#buffers) this.#ctx.release(b);
+    this.#child?.destroy();
+    this.#dispatches.length = 0;
+    this.#buffers.length = 0;
+    this.#child = undefined;
+  }
+}
+
+/**
+ * The inclusive scan of S sequences of L affine elements (packed `[A (W), b (D)]` rows,
+ * like `affineMonoid` on the CPU): the same reduce-then-scan as {@link RecurrencePlan},
+ * with prefix elements instead of states carried between chunks.
+ */
+export class ScanPlan {
+  readonly #ctx: GpuContext;
+  readonly #dispatches: Dispatch[] = [];
+  readonly #buffers: GPUBuffer[] = [];
+  #child: ScanPlan | undefined;
+
+  private constructor(ctx: GpuContext) {
+    this.#ctx = ctx;
+  }
+
+  static async create(ctx: GpuContext, shape: ScanShape, elements: GPUBuffer, out: GPUBuffer): Promise<ScanPlan> {
+    const plan = new ScanPlan(ctx);
+    try {
+      await plan.#build(shape, elements, out);
+    } catch (e) {
+      plan.destroy();
+      throw e;
+    }
+    return plan;
+  }
+
+  async #build(shape: ScanShape, elements: GPUBuffer, out: GPUBuffer): Promise<void> {
+    const { kind, D, S, L, C } = shape;
+    const N = Math.ceil(L / C);
+    const W = widthOf(kind, D);
+    const E = W + D;
+    const A: Source | undefined = kind === 'identity' ? undefined : { buffer: elements, stride: E, offset: 0 };
+    const B: Source = { buffer: elements, stride: E, offset: W };
+    if (N === 1) {
+      this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'elements', A, B, { carry: elements, out }));
+      return;
+    }
+    const agg = this.#buffer(S * N * E, 'chunk elements');
+    const prefixes = this.#buffer(S * N * E, 'chunk prefixes');
+    this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'reduce', A, B, { out: agg }));
+    this.#child = await ScanPlan.create(this.#ctx, { ...shape, L: N }, agg, prefixes);
+    this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'elements', A, B, { carry: prefixes, out }));
+  }
+
+  #buffer(floats: number, label: string): GPUBuffer {
+    const b = this.#ctx.buffer(floats * 4, usage.storage | usage.copySrc, label);
+    this.#buffers.push(b);
+    return b;
+  }
+
+  encode(pass: GPUComputePassEncoder): void {
+    encodeLevel(pass, this.#dispatches, this.#child);
+  }
+
+  get segments(): number {
+    return this.#dispatches.reduce((n, d) => n + d.segments, 0) + (this.#child?.segments ?? 0);
+  }
+
+  destroy(): void {
+    for (const d of this.#dispatches) d.destroy();
+    for (const b of this.#buffers) this.#ctx.release(b);
+    this.#child?.destroy();
+    this.#dispatches.length = 0;
+    this.#buffers.length = 0;
+    this.#child = undefined;
+  }
+}
+
+/** A level's dispatches in dependency order: alone, or reduce → coarser level → replay. */
+function encodeLevel(pass: GPUComputePassEncoder, dispatches: readonly Dispatch[], child: { encode(pass: GPUComputePassEncoder): void } | undefined): void {
+  dispatches.forEach((d, k) => {
+    if (k === 1) child?.encode(pass);
+    d.encode(pass);
+  });
+}

@@ -1,0 +1,189 @@
+import { dynamicsSource } from './dynamics-kernel.js';
+import type { GpuDynamics } from './gpu-dynamics.js';
+import type { KernelSpec, StorageSlot } from './kernel.js';
+
+/**
+ * How a method builds (Ã_t, b_t) from f_t at s_{t−1} (DESIGN.md §1 table):
+ * `jacobi` Ã = 0 (the new iterate is f itself), `picard` Ã = I, `diagonal` Ã = diag J
+ * (quasi-DEER; clip-ELK clamps it, thesis §4.5.2), `dense` Ã = (1 − k) J (DEER; scale-ELK).
+ */
+export type Linearization = 'jacobi' | 'picard' | 'diagonal' | 'dense';
+
+/**
+ * The end of every reducing kernel: the workgroup's 64 pairs folded into one — sum of the
+ * first components (saturating), max of the second — and written as this workgroup's
+ * partial. Reductions never assume a subgroup size (SwiftShader's may be 4).
+ */
+const groupReduce = `
+  unroll_red[li] = red;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s >>= 1u) {
+    if (li < s) {
+      let m = unroll_red[li];
+      let o = unroll_red[li + s];
+      unroll_red[li] = vec2f(unroll_add(m.x, o.x), max(m.y, o.y));
+    }
+    workgroupBarrier();
+  }
+  if (li == 0u) {
+    let p = 2u * (unroll_u.partOffset + unroll_u.wgBase + unroll_group(wg)) - unroll_u.base_part;
+    unroll_part[p] = unroll_red[0].x;
+    unroll_part[p + 1u] = unroll_red[0].y;
+  }`;
+
+const reducingMain = `
+var<workgroup> unroll_red: array<vec2f, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  var red = vec2f(0.0, 0.0);
+  if (id < unroll_u.count) {`;
+
+/**
+ * One thread per step t of every sequence: f_t(s_{t−1}) at the current iterate, the
+ * residual r_t = s_t − f_t (its ½‖r‖² summed and max |r| for the merit and the stopping
+ * check — no extra evaluation of f), and the method's (Ã_t, b_t = f_t − Ã_t s_{t−1}).
+ */
+export function linearizeKernel(dyn: GpuDynamics, kind: Linearization): KernelSpec {
+  const storage: StorageSlot[] = [
+    { name: 's0', access: 'read' },
+    { name: 'cur', access: 'read' },
+  ];
+  if (kind === 'diagonal' || kind === 'dense') storage.push({ name: 'A', access: 'read_write' });
+  storage.push({ name: 'B', access: 'read_write' }, { name: 'part', access: 'read_write' });
+  const row = 'item * D + i - unroll_u.base_B';
+  const method = {
+    jacobi: `for (var i = 0u; i < D; i++) { unroll_B[${row}] = f[i]; }`,
+    picard: `for (var i = 0u; i < D; i++) { unroll_B[${row}] = f[i] - prev[i]; }`,
+    diagonal: `
+    let a = diagonal(t + 1u, prev);
+    for (var i = 0u; i < D; i++) {
+      let ai = clamp((1.0 - unroll_u.k) * a[i], unroll_u.lo, unroll_u.hi);
+      unroll_A[item * D + i - unroll_u.base_A] = ai;
+      unroll_B[${row}] = f[i] - ai * prev[i];
+    }`,
+    dense: `
+    let J = jacobian(t + 1u, prev);
+    let c = 1.0 - unroll_u.k;
+    for (var i = 0u; i < D; i++) {
+      var acc = f[i];
+      for (var j = 0u; j < D; j++) {
+        let aij = c * J[i * D + j];
+        unroll_A[(item * D + i) * D + j - unroll_u.base_A] = aij;
+        acc -= aij * prev[j];
+      }
+      unroll_B[${row}] = acc;
+    }`,
+  }[kind];
+  const body = `${reducingMain}
+    let item = unroll_u.first + id;
+    let q = item / unroll_u.T;
+    let t = item % unroll_u.T;
+    sequence = q;
+    var prev: State;
+    if (t == 0u) {
+      for (var i = 0u; i < D; i++) { prev[i] = unroll_s0[q * D + i - unroll_u.base_s0]; }
+    } else {
+      for (var i = 0u; i < D; i++) { prev[i] = unroll_cur[(item - 1u) * D + i - unroll_u.base_cur]; }
+    }
+    let f = step(t + 1u, prev);
+    var m = 0.0;
+    var rmax = 0.0;
+    for (var i = 0u; i < D; i++) {
+      let r = unroll_cur[item * D + i - unroll_u.base_cur] - f[i];
+      m = unroll_add(m, 0.5 * r * r);
+      rmax = max(rmax, unroll_finite_abs(r));
+    }
+    ${method}
+    red = vec2f(m, rmax);
+  }${groupReduce}
+}`;
+  return {
+    label: `linearize ${kind} ${dyn.name}`,
+    storage,
+    uniforms: [['T', 'u32'], ['partOffset', 'u32'], ['k', 'f32'], ['lo', 'f32'], ['hi', 'f32']],
+    lanes: 1,
+    body,
+    dynamics: dynamicsSource(dyn),
+  };
+}
+
+/**
+ * One thread per entry of the new iterate: resets (non-finite or beyond the threshold →
+ * the initial guess, DESIGN.md §6), then |s^{(i)} − s^{(i−1)}|; partials hold
+ * (resets, max change).
+ */
+export function updateKernel(): KernelSpec {
+  const body = `${reducingMain}
+    let k = unroll_u.first + id;
+    var x = unroll_next[k - unroll_u.base_next];
+    var resets = 0.0;
+    if (unroll_u.reset != 0u && (unroll_nonfinite(x) || abs(x) > unroll_u.threshold)) {
+      x = unroll_guess[k - unroll_u.base_guess];
+      unroll_next[k - unroll_u.base_next] = x;
+      resets = 1.0;
+    }
+    red = vec2f(resets, unroll_finite_abs(x - unroll_cur[k - unroll_u.base_cur]));
+  }${groupReduce}
+}`;
+  return {
+    label: 'update',
+    storage: [
+      { name: 'cur', access: 'read' },
+      { name: 'next', access: 'read_write' },
+      { name: 'guess', access: 'read' },
+      { name: 'part', access: 'read_write' },
+    ],
+    uniforms: [['partOffset', 'u32'], ['reset', 'u32'], ['threshold', 'f32']],
+    lanes: 1,
+    body,
+  };
+}
+
+/** One level of the (sum, max) reduction of partial pairs. */
+export function reduceKernel(): KernelSpec {
+  const body = `${reducingMain}
+    let k = unroll_u.first + id;
+    red = vec2f(unroll_in[2u * k - unroll_u.base_in], unroll_in[2u * k + 1u - unroll_u.base_in]);
+  }${groupReduce}
+}`;
+  return {
+    label: 'reduce',
+    storage: [
+      { name: 'in', access: 'read' },
+      { name: 'part', access: 'read_write' },
+    ],
+    uniforms: [['partOffset', 'u32']],
+    lanes: 1,
+    body,
+  };
+}
+
+/** The sequential rollout, one thread per sequence: the `'sequential'` method and the fallback. */
+export function rolloutKernel(dyn: GpuDynamics): KernelSpec {
+  const body = `
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count) { return; }
+  let q = unroll_u.first + id;
+  sequence = q;
+  var s: State;
+  for (var i = 0u; i < D; i++) { s[i] = unroll_s0[q * D + i - unroll_u.base_s0]; }
+  for (var t = 0u; t < unroll_u.T; t++) {
+    s = step(t + 1u, s);
+    for (var i = 0u; i < D; i++) { unroll_out[(q * unroll_u.T + t) * D + i - unroll_u.base_out] = s[i]; }
+  }
+}`;
+  return {
+    label: `rollout ${dyn.name}`,
+    storage: [
+      { name: 's0', access: 'read' },
+      { name: 'out', access: 'read_write' },
+    ],
+    uniforms: [['T', 'u32']],
+    lanes: 1,
+    body,
+    dynamics: dynamicsSource(dyn),
+  };
+}
