@@ -76,10 +76,11 @@ export class Dispatch {
     const d = new Dispatch(ctx, pipeline, layout, paramsGroup, total);
     const { maxBindingBytes, offsetAlignment } = ctx.limits;
     // Items per segment: every item in one segment unless some window outgrows the limit.
+    const maxGroups = ctx.limits.maxGroupsPerDimension ** 2;
     const fits = (i0: number, i1: number): boolean => {
       const g0 = Math.floor((i0 * spec.lanes) / workgroupSize);
       const g1 = g0 + Dispatch.groupsFor(i1 - i0, spec.lanes);
-      return plans.every((p) => {
+      return g1 - g0 <= maxGroups && plans.every((p) => {
         const [lo, hi] = p.range(i0, i1, g0, g1);
         const start = Math.floor((lo * 4) / offsetAlignment) * offsetAlignment;
         return hi * 4 - start <= maxBindingBytes;
@@ -101,7 +102,7 @@ export class Dispatch {
         n = lo - (lo % quantum);
         if (n === 0) n = Math.min(lo, items - i0);
         if (n === 0 || !fits(i0, i0 + n)) {
-          throw new UnrollError('MEMORY_BUDGET', `${spec.label}: one item needs more than this device's ${maxBindingBytes}-byte storage binding; reduce the state dimension.`);
+          throw new UnrollError('MEMORY_BUDGET', `${spec.label}: one item needs more than this device's ${maxBindingBytes}-byte storage binding; use fewer steps per sequence or a smaller state.`);
         }
       }
       const groups = Dispatch.groupsFor(n, spec.lanes);
@@ -117,7 +118,6 @@ export class Dispatch {
     const { maxGroupsPerDimension, offsetAlignment } = this.#ctx.limits;
     const gx = Math.max(1, Math.min(groups, maxGroupsPerDimension));
     const gy = Math.max(1, Math.ceil(groups / gx));
-    if (gy > maxGroupsPerDimension) throw new UnrollError('MEMORY_BUDGET', `${spec.label}: ${groups} workgroups exceed this device's grid.`);
     const entries: GPUBindGroupEntry[] = [];
     const bases: number[] = [];
     plans.forEach((p, k) => {

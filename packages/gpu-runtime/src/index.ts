@@ -1,7 +1,9 @@
 /// <reference types="@webgpu/types" />
 export { createGpuRuntime, type GpuRuntime, type GpuRuntimeOptions } from './runtime.js';
+export { twins, gruTwin, langevinTwin, lorenz96Twin, meanFieldRnnTwin } from './twins/index.js';
 export { defineGpuDynamics, type GpuDynamics, type GpuDynamicsSpec } from './gpu-dynamics.js';
 export type { GpuIterationInfo, GpuMethod, GpuSolveOptions, GpuSolveResult } from './gpu-solve.js';
 export type { Evaluation, EvaluationPoints } from './evaluate.js';
 export type { GpuLimits } from './gpu-context.js';
 export type { ScanKind } from './scan-kernels.js';
+export type { ScanMeasurement, ScanMeasurementOptions } from './measure-scan.js';

@@ -8,6 +8,7 @@ import { defaultChunk, RecurrencePlan, ScanPlan } from './scan-plan.js';
 import { widthOf, type ScanKind } from './scan-kernels.js';
 import { usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
+import { measureScan, type ScanMeasurement, type ScanMeasurementOptions } from './measure-scan.js';
 
 /** Options of {@link createGpuRuntime}. */
 export interface GpuRuntimeOptions {
@@ -53,6 +54,8 @@ export interface GpuRuntime {
   evaluate(dynamics: GpuDynamics, points: EvaluationPoints): Promise<Evaluation>;
   /** A whole fixed-point solve on the GPU (see {@link GpuSolveOptions}). */
   solve(dynamics: GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult>;
+  /** Times the recurrence kernels on device-resident random inputs (for benchmarks and for choosing `chunk`). */
+  measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement>;
   /** Frees every buffer (and the device, unless it was passed in). Later calls reject with `DEVICE_LOST`. */
   destroy(): void;
 }
@@ -195,6 +198,12 @@ class Runtime implements GpuRuntime {
 
   solve(dynamics: GpuDynamics, s0: ArrayLike<number>, T: number, options: GpuSolveOptions = {}): Promise<GpuSolveResult> {
     return gpuSolve(this.#ctx, this.#chunk, dynamics, s0, T, options);
+  }
+
+  measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement> {
+    this.#ctx.check('measureScan');
+    checkKind('measureScan', options.kind, options.D);
+    return measureScan(this.#ctx, this.#chunk, options);
   }
 
   destroy(): void {

@@ -1,0 +1,207 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { defineDynamics } from '@unroll/linearize';
+import { sequentialRollout, solve as cpuSolve } from '@unroll/solvers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGpuRuntime, defineGpuDynamics, type GpuRuntime } from './index.js';
+
+/** s_t = a ⊙ s_{t−1} + c (per coordinate): linear, so DEER is exact after one iterate. */
+const affine = (a: readonly number[], c: number) =>
+  defineGpuDynamics({
+    dim: a.length,
+    name: 'affine',
+    params: [...a, c],
+    wgsl: `
+fn step(t: u32, s: State) -> State { var o: State; for (var i = 0u; i < D; i++) { o[i] = params[i] * s[i] + params[D]; } return o; }
+fn diagonal(t: u32, s: State) -> State { var o: State; for (var i = 0u; i < D; i++) { o[i] = params[i]; } return o; }
+fn jacobian(t: u32, s: State) -> Jacobian { var J: Jacobian; for (var i = 0u; i < D; i++) { J[i * D + i] = params[i]; } return J; }`,
+  });
+
+const cpuAffine = (a: readonly number[], c: number) =>
+  defineDynamics({
+    dim: a.length,
+    step(_t, s, so, out, oo) {
+      a.forEach((ai, i) => (out[oo + i] = Math.fround(ai) * (s[so + i] ?? 0) + Math.fround(c)));
+    },
+  });
+
+let rt: GpuRuntime;
+beforeAll(async () => {
+  rt = await createGpuRuntime();
+});
+afterAll(() => {
+  rt.destroy();
+});
+
+describe('lifecycle', () => {
+  it('creating, solving and destroying runtimes in a loop leaks nothing', async () => {
+    for (let k = 0; k < 6; k++) {
+      const r = await createGpuRuntime();
+      const out = await r.solve(affine([0.5, -0.3], 1), [0, 0], 200, { method: k % 2 === 0 ? 'deer' : 'picard' });
+      expect(out.converged).toBe(true);
+      await r.linearRecurrence((await import('@unroll/scan')).diagonal(1), new Float32Array(50).fill(0.5), new Float32Array(50).fill(1), [0]);
+      expect(r.liveBuffers).toBe(0);
+      r.destroy();
+      r.destroy(); // idempotent
+      await expect(r.solve(affine([0.5], 1), [0], 10)).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+    }
+  });
+
+  it('a lost device rejects the pending solve with DEVICE_LOST', async () => {
+    const { create } = (await import('webgpu')) as { create: (flags: string[]) => GPU };
+    const gpu = create([]);
+    const adapter = await gpu.requestAdapter();
+    if (adapter === null) throw new Error('no adapter');
+    const device = await adapter.requestDevice();
+    const r = await createGpuRuntime({ device });
+    const pending = r.solve(affine([0.999], 0.001), [0], 2000, {
+      method: 'picard',
+      tol: 1e-12,
+      onIteration: ({ iteration }) => {
+        if (iteration === 3) device.destroy();
+      },
+    });
+    await expect(pending).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+    await expect(r.scan(new Float32Array(4), 'diagonal', 2)).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+    r.destroy();
+  });
+
+  it('node exits by itself after a solve and destroy()', () => {
+    const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `
+      import { createGpuRuntime, defineGpuDynamics } from ${JSON.stringify(dist)};
+      const rt = await createGpuRuntime();
+      const dyn = defineGpuDynamics({ dim: 1, params: [0.5], wgsl: 'fn step(t: u32, s: State) -> State { return State(params[0] * s[0] + 1.0); } fn diagonal(t: u32, s: State) -> State { return State(params[0]); }' });
+      const r = await rt.solve(dyn, [0], 100);
+      rt.destroy();
+      console.log(r.converged, r.states[99].toFixed(4));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe('true 2.0000');
+  });
+});
+
+describe('WGSL checking', () => {
+  it('compile errors name the line of the user WGSL', async () => {
+    const bad = defineGpuDynamics({
+      dim: 2,
+      name: 'typo',
+      wgsl: `fn step(t: u32, s: State) -> State {
+  var o: State;
+  o[0] = s[0] + vec2f(1.0, 2.0);
+  return o;
+}
+fn diagonal(t: u32, s: State) -> State { return s; }`,
+    });
+    const err: unknown = await rt.compile(bad).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SHADER_COMPILE' });
+    expect((err as Error).message).toMatch(/typo WGSL line 3:/);
+    await expect(rt.solve(bad, [0, 0], 10)).rejects.toMatchObject({ code: 'SHADER_COMPILE' });
+    expect(() => defineGpuDynamics({ dim: 1, wgsl: 'fn step(t: u32, s: State) -> State { return s; }' })).toThrow(/diagonal/);
+    expect(() => defineGpuDynamics({ dim: 0, wgsl: '' })).toThrow(/dim/);
+    expect(() => defineGpuDynamics({ dim: 1, wgsl: 'fn step() {} fn diagonal() {} fn unroll_x() {}' })).toThrow(/reserved/);
+    expect(() => defineGpuDynamics({ dim: 1, params: [1e39], wgsl: 'fn step() {} fn diagonal() {}' })).toThrow(/float32/);
+  });
+});
+
+describe('solve options', () => {
+  const dyn = affine([0.6, 0.2, -0.4], 0.5);
+
+  it('rejects bad input with typed errors', async () => {
+    const bigD = affine(Array.from({ length: 17 }, () => 0.1), 0);
+    const noJacobian = defineGpuDynamics({ dim: 1, wgsl: 'fn step(t: u32, s: State) -> State { return s; } fn diagonal(t: u32, s: State) -> State { return State(1.0); }' });
+    const cases: [Promise<unknown>, string][] = [
+      [rt.solve(dyn, [0, 0, 0], 10, { method: 'elk' as never }), 'UNSUPPORTED'],
+      [rt.solve(dyn, [0, 0, 0], 10, { method: 'scale-elk' }), 'INVALID_ARGUMENT'],
+      [rt.solve(dyn, [0, 0, 0], 10, { method: 'quasi-deer', k: 0.5 }), 'INVALID_ARGUMENT'],
+      [rt.solve(dyn, [0, 0, 0], 10, { method: 'clip-elk', clip: { lo: 1, hi: -1 } }), 'INVALID_ARGUMENT'],
+      [rt.solve(bigD, new Array<number>(17).fill(0), 10, { method: 'deer' }), 'UNSUPPORTED'],
+      [rt.solve(noJacobian, [0], 10, { method: 'deer' }), 'UNSUPPORTED'],
+      [rt.solve(dyn, [0, NaN, 0], 10), 'NON_FINITE'],
+      [rt.solve(dyn, [0, 0], 10), 'DIMENSION_MISMATCH'],
+      [rt.solve(dyn, [0, 0, 0], 0), 'INVALID_ARGUMENT'],
+      [rt.solve(dyn, [0, 0, 0], 10, { tol: -1 }), 'INVALID_ARGUMENT'],
+      [rt.solve(dyn, [0, 0, 0], 10, { init: new Float32Array(5) }), 'LENGTH_MISMATCH'],
+      [rt.solve({ dim: 1 } as never, [0], 10), 'INVALID_ARGUMENT'],
+    ];
+    for (const [p, code] of cases) await expect(p).rejects.toMatchObject({ code });
+    expect(rt.liveBuffers).toBe(0);
+  });
+
+  it("DEER takes 2 iterations on linear dynamics ('delta' stop) and 1 with stop 'merit'", async () => {
+    expect((await rt.solve(dyn, [1, 2, 3], 500, { method: 'deer' })).iterations).toBe(2);
+    expect((await rt.solve(dyn, [1, 2, 3], 500, { method: 'quasi-deer' })).iterations).toBe(2);
+    const merit = await rt.solve(dyn, [1, 2, 3], 500, { method: 'deer', stop: 'merit', tol: 1e-8 });
+    expect(merit.iterations).toBe(1);
+    expect(merit.converged).toBe(true);
+  });
+
+  it('every init gives the same fixed point; a warm start at the answer stops at once', async () => {
+    const T = 200;
+    const ref = sequentialRollout(cpuAffine([0.6, 0.2, -0.4], 0.5), Float64Array.of(1, 2, 3), T, new Float64Array(T * 3));
+    for (const init of ['zeros', 'random', 'jacobi'] as const) {
+      const r = await rt.solve(dyn, [1, 2, 3], T, { method: 'picard', init, seed: 3 });
+      expect(r.converged).toBe(true);
+      for (let i = 0; i < ref.length; i++) expect(Math.abs((r.states[i] ?? NaN) - (ref[i] ?? NaN))).toBeLessThan(1e-5);
+    }
+    const warm = await rt.solve(dyn, [1, 2, 3], T, { method: 'jacobi', init: Float32Array.from(ref) });
+    expect(warm.iterations).toBe(1);
+  });
+
+  it('diverging iterates are reset, reported, and end unconverged — or fall back to the rollout', async () => {
+    const T = 60;
+    const growing = affine([1.6], 1); // 1.6^60 ≈ 2e12: beyond the reset threshold
+    const r = await rt.solve(growing, [1], T, { method: 'picard', maxIterations: 15 });
+    expect(r.converged).toBe(false);
+    expect(r.iterations).toBe(15);
+    expect(r.trace.resets.some((n) => n > 0)).toBe(true);
+    const fb = await rt.solve(growing, [1], T, { method: 'picard', maxIterations: 15, fallback: 'sequential' });
+    expect(fb.fellBack).toBe(true);
+    expect(fb.converged).toBe(true);
+    const ref = sequentialRollout(cpuAffine([1.6], 1), Float64Array.of(1), T, new Float64Array(T));
+    for (let i = 0; i < T; i++) expect(Math.abs((fb.states[i] ?? NaN) / (ref[i] ?? NaN) - 1)).toBeLessThan(1e-5);
+    const off = await rt.solve(growing, [1], T, { method: 'picard', maxIterations: 5, reset: false });
+    expect(off.trace.resets.every((n) => n === 0)).toBe(true);
+  });
+
+  it('onIteration can stop the solve; an AbortSignal aborts it', async () => {
+    const seen: number[] = [];
+    const r = await rt.solve(dyn, [1, 2, 3], 300, { method: 'jacobi', onIteration: ({ iteration }) => (seen.push(iteration), iteration < 4) });
+    expect(r.iterations).toBe(4);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    const ac = new AbortController();
+    await expect(rt.solve(dyn, [1, 2, 3], 300, { method: 'jacobi', signal: ac.signal, onIteration: ({ iteration }) => {
+            if (iteration === 2) ac.abort();
+          },
+        })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(rt.liveBuffers).toBe(0);
+  });
+
+  it('matches the CPU merit trace of the same method', async () => {
+    const T = 120;
+    const g = await rt.solve(dyn, [1, 2, 3], T, { method: 'jacobi' });
+    const c = cpuSolve(cpuAffine([0.6, 0.2, -0.4], 0.5), [1, 2, 3], T, { method: 'jacobi', dtype: 'float32', tol: 1e-5 });
+    expect(g.trace.merit.length).toBeGreaterThan(3);
+    for (let i = 0; i < 3; i++) expect(g.trace.merit[i]).toBeCloseTo(c.trace.merit[i] ?? NaN, 4);
+  });
+});
+
+describe('windowed bindings in the solve', () => {
+  it('a 4 KiB binding cap and 2-wide grids change nothing but the dispatch count', async () => {
+    const small = await createGpuRuntime({ maxBindingBytes: 4096, maxWorkgroupsPerDimension: 2, chunk: 8 });
+    try {
+      const T = 300;
+      const dyn = affine([0.7, -0.5, 0.3, 0.9], 0.25);
+      const ref = sequentialRollout(cpuAffine([0.7, -0.5, 0.3, 0.9], 0.25), Float64Array.of(1, -1, 0.5, 2), T, new Float64Array(T * 4));
+      for (const method of ['deer', 'quasi-deer', 'jacobi'] as const) {
+        const r = await small.solve(dyn, [1, -1, 0.5, 2], T, { method, tol: 1e-6 });
+        expect(r.converged, method).toBe(true);
+        for (let i = 0; i < ref.length; i++) expect(Math.abs((r.states[i] ?? NaN) - (ref[i] ?? NaN)), `${method} entry ${i}`).toBeLessThan(1e-5);
+      }
+      expect(small.liveBuffers).toBe(0);
+    } finally {
+      small.destroy();
+    }
+  });
+});
