@@ -1,5 +1,5 @@
-import { initialGuess, type IterationInfo, type Method, type SolveResult } from '@unroll/solvers';
-import { UnrollError, isFloatArray, type FloatArray } from '@unroll/scan';
+import { initialGuess, type IterationInfo, type Method, type SolveOptions, type SolveResult } from '@unroll/solvers';
+import { UnrollError, isFloatArray } from '@unroll/scan';
 import { Dispatch, rowRange, type BindingPlan } from './dispatch.js';
 import { checkDynamics, uploadParams } from './dynamics-kernel.js';
 import type { GpuContext } from './gpu-context.js';
@@ -17,36 +17,18 @@ export type GpuMethod = Extract<Method, 'sequential' | 'deer' | 'quasi-deer' | '
 /** What `onIteration` receives on the GPU (the CPU's `convergedPrefix` is not computed there). */
 export type GpuIterationInfo = Omit<IterationInfo, 'convergedPrefix'>;
 
-/** Options of `runtime.solve` — the CPU `SolveOptions` that make sense in f32 on a GPU. */
-export interface GpuSolveOptions {
+/**
+ * Options of `runtime.solve`: the CPU `SolveOptions` that make sense in f32 on a GPU (same
+ * meaning and defaults, `tol` 1e-5 as for float32), plus `clip`.
+ */
+export interface GpuSolveOptions
+  extends Pick<SolveOptions, 'k' | 'tol' | 'stop' | 'residualTol' | 'maxIterations' | 'init' | 'seed' | 'reset' | 'resetThreshold' | 'fallback' | 'signal'> {
   /** Default `'quasi-deer'` (the GPU's workhorse: O(D) per step). `'deer'` and `'scale-elk'` need D ≤ 16 and a `jacobian`. */
   readonly method?: GpuMethod;
-  /** `'scale-elk'`: Ã_t = (1 − k)·J, k ∈ [0, 1] (required for that method). */
-  readonly k?: number;
   /** `'clip-elk'`: clip each diagonal entry to [lo, hi] (default [−1, 1], thesis §4.5.2). */
   readonly clip?: { readonly lo?: number; readonly hi?: number };
-  /** Stopping tolerance (default 1e-5, suited to f32). */
-  readonly tol?: number;
-  /** As on the CPU: `'delta'` (default) or `'merit'`. */
-  readonly stop?: 'delta' | 'merit';
-  /** Max-abs residual a `'delta'` stop must also meet (default √tol). */
-  readonly residualTol?: number;
-  /** LDS solves at most (default and cap: T). */
-  readonly maxIterations?: number;
-  /** Initial trajectory: `'zeros'` (default), `'random'`, `'jacobi'`, or S·T·D numbers. */
-  readonly init?: 'zeros' | 'random' | 'jacobi' | FloatArray;
-  /** Seed of `init: 'random'`. */
-  readonly seed?: number;
-  /** Reset non-finite or huge entries to the initial guess (default true). */
-  readonly reset?: boolean;
-  /** Magnitude beyond which an entry is reset (default 1e8). */
-  readonly resetThreshold?: number;
-  /** `'sequential'`: when not converged, finish with the GPU's sequential rollout. */
-  readonly fallback?: 'sequential' | 'none';
   /** Called after each iteration (one small read-back each); return `false` to stop. */
   readonly onIteration?: (info: GpuIterationInfo) => void | boolean;
-  /** Checked between iterations. */
-  readonly signal?: AbortSignal;
 }
 
 /** What `runtime.solve` returns: the CPU `SolveResult`, in f32, for S sequences. */

@@ -91,6 +91,60 @@ async function chunkDispatch(
 }
 
 /**
+ * What both plans share: each level's dispatches and scratch buffers, the coarser level
+ * below it, and encoding them in dependency order (alone, or reduce → coarser → replay).
+ */
+abstract class LevelPlan {
+  protected readonly ctx: GpuContext;
+  protected readonly dispatches: Dispatch[] = [];
+  readonly #buffers: GPUBuffer[] = [];
+  protected child: LevelPlan | undefined;
+
+  protected constructor(ctx: GpuContext) {
+    this.ctx = ctx;
+  }
+
+  /** `this` once `build` has finished; on failure everything built so far is freed. */
+  protected async settle(build: Promise<void>): Promise<this> {
+    try {
+      await build;
+    } catch (e) {
+      this.destroy();
+      throw e;
+    }
+    return this;
+  }
+
+  protected buffer(floats: number, label: string): GPUBuffer {
+    const b = this.ctx.buffer(floats * 4, usage.storage | usage.copySrc, label);
+    this.#buffers.push(b);
+    return b;
+  }
+
+  /** Records every level's dispatches, in dependency order. */
+  encode(pass: GPUComputePassEncoder): void {
+    this.dispatches.forEach((d, k) => {
+      if (k === 1) this.child?.encode(pass);
+      d.encode(pass);
+    });
+  }
+
+  /** Dispatch segments over all levels (more than one per kernel when bindings were windowed). */
+  get segments(): number {
+    return this.dispatches.reduce((n, d) => n + d.segments, 0) + (this.child?.segments ?? 0);
+  }
+
+  destroy(): void {
+    for (const d of this.dispatches) d.destroy();
+    for (const b of this.#buffers) this.ctx.release(b);
+    this.child?.destroy();
+    this.dispatches.length = 0;
+    this.#buffers.length = 0;
+    this.child = undefined;
+  }
+}
+
+/**
  * The states of S linear recurrences s_t = A_t s_{t−1} + b_t (t = 1…L) on the GPU, by
  * reduce-then-scan: (1) each chunk of C steps composes its elements into one; (2) the
  * chunk elements form a recurrence L/C long, solved by this same plan recursively from
@@ -98,66 +152,30 @@ async function chunkDispatch(
  * chunk's end. Every level is a few plain dispatches — no workgroup ever waits on
  * another (WebGPU promises no forward progress between workgroups).
  */
-export class RecurrencePlan {
-  readonly #ctx: GpuContext;
-  readonly #dispatches: Dispatch[] = [];
-  readonly #buffers: GPUBuffer[] = [];
-  #child: RecurrencePlan | undefined;
-
+export class RecurrencePlan extends LevelPlan {
   private constructor(ctx: GpuContext) {
-    this.#ctx = ctx;
+    super(ctx);
   }
 
-  static async create(ctx: GpuContext, shape: ScanShape, A: Source | undefined, B: Source, s0: GPUBuffer, out: GPUBuffer): Promise<RecurrencePlan> {
+  static create(ctx: GpuContext, shape: ScanShape, A: Source | undefined, B: Source, s0: GPUBuffer, out: GPUBuffer): Promise<RecurrencePlan> {
     const plan = new RecurrencePlan(ctx);
-    try {
-      await plan.#build(shape, A, B, s0, out);
-    } catch (e) {
-      plan.destroy();
-      throw e;
-    }
-    return plan;
+    return plan.settle(plan.#build(shape, A, B, s0, out));
   }
 
   async #build(shape: ScanShape, A: Source | undefined, B: Source, s0: GPUBuffer, out: GPUBuffer): Promise<void> {
     const { kind, D, S, L, C } = shape;
     const N = Math.ceil(L / C);
     if (N === 1) {
-      this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'states', A, B, { s0, ends: s0, out }));
+      this.dispatches.push(await chunkDispatch(this.ctx, shape, 'states', A, B, { s0, ends: s0, out }));
       return;
     }
     const E = widthOf(kind, D) + D;
-    const agg = this.#buffer(S * N * E, 'chunk elements');
-    const ends = this.#buffer(S * N * D, 'chunk end states');
-    this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'reduce', A, B, { out: agg }));
+    const agg = this.buffer(S * N * E, 'chunk elements');
+    const ends = this.buffer(S * N * D, 'chunk end states');
+    this.dispatches.push(await chunkDispatch(this.ctx, shape, 'reduce', A, B, { out: agg }));
     const up: Source | undefined = kind === 'identity' ? undefined : { buffer: agg, stride: E, offset: 0 };
-    this.#child = await RecurrencePlan.create(this.#ctx, { ...shape, L: N }, up, { buffer: agg, stride: E, offset: E - D }, s0, ends);
-    this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'states', A, B, { s0, ends, out }));
-  }
-
-  #buffer(floats: number, label: string): GPUBuffer {
-    const b = this.#ctx.buffer(floats * 4, usage.storage | usage.copySrc, label);
-    this.#buffers.push(b);
-    return b;
-  }
-
-  /** Records every level's dispatches, in dependency order. */
-  encode(pass: GPUComputePassEncoder): void {
-    encodeLevel(pass, this.#dispatches, this.#child);
-  }
-
-  /** Dispatch segments over all levels (more than one per kernel when bindings were windowed). */
-  get segments(): number {
-    return this.#dispatches.reduce((n, d) => n + d.segments, 0) + (this.#child?.segments ?? 0);
-  }
-
-  destroy(): void {
-    for (const d of this.#dispatches) d.destroy();
-    for (const b of this.#buffers) this.#ctx.release(b);
-    this.#child?.destroy();
-    this.#dispatches.length = 0;
-    this.#buffers.length = 0;
-    this.#child = undefined;
+    this.child = await RecurrencePlan.create(this.ctx, { ...shape, L: N }, up, { buffer: agg, stride: E, offset: E - D }, s0, ends);
+    this.dispatches.push(await chunkDispatch(this.ctx, shape, 'states', A, B, { s0, ends, out }));
   }
 }
 
@@ -166,25 +184,14 @@ export class RecurrencePlan {
  * like `affineMonoid` on the CPU): the same reduce-then-scan as {@link RecurrencePlan},
  * with prefix elements instead of states carried between chunks.
  */
-export class ScanPlan {
-  readonly #ctx: GpuContext;
-  readonly #dispatches: Dispatch[] = [];
-  readonly #buffers: GPUBuffer[] = [];
-  #child: ScanPlan | undefined;
-
+export class ScanPlan extends LevelPlan {
   private constructor(ctx: GpuContext) {
-    this.#ctx = ctx;
+    super(ctx);
   }
 
-  static async create(ctx: GpuContext, shape: ScanShape, elements: GPUBuffer, out: GPUBuffer): Promise<ScanPlan> {
+  static create(ctx: GpuContext, shape: ScanShape, elements: GPUBuffer, out: GPUBuffer): Promise<ScanPlan> {
     const plan = new ScanPlan(ctx);
-    try {
-      await plan.#build(shape, elements, out);
-    } catch (e) {
-      plan.destroy();
-      throw e;
-    }
-    return plan;
+    return plan.settle(plan.#build(shape, elements, out));
   }
 
   async #build(shape: ScanShape, elements: GPUBuffer, out: GPUBuffer): Promise<void> {
@@ -195,44 +202,14 @@ export class ScanPlan {
     const A: Source | undefined = kind === 'identity' ? undefined : { buffer: elements, stride: E, offset: 0 };
     const B: Source = { buffer: elements, stride: E, offset: W };
     if (N === 1) {
-      this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'elements', A, B, { carry: elements, out }));
+      this.dispatches.push(await chunkDispatch(this.ctx, shape, 'elements', A, B, { carry: elements, out }));
       return;
     }
-    const agg = this.#buffer(S * N * E, 'chunk elements');
-    const prefixes = this.#buffer(S * N * E, 'chunk prefixes');
-    this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'reduce', A, B, { out: agg }));
-    this.#child = await ScanPlan.create(this.#ctx, { ...shape, L: N }, agg, prefixes);
-    this.#dispatches.push(await chunkDispatch(this.#ctx, shape, 'elements', A, B, { carry: prefixes, out }));
-  }
-
-  #buffer(floats: number, label: string): GPUBuffer {
-    const b = this.#ctx.buffer(floats * 4, usage.storage | usage.copySrc, label);
-    this.#buffers.push(b);
-    return b;
-  }
-
-  encode(pass: GPUComputePassEncoder): void {
-    encodeLevel(pass, this.#dispatches, this.#child);
-  }
-
-  get segments(): number {
-    return this.#dispatches.reduce((n, d) => n + d.segments, 0) + (this.#child?.segments ?? 0);
-  }
-
-  destroy(): void {
-    for (const d of this.#dispatches) d.destroy();
-    for (const b of this.#buffers) this.#ctx.release(b);
-    this.#child?.destroy();
-    this.#dispatches.length = 0;
-    this.#buffers.length = 0;
-    this.#child = undefined;
+    const agg = this.buffer(S * N * E, 'chunk elements');
+    const prefixes = this.buffer(S * N * E, 'chunk prefixes');
+    this.dispatches.push(await chunkDispatch(this.ctx, shape, 'reduce', A, B, { out: agg }));
+    this.child = await ScanPlan.create(this.ctx, { ...shape, L: N }, agg, prefixes);
+    this.dispatches.push(await chunkDispatch(this.ctx, shape, 'elements', A, B, { carry: prefixes, out }));
   }
 }
 
-/** A level's dispatches in dependency order: alone, or reduce → coarser level → replay. */
-function encodeLevel(pass: GPUComputePassEncoder, dispatches: readonly Dispatch[], child: { encode(pass: GPUComputePassEncoder): void } | undefined): void {
-  dispatches.forEach((d, k) => {
-    if (k === 1) child?.encode(pass);
-    d.encode(pass);
-  });
-}
