@@ -90,8 +90,13 @@ try {
       const skip = (why) => {
         scanRows.push({ ...label, repeats: '—', 'ms / scan': why, 'elements/s': '—', 'M states/s': '—', 'effective GB/s': '—' });
       };
-      if (4 * T * Math.max(W, D) > rt.limits.maxBufferBytes) {
-        skip('skipped (buffer over the device limit)');
+      // A case whose buffers (A, b, the states; f32) would not fit in one of the largest
+      // buffers the device allows is skipped up front: SwiftShader advertises 1 GiB but
+      // cannot allocate 1 GiB next to anything else (measureScan would reject it with
+      // MEMORY_BUDGET after allocating).
+      if (4 * T * (W + 2 * D) > rt.limits.maxBufferBytes) {
+        skip('skipped (over the device memory limit)');
+        notes.push(`scan ${label.case} T=${label.T}: skipped — ${((4 * T * (W + 2 * D)) / 2 ** 20).toFixed(0)} MiB of buffers, the device allows ${(rt.limits.maxBufferBytes / 2 ** 20).toFixed(0)} MiB per buffer.`);
         continue;
       }
       // A warm-up and at least one timed recurrence.
@@ -102,9 +107,8 @@ try {
         previous = { T, seconds: predicted / 2 };
         continue;
       }
-      // measureScan does not see every device error (a buffer the device could not
-      // allocate leaves the dispatches empty and "fast"); no memory moves 20 TB/s, so a
-      // result beyond that is void.
+      // A backstop for other device errors: no memory moves 20 TB/s, so a result beyond
+      // that timed empty dispatches and is void.
       const invalid = (x) => x.bytesPerSecond > 20e12;
       // One recurrence to size the run, then enough back to back to fill `target`.
       let m = await rt.measureScan({ kind, D, T, repeats: 1 });
@@ -214,9 +218,10 @@ const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} co
 const pathOnly = software ? `This adapter is a CPU emulation of a GPU: these numbers only prove the path works; they say nothing about GPU speed.` : undefined;
 const table = (rows) => {
   const keys = Object.keys(rows[0]);
-  console.log(`| ${keys.join(' | ')} |`);
+  const cell = (v) => String(v).replaceAll('|', '\\|'); // "max |GPU − CPU|" must not split a column
+  console.log(`| ${keys.map(cell).join(' | ')} |`);
   console.log(`| ${keys.map(() => '---').join(' | ')} |`);
-  for (const r of rows) console.log(`| ${keys.map((k) => r[k]).join(' | ')} |`);
+  for (const r of rows) console.log(`| ${keys.map((k) => cell(r[k])).join(' | ')} |`);
 };
 if (markdown) {
   console.log(`Machine: ${machine}; WebGPU adapter: ${rt.adapter}\n`);

@@ -96,6 +96,7 @@ export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points
       { sequence },
       params.group,
     );
+    await ctx.allocated('evaluate');
     const encoder = ctx.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     dispatch.encode(pass);

@@ -38,6 +38,8 @@ export class GpuContext {
   readonly #buffers = new Set<GPUBuffer>();
   readonly #pipelines = new Map<string, Promise<GPUComputePipeline>>();
   readonly #layouts = new Map<string, GPUBindGroupLayout>();
+  /** Outcomes of allocations not yet checked by {@link GpuContext.allocated}. */
+  #allocations: Promise<string | undefined>[] = [];
   #lostReason: string | undefined;
   #destroyed = false;
   readonly #lost: Promise<never>;
@@ -92,7 +94,19 @@ export class GpuContext {
         `${label}: needs a ${(size / 2 ** 20).toFixed(1)} MiB buffer but this device allows ${(this.limits.maxBufferBytes / 2 ** 20).toFixed(1)} MiB per buffer. Use a shorter T, fewer sequences per batch, or a diagonal method.`,
       );
     }
+    // Dawn reports a refused allocation only through error scopes (the buffer object comes
+    // back regardless), so each one is checked and surfaced by `allocated()`.
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
     const buffer = this.device.createBuffer({ size, usage: use, label });
+    const validation = this.device.popErrorScope();
+    const memory = this.device.popErrorScope();
+    this.#allocations.push(
+      Promise.all([validation, memory]).then(([v, m]) => {
+        const e = m ?? v;
+        return e === null ? undefined : `${label} (${(size / 2 ** 20).toFixed(1)} MiB): ${e.message}`;
+      }),
+    );
     this.#buffers.add(buffer);
     return buffer;
   }
@@ -109,6 +123,20 @@ export class GpuContext {
     const buffer = this.buffer(data.byteLength, usage.uniform | usage.copyDst, label);
     this.device.queue.writeBuffer(buffer, 0, data);
     return buffer;
+  }
+
+  /**
+   * Throws `MEMORY_BUDGET` if any buffer created since the last call was refused by the
+   * device (out of memory, or past a limit the adapter advertised but cannot honour).
+   * Every operation calls it after allocating and before dispatching.
+   */
+  async allocated(where: string): Promise<void> {
+    const pending = this.#allocations;
+    this.#allocations = [];
+    const refused = (await this.guard(Promise.all(pending), where)).filter((m): m is string => m !== undefined);
+    if (refused.length > 0) {
+      throw new UnrollError('MEMORY_BUDGET', `${where}: the device refused ${refused.length === 1 ? 'a buffer' : `${refused.length} buffers`} — ${refused.join('; ')}. Use a shorter T, fewer sequences, a smaller D or a diagonal method.`);
+    }
   }
 
   release(buffer: GPUBuffer): void {

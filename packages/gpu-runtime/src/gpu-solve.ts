@@ -139,6 +139,7 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   const run = new SolveRun(ctx, chunk, dyn, S, T, settings);
   try {
     await run.prepare(s0, guess, init === 'jacobi');
+    await ctx.allocated('solve');
     return await run.iterate(opts);
   } finally {
     run.destroy();
@@ -257,6 +258,7 @@ class SolveRun {
       });
       this.#iteration[p] = steps;
     }
+    await ctx.allocated('solve');
     if (jacobiInit) {
       // 'jacobi' init (as on the CPU): s_1 = f_1(s_0), s_t = f_t(0) — one Jacobi sweep over zeros.
       const sweep = await linearizeInto(states[1], bufGuess, 0, 'jacobi');

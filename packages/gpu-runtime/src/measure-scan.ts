@@ -59,6 +59,7 @@ export async function measureScan(ctx: GpuContext, chunk: number, opts: ScanMeas
     const out = ctx.buffer(S * T * D * 4, usage.storage | usage.copySrc, 'measure states');
     made.push(B, s0, out);
     plan = await RecurrencePlan.create(ctx, { kind, D, S, L: T, C: chunk }, A === undefined ? undefined : { buffer: A, stride: W, offset: 0 }, { buffer: B, stride: D, offset: 0 }, s0, out);
+    await ctx.allocated('measureScan');
     const p = plan;
     const run = async (times: number) => {
       const encoder = ctx.device.createCommandEncoder();

@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { defineDynamics } from '@unroll/linearize';
 import { sequentialRollout, solve as cpuSolve } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limitsOf } from './acquire-device.js';
+import { GpuContext } from './gpu-context.js';
 import { createGpuRuntime, defineGpuDynamics, type GpuRuntime } from './index.js';
+import { usage } from './usage.js';
 
 /** s_t = a ⊙ s_{t−1} + c (per coordinate): linear, so DEER is exact after one iterate. */
 const affine = (a: readonly number[], c: number) =>
@@ -64,6 +67,24 @@ describe('lifecycle', () => {
     await expect(pending).rejects.toMatchObject({ code: 'DEVICE_LOST' });
     await expect(r.scan(new Float32Array(4), 'diagonal', 2)).rejects.toMatchObject({ code: 'DEVICE_LOST' });
     r.destroy();
+  });
+
+  it('a buffer the device refuses is reported, not silently used', async () => {
+    const { create } = (await import('webgpu')) as { create: (flags: string[]) => GPU };
+    const adapter = await create([]).requestAdapter();
+    if (adapter === null) throw new Error('no adapter');
+    const device = await adapter.requestDevice();
+    const ctx = new GpuContext(device, limitsOf(device, {}), true, 'test');
+    try {
+      ctx.buffer(64, usage.storage, 'fine');
+      await expect(ctx.allocated('check')).resolves.toBeUndefined();
+      // MAP_READ may only pair with COPY_DST: the device refuses this one.
+      ctx.buffer(64, usage.mapRead | usage.storage, 'refused');
+      await expect(ctx.allocated('check')).rejects.toMatchObject({ code: 'MEMORY_BUDGET', message: expect.stringMatching(/refused \(0\.0 MiB\)/) as unknown });
+      await expect(ctx.allocated('check')).resolves.toBeUndefined();
+    } finally {
+      ctx.destroy();
+    }
   });
 
   it('node exits by itself after a solve and destroy()', () => {

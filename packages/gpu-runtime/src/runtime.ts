@@ -122,6 +122,7 @@ class Runtime implements GpuRuntime {
     let plan: ScanPlan | undefined;
     try {
       plan = await ScanPlan.create(ctx, { kind, D, S: 1, L: T, C: this.#chunk }, input, out);
+      await ctx.allocated('scan');
       this.#run(plan);
       return await ctx.read(out, elements.length, 0, 'scan');
     } finally {
@@ -171,6 +172,7 @@ class Runtime implements GpuRuntime {
         bufS0,
         out,
       );
+      await ctx.allocated('linearRecurrence');
       this.#run(plan);
       return await ctx.read(out, b.length, 0, 'linearRecurrence');
     } finally {
