@@ -60,7 +60,7 @@ export function kernelSource(spec: KernelSpec): string {
   ].join('\n');
 }
 
-/** Lines before `main`'s header in {@link kernelSource}: the user's WGSL sits at its start. */
+/** Lines in `text` (a dynamics' prelude or WGSL), for mapping compiler line numbers back to the user's source. */
 export function countLines(text: string): number {
   return text.split('\n').length;
 }
