@@ -14,8 +14,11 @@ import { maxDenseDim } from './dense-limit.js';
 /** The methods that run on the GPU. */
 export type GpuMethod = Extract<Method, 'sequential' | 'deer' | 'quasi-deer' | 'picard' | 'jacobi' | 'scale-elk' | 'clip-elk'>;
 
-/** What `onIteration` receives on the GPU (the CPU's `convergedPrefix` is not computed there). */
-export type GpuIterationInfo = Omit<IterationInfo, 'convergedPrefix'>;
+/**
+ * What `onIteration` receives on the GPU: the CPU's `convergedPrefix` is not computed there,
+ * and the iterate stays on the device (reading it back each iteration would cost a transfer).
+ */
+export type GpuIterationInfo = Omit<IterationInfo, 'convergedPrefix' | 'states'>;
 
 /**
  * Options of `runtime.solve`: the CPU `SolveOptions` that make sense in f32 on a GPU (same

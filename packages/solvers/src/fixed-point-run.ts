@@ -2,7 +2,7 @@ import type { Dynamics, Linearizer, Strategy } from '@unroll/linearize';
 import { allocate, linearRecurrence, type Dtype, type FloatArray, type Structure } from '@unroll/scan';
 import { kalmanFilter } from './kalman-filter.js';
 import { sequentialRollout } from './sequential-rollout.js';
-import type { SolveResult } from './solve-options.js';
+import type { IterationInfo, SolveResult } from './solve-options.js';
 
 /** Settings of one run, resolved and validated by `prepareRun`. */
 export interface RunSettings {
@@ -18,7 +18,7 @@ export interface RunSettings {
   readonly window: number | undefined;
   /** ELK: the step is the Kalman filter's means with observation precision λ (thesis §4.2). */
   readonly elk: { readonly lambda: number; readonly structure: 'dense' | 'diagonal' } | undefined;
-  readonly onIteration: ((info: { iteration: number; delta: number; merit: number; resets: number; convergedPrefix: number }) => void | boolean) | undefined;
+  readonly onIteration: ((info: IterationInfo) => void | boolean) | undefined;
 }
 
 /** The working memory of a run besides its trajectory: shareable by runs of one shape. */
@@ -211,7 +211,7 @@ export class FixedPointRun {
     this.#trace.merit.push(merit);
     this.#trace.resets.push(resets);
     const convergedPrefix = ws + prefix;
-    const keepGoing = s.onIteration?.({ iteration: this.#iterations, delta, merit, resets, convergedPrefix });
+    const keepGoing = s.onIteration?.({ iteration: this.#iterations, delta, merit, resets, convergedPrefix, states: cur });
     // The window's first row started from an exact state, so it is exact now (each
     // iteration fixes at least one more leading step, DESIGN.md §1) — unless it was reset,
     // or the step is ELK's, whose trust region holds it back toward the old iterate.

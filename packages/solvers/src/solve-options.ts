@@ -16,6 +16,11 @@ export interface IterationInfo {
   readonly resets: number;
   /** Leading steps whose change in this iteration was below `tol`. */
   readonly convergedPrefix: number;
+  /**
+   * The iterate s^{(i)} after this iteration (`[T][D]`): the solver's own buffer, valid only
+   * during the callback — copy it to keep it (e.g. to record the error per iteration).
+   */
+  readonly states: FloatArray;
 }
 
 /** Options of `solve` (DESIGN.md §4). */

@@ -133,6 +133,18 @@ describe('solve', () => {
     expect(Array.from(fb.states)).toEqual(Array.from(rollout(dyn, [0, 0], 200)));
   });
 
+  it('onIteration sees the iterate itself: the last one is the result, and DEER on a linear system is exact after one', () => {
+    const dyn = tanhRnn(2, 9, 0.9);
+    const iterates: number[][] = [];
+    const r = solve(dyn, [0.3, -0.2], 60, { method: 'quasi-deer', onIteration: (info) => { iterates.push(Array.from(info.states)); } });
+    expect(iterates).toHaveLength(r.iterations);
+    expect(iterates.at(-1)).toEqual(Array.from(r.states));
+    const lin = affineScalar(0.7);
+    const first: number[][] = [];
+    solve(lin, [1], 30, { method: 'deer', onIteration: (info) => { first.push(Array.from(info.states)); } });
+    expect(maxAbsErr(Float64Array.from(first[0] ?? []), rollout(lin, [1], 30))).toBeLessThan(1e-12);
+  });
+
   it('convergedPrefix grows by at least one step per iteration (Jacobi on an expanding system)', () => {
     const prefixes: number[] = [];
     const T = 40;
