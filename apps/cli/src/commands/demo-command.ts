@@ -1,0 +1,67 @@
+import { describeOptions, flag, numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args.js';
+import type { Command, Io } from '../command.js';
+import { renderStudyMarkdown, renderStudyText } from '../demo/render-demo.js';
+import { runDemo } from '../demo/run-demo.js';
+import { studies } from '../demo/studies.js';
+import { Progress } from '../progress.js';
+import { UsageError } from '../usage-error.js';
+import { writeJson } from '../write-json.js';
+
+const options: OptionSpecs = {
+  full: { type: 'boolean', description: 'larger sizes, closer to the papers (minutes instead of seconds)' },
+  only: { type: 'string', value: '<id,…>', description: `run some case studies: ${studies.map((s) => s.id).join(', ')} (or their numbers)` },
+  seed: { type: 'string', value: '<n>', description: 'seed of every random choice (default 0)' },
+  json: { type: 'string', value: '<file>', description: 'write every table and comparison (schema/demo.schema.json)' },
+  markdown: { type: 'boolean', description: 'print Markdown (the README section) instead of text tables' },
+  quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'reproduce the papers\' seven case studies, each next to the numbers the papers report',
+  usage: 'demo [--full] [--only id,…] [--seed n] [--json out.json] [--markdown]',
+  options,
+  examples: ['unroll demo', 'unroll demo --only word-s5,elk --json demo.json'],
+  async run(argv: readonly string[], io: Io): Promise<number> {
+    const { values, positionals } = parseCommandArgs('demo', options, argv);
+    if (flag(values, 'help')) {
+      io.out.write(`usage: unroll ${demoCommand.usage}\n\n${describeOptions(options)}\n\ncase studies:\n${studies.map((s) => `  ${s.number}. ${s.id.padEnd(15)} ${s.title}`).join('\n')}\n`);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}" (see \`unroll demo --help\`).`);
+    const seed = numberOption(values, 'seed', { integer: true, min: 0 }) ?? 0;
+    const onlyText = stringOption(values, 'only');
+    const selected =
+      onlyText === undefined
+        ? studies
+        : onlyText.split(',').map((key) => {
+            const k = key.trim();
+            const s = studies.find((c) => c.id === k || String(c.number) === k);
+            if (s === undefined) throw new UsageError(`unknown case study "${k}"; case studies: ${studies.map((c) => `${c.number} ${c.id}`).join(', ')}.`);
+            return s;
+          });
+    const full = flag(values, 'full'), markdown = flag(values, 'markdown');
+    const progress = new Progress(io.err, 'demo', flag(values, 'quiet'));
+    if (!markdown) {
+      io.out.write(`unroll demo — the papers' case studies at ${full ? 'full' : 'demo'} size (seed ${seed}${full ? '' : '; --full for larger sizes'}).\n`);
+      io.out.write('Iterations count LDS solves until the max-abs change is below the tolerance, including the confirming one,\nunless a table says otherwise; every error is measured against the sequential rollout.\n\n');
+    }
+    const report = await runDemo(selected, { full, seed }, {
+      begin: (s) => { progress.begin(`${s.number}. ${s.title}`); },
+      status: (m) => { progress.status(m); },
+      end: (o) => {
+        progress.end(`${o.number}. ${o.title}`, o.error === undefined ? 'done' : 'failed');
+        io.out.write(`${markdown ? renderStudyMarkdown(o) : renderStudyText(o)}\n`);
+      },
+    });
+    const failed = report.studies.filter((s) => s.error !== undefined);
+    if (!markdown) io.out.write(`${report.studies.length - failed.length} of ${report.studies.length} case studies done in ${report.seconds.toFixed(1)} s.\n`);
+    const json = stringOption(values, 'json');
+    if (json !== undefined) {
+      writeJson(json, report);
+      io.out.write(`written to ${json}\n`);
+    }
+    return failed.length > 0 ? 1 : 0;
+  },
+};

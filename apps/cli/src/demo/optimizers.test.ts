@@ -1,0 +1,126 @@
+import { solve } from '@unroll/solvers';
+import { createRng, gradientDescent, tinyMlp } from '@unroll/systems';
+import { describe, expect, it } from 'vitest';
+import type { CaseStudyResult, Cell } from './case-study.js';
+import { optimizers } from './optimizers.js';
+
+const num = (c: Cell | undefined): number => {
+  if (typeof c !== 'number') throw new Error(`expected a number, got ${String(c)}`);
+  return c;
+};
+
+/** The study's data for seed 0: 64 rows, 3 features, tanh targets, 8 minibatches of 8. */
+function problem() {
+  const rng = createRng(0);
+  const X = Array.from({ length: 64 }, () => Array.from({ length: 3 }, () => rng.normal()));
+  const w = Array.from({ length: 3 }, () => rng.normal());
+  const y = X.map((x) => Math.tanh(x.reduce((acc, v, j) => acc + v * w[j], 0) + 0.3 * rng.normal()));
+  const batches = Array.from({ length: 8 }, (_, k) => Array.from({ length: 8 }, (_, i) => k * 8 + i));
+  const loss = tinyMlp(X, y, { hidden: 4 });
+  return { loss, batches, theta0: loss.initialParams(0) };
+}
+
+describe('case study 7: step-parallel optimization', () => {
+  let result: CaseStudyResult;
+  const messages: string[] = [];
+
+  it('runs at demo size', async () => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    result = await optimizers.run({ full: false, seed: 0, progress: (m) => messages.push(m) });
+    const cpu = process.cpuUsage(cpu0);
+    console.log(`optimizers demo: ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU`);
+    expect(optimizers.number).toBe(7);
+    expect(optimizers.id).toBe('optimizers');
+    expect(result.tables).toHaveLength(3);
+    expect(messages.length).toBeGreaterThan(5);
+    for (const table of result.tables) {
+      for (const row of table.rows) expect(row).toHaveLength(table.columns.length);
+    }
+  });
+
+  it('every run at tol 1e-8 converged to the sequential training run; T / K is T over K', () => {
+    const [sgd, adam, tol] = result.tables;
+    for (const r of sgd.rows) {
+      expect(r[5]).toBe(true);
+      expect(num(r[6])).toBeLessThan(1e-6);
+      expect(num(r[3])).toBeCloseTo(1000 / num(r[2]), 10);
+      expect(num(r[2])).toBeLessThanOrEqual(1000);
+    }
+    for (const r of adam.rows) {
+      expect(r[7]).toBe(true);
+      expect(num(r[8])).toBeLessThan(1e-6);
+      // PASO's own Adam (exact moments) never needs more iterations than Picard on the full state.
+      expect(num(r[3])).toBeLessThanOrEqual(num(r[2]));
+    }
+    // Looser tolerances: fewer iterations, larger error, same ordering for both runs.
+    for (const label of ['SGD, Picard (PASO)', 'Adam, PASO form']) {
+      const runs = tol.rows.filter((r) => r[0] === label);
+      expect(runs).toHaveLength(3);
+      for (let i = 1; i < runs.length; i++) {
+        expect(num(runs[i][2])).toBeLessThanOrEqual(num(runs[i - 1][2]));
+        expect(num(runs[i][5])).toBeGreaterThan(num(runs[i - 1][5]));
+      }
+    }
+  });
+
+  it('PASO for SGD is Picard: a hand-written eq. 7 iteration reproduces a hand-written SGD loop, in the iterations the solver reports', () => {
+    const { loss, batches, theta0 } = problem();
+    const T = 1000, lr = 0.01, P = loss.params;
+    const grad = (theta: ArrayLike<number>, t: number) => {
+      const g = new Float64Array(P);
+      loss.gradient(theta, 0, batches[(t - 1) % batches.length], g);
+      return g;
+    };
+    // Sequential SGD, written out.
+    const seq: Float64Array[] = [];
+    let theta = Float64Array.from(theta0);
+    for (let t = 1; t <= T; t++) {
+      const g = grad(theta, t);
+      theta = theta.map((v, i) => v - lr * g[i]);
+      seq.push(theta);
+    }
+    // PASO eq. 7 without a window: w_t ← w_0 − Σ_{τ<t} η g_τ(w_τ of the previous iterate), from w_0 everywhere.
+    let iterate: Float64Array[] = Array.from({ length: T }, () => Float64Array.from(theta0));
+    let K = 0;
+    for (;;) {
+      K++;
+      const next: Float64Array[] = [];
+      const acc = Float64Array.from(theta0);
+      let change = 0;
+      for (let t = 1; t <= T; t++) {
+        const g = grad(t === 1 ? theta0 : iterate[t - 2], t);
+        for (let i = 0; i < P; i++) acc[i] = acc[i] - lr * g[i];
+        const row = Float64Array.from(acc);
+        for (let i = 0; i < P; i++) change = Math.max(change, Math.abs(row[i] - iterate[t - 1][i]));
+        next.push(row);
+      }
+      iterate = next;
+      if (change < 1e-8 || K >= T) break;
+    }
+    const err = Math.max(...iterate.map((row, t) => Math.max(...row.map((v, i) => Math.abs(v - seq[t][i])))));
+    expect(err).toBeLessThan(1e-6);
+    const init = new Float64Array(T * P);
+    for (let t = 0; t < T; t++) init.set(theta0, t * P);
+    const dyn = gradientDescent({ loss, learningRate: lr, batches, optimizer: 'sgd' });
+    const r = solve(dyn, theta0, T, { method: 'picard', tol: 1e-8, init });
+    expect(Math.abs(r.iterations - K)).toBeLessThanOrEqual(1); // prefix sums may round differently at the last digit
+    // The study's largest-window SGD Picard run, solved again: same K, same trajectory.
+    const row = result.tables[0].rows.find((x) => x[0] === 'Picard (PASO)' && x[1] === 201)!;
+    const w = solve(dyn, theta0, T, { method: 'picard', tol: 1e-8, init, window: 201 });
+    expect(w.iterations).toBe(num(row[2]));
+    let werr = 0;
+    for (let t = 0; t < T; t++) for (let i = 0; i < P; i++) werr = Math.max(werr, Math.abs(w.states[t * P + i] - seq[t][i]));
+    expect(werr).toBeLessThan(1e-6);
+    console.log(`hand-written PASO (no window): K = ${K}; solver: ${r.iterations}; window 201: ${w.iterations}`);
+  });
+
+  it('reports each comparison with a source, and a note when it differs', () => {
+    expect(result.comparisons.length).toBeGreaterThanOrEqual(5);
+    for (const c of result.comparisons) {
+      expect(c.source.length).toBeGreaterThan(0);
+      expect(c.paper.length).toBeGreaterThan(0);
+      if (c.verdict === 'differs') expect(c.note?.length ?? 0).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import { UnrollError } from '@unroll/scan';
+import type { CaseStudy, CaseStudyResult } from './case-study.js';
+
+/** One case study's outcome in a demo run. */
+export interface StudyOutcome extends Partial<CaseStudyResult> {
+  readonly number: number;
+  readonly id: string;
+  readonly title: string;
+  /** Wall time of the study. */
+  readonly seconds: number;
+  /** Set when the study threw: the demo goes on with the others, and exits 1. */
+  readonly error?: string;
+}
+
+/** What `unroll demo --json` writes (schema: `schema/demo.schema.json`). */
+export interface DemoReport {
+  readonly schema: 'unroll-demo/1';
+  readonly full: boolean;
+  readonly seed: number;
+  readonly node: string;
+  readonly seconds: number;
+  readonly studies: readonly StudyOutcome[];
+}
+
+/** Hooks for a live display. */
+export interface DemoProgress {
+  begin(study: CaseStudy): void;
+  status(message: string): void;
+  end(outcome: StudyOutcome): void;
+}
+
+/**
+ * Runs case studies one after the other, timing each. A study that throws is reported
+ * with its error instead of stopping the others: a reader still gets six tables.
+ */
+export async function runDemo(studies: readonly CaseStudy[], options: { full: boolean; seed: number }, progress: DemoProgress): Promise<DemoReport> {
+  const t0 = performance.now();
+  const outcomes: StudyOutcome[] = [];
+  for (const study of studies) {
+    progress.begin(study);
+    const start = performance.now();
+    let outcome: StudyOutcome;
+    try {
+      const result = await study.run({ full: options.full, seed: options.seed, progress: (m) => { progress.status(m); } });
+      outcome = { number: study.number, id: study.id, title: study.title, seconds: (performance.now() - start) / 1000, ...result };
+    } catch (error) {
+      const message = error instanceof UnrollError ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+      outcome = { number: study.number, id: study.id, title: study.title, seconds: (performance.now() - start) / 1000, error: message };
+    }
+    outcomes.push(outcome);
+    progress.end(outcome);
+  }
+  return { schema: 'unroll-demo/1', full: options.full, seed: options.seed, node: process.version, seconds: (performance.now() - t0) / 1000, studies: outcomes };
+}

@@ -1,0 +1,11 @@
+import type { CaseStudy } from './case-study.js';
+import { elkSweep } from './elk.js';
+import { gruInit } from './gru-init.js';
+import { langevinMixture } from './langevin.js';
+import { observers } from './observers.js';
+import { optimizers } from './optimizers.js';
+import { predictability } from './predictability.js';
+import { wordS5 } from './word-s5.js';
+
+/** The seven case studies of `unroll demo`, in order. */
+export const studies: readonly CaseStudy[] = [wordS5, gruInit, langevinMixture, predictability, observers, elkSweep, optimizers];

@@ -1,0 +1,11 @@
+export { main, commands } from './main.js';
+export type { Command, Io } from './command.js';
+export { compare, type CompareReport, type CompareSettings, type MethodRun } from './compare.js';
+export { catalog, systemNames } from './systems/catalog.js';
+export type { BuiltSystem, SystemEntry, SystemParam } from './systems/built-system.js';
+export { studies } from './demo/studies.js';
+export { runDemo, type DemoReport, type StudyOutcome } from './demo/run-demo.js';
+export type { CaseStudy, CaseStudyOptions, CaseStudyResult, CaseTable, Cell, PaperComparison } from './demo/case-study.js';
+export { renderFigure, type Panel, type Series } from './plot/line-chart.js';
+export type { LleReport, LleRow } from './commands/lle-command.js';
+export type { AdviseReport } from './commands/advise-command.js';

@@ -1,0 +1,113 @@
+import { linearTicks, logTicks, tickLabel } from './ticks.js';
+
+/** One curve of a chart. */
+export interface Series {
+  readonly name: string;
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+  /** Draw markers at the points (sweeps with few points). */
+  readonly markers?: boolean;
+}
+
+/** One panel: axes, curves, legend. */
+export interface Panel {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  /** Logarithmic y axis: non-positive values are left out (a merit of exactly 0 has no place on it). */
+  readonly logY?: boolean;
+  /** A dashed horizontal reference line (λ = 0, a tolerance). */
+  readonly referenceY?: { readonly value: number; readonly label: string };
+  readonly series: readonly Series[];
+}
+
+/** Okabe–Ito: distinguishable with every common colour-vision deficiency. */
+const palette = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const fixed = (v: number) => (Math.round(v * 10) / 10).toString();
+
+const panelWidth = 460, panelHeight = 320;
+const margin = { left: 64, right: 16, top: 36, bottom: 48 };
+
+/** The extent of finite, plottable values (positive ones on a log axis), padded when flat. */
+function extent(values: readonly number[], log: boolean): [number, number] {
+  const ok = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
+  if (ok.length === 0) return log ? [1e-1, 1e1] : [0, 1];
+  let lo = Math.min(...ok), hi = Math.max(...ok);
+  if (log) {
+    lo = 10 ** Math.floor(Math.log10(lo));
+    hi = 10 ** Math.ceil(Math.log10(hi));
+    if (hi <= lo) hi = lo * 10;
+  } else if (hi === lo) {
+    lo -= Math.abs(lo) * 0.1 + 0.5;
+    hi += Math.abs(hi) * 0.1 + 0.5;
+  }
+  return [lo, hi];
+}
+
+function renderPanel(p: Panel, ox: number): string {
+  const log = p.logY === true;
+  const plotW = panelWidth - margin.left - margin.right, plotH = panelHeight - margin.top - margin.bottom;
+  const [x0, x1] = extent(p.series.flatMap((s) => s.x), false);
+  const ys = p.series.flatMap((s) => s.y).concat(p.referenceY === undefined ? [] : [p.referenceY.value]);
+  const [y0, y1] = extent(ys, log);
+  const sx = (x: number) => margin.left + ((x - x0) / (x1 - x0)) * plotW;
+  const sy = (y: number) => margin.top + plotH - ((log ? Math.log10(y) - Math.log10(y0) : y - y0) / (log ? Math.log10(y1) - Math.log10(y0) : y1 - y0)) * plotH;
+  const parts: string[] = [`<g transform="translate(${ox},0)">`];
+  parts.push(`<text x="${margin.left + plotW / 2}" y="20" text-anchor="middle" font-size="14" font-weight="600">${esc(p.title)}</text>`);
+  // Grid and ticks.
+  for (const t of linearTicks(x0, x1)) {
+    const x = fixed(sx(t));
+    parts.push(`<line x1="${x}" x2="${x}" y1="${margin.top}" y2="${margin.top + plotH}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${x}" y="${margin.top + plotH + 16}" text-anchor="middle" font-size="11" fill="#444">${tickLabel(t, false)}</text>`);
+  }
+  for (const t of log ? logTicks(y0, y1) : linearTicks(y0, y1)) {
+    const y = fixed(sy(t));
+    parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${margin.left - 6}" y="${y}" dy="4" text-anchor="end" font-size="11" fill="#444">${tickLabel(t, log)}</text>`);
+  }
+  parts.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`);
+  parts.push(`<text x="${margin.left + plotW / 2}" y="${panelHeight - 10}" text-anchor="middle" font-size="12">${esc(p.xLabel)}</text>`);
+  parts.push(`<text transform="translate(16,${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(p.yLabel)}</text>`);
+  if (p.referenceY !== undefined && (!log || p.referenceY.value > 0)) {
+    const y = fixed(sy(p.referenceY.value));
+    parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y}" y2="${y}" stroke="#666" stroke-dasharray="5 4"/>`);
+    parts.push(`<text x="${margin.left + plotW - 4}" y="${y}" dy="-4" text-anchor="end" font-size="10" fill="#666">${esc(p.referenceY.label)}</text>`);
+  }
+  // Curves: a gap wherever a value cannot be drawn (NaN, or ≤ 0 on a log axis).
+  p.series.forEach((s, i) => {
+    const color = palette[i % palette.length] ?? '#000';
+    let d = '', pen = false;
+    const dots: string[] = [];
+    for (let k = 0; k < Math.min(s.x.length, s.y.length); k++) {
+      const x = s.x[k] ?? Number.NaN, y = s.y[k] ?? Number.NaN;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || (log && y <= 0)) {
+        pen = false;
+        continue;
+      }
+      d += `${pen ? 'L' : 'M'}${fixed(sx(x))},${fixed(sy(y))}`;
+      pen = true;
+      if (s.markers === true) dots.push(`<circle cx="${fixed(sx(x))}" cy="${fixed(sy(y))}" r="3" fill="${color}"/>`);
+    }
+    if (d !== '') parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"><title>${esc(s.name)}</title></path>`, ...dots);
+    const ly = margin.top + 14 + i * 16;
+    parts.push(`<line x1="${margin.left + plotW - 110}" x2="${margin.left + plotW - 92}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`);
+    parts.push(`<text x="${margin.left + plotW - 88}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
+  });
+  parts.push('</g>');
+  return parts.join('\n');
+}
+
+/** A figure of panels side by side, as a standalone SVG document. */
+export function renderFigure(panels: readonly Panel[], caption?: string): string {
+  const width = panelWidth * panels.length, height = panelHeight + (caption === undefined ? 0 : 24);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...panels.map((p, i) => renderPanel(p, i * panelWidth)),
+    ...(caption === undefined ? [] : [`<text x="12" y="${height - 8}" font-size="11" fill="#555">${esc(caption)}</text>`]),
+    '</svg>',
+    '',
+  ].join('\n');
+}

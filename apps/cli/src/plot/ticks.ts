@@ -1,0 +1,30 @@
+/** Axis ticks a reader expects: 1-2-5 steps on a linear axis, whole decades on a log axis. */
+
+/** About `count` round ticks covering [lo, hi]. */
+export function linearTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** Powers of ten in [lo, hi] (both > 0), thinned to at most `max` ticks. */
+export function logTicks(lo: number, hi: number, max = 8): number[] {
+  const a = Math.floor(Math.log10(lo)), b = Math.ceil(Math.log10(hi));
+  const every = Math.max(1, Math.ceil((b - a + 1) / max));
+  const out: number[] = [];
+  for (let e = a; e <= b; e += every) out.push(Number(`1e${e}`)); // exact decades: 10 ** -5 is not 1e-5
+  return out;
+}
+
+/** Tick label: "1e-6" for decades, else a short decimal. */
+export function tickLabel(v: number, log: boolean): string {
+  if (log) {
+    const e = Math.round(Math.log10(v));
+    return e >= 0 && e <= 3 ? String(10 ** e) : `1e${e}`;
+  }
+  return String(Number(v.toPrecision(4)));
+}
