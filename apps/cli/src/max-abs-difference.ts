@@ -1,9 +1,10 @@
-import type { FloatArray } from '@unroll/scan';
-
-/** max_i |a_i − b_i| over the first `n` entries (default: all of `a`); a NaN anywhere gives NaN. */
-export function maxAbsDifference(a: FloatArray, b: FloatArray, n = a.length): number {
+/**
+ * max_i |a_i − b_i| over entries [from, to) (default: all of `a`; `b` may be longer). A NaN
+ * anywhere gives NaN: a diverged iterate must not look close.
+ */
+export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>, from = 0, to = a.length): number {
   let m = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const d = Math.abs(a[i] - b[i]);
     if (Number.isNaN(d)) return Number.NaN;
     if (d > m) m = d;

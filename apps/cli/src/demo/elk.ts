@@ -3,6 +3,7 @@ import { solve, type SolveOptions } from '@unroll/solvers';
 import { createRng, lorenz63, lorenz96 } from '@unroll/systems';
 import { largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, CaseTable, Cell, PaperComparison } from './case-study.js';
+import { maxAbsDifference } from '../max-abs-difference.js';
 
 /** What one parallel solve is reported by. */
 interface Outcome {
@@ -29,22 +30,13 @@ const scaleKs = [0.01, 0.03, 0.1, 0.3];
 const dt = 0.01;
 const burnIn = 500;
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs((a[i] ?? 0) - (b[i] ?? 0));
-    if (!(d <= m)) m = Number.isFinite(d) ? d : Infinity; // NaN counts as infinitely wrong
-  }
-  return m;
-}
-
 function run(p: Problem, opts: SolveOptions): Outcome {
   const r = solve(p.dyn, p.s0, p.T, opts);
   return {
     iterations: r.iterations,
     resets: r.trace.resets.reduce((a, b) => a + b, 0),
     converged: r.converged,
-    maxError: maxAbsDiff(r.states, p.reference),
+    maxError: maxAbsDifference(r.states, p.reference),
   };
 }
 

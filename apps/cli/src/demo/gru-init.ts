@@ -4,6 +4,7 @@ import { solve, type Method } from '@unroll/solvers';
 import { createRng, gru } from '@unroll/systems';
 import { convergenceFactor, largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
+import { maxAbsDifference } from '../max-abs-difference.js';
 
 /**
  * Stop when the merit L(s)/T = ½‖r(s)‖²/T falls below this (the papers stop on the merit,
@@ -56,15 +57,6 @@ function gruAtInit(seed: number, D: number, T: number): Gru {
   const inputs = new Float64Array(T * D);
   for (let i = 0; i < inputs.length; i++) inputs[i] = rng.normal();
   return gru({ dim: D, inputDim: D, seed: seed * 7919 + 2 * D, inputs });
-}
-
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs((a[i] ?? NaN) - (b[i] ?? NaN));
-    if (!(d <= m)) m = d; // NaN propagates
-  }
-  return m;
 }
 
 function percent(x: number): string {

@@ -3,6 +3,7 @@ import { solve, type Method } from '@unroll/solvers';
 import { createRng, gaussianMixture, langevin, type Potential } from '@unroll/systems';
 import { convergenceFactor, largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
+import { maxAbsDifference } from '../max-abs-difference.js';
 
 /**
  * Stop when the merit L(s)/T = ½‖r(s)‖²/T falls below this (the papers stop on the merit,
@@ -68,15 +69,6 @@ function mixture(seed: number, D: number): Potential {
     means: [new Array<number>(D).fill(1), new Array<number>(D).fill(0)],
     covariances: [wishart(rng, D), wishart(rng, D)],
   });
-}
-
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs((a[i] ?? NaN) - (b[i] ?? NaN));
-    if (!(d <= m)) m = d; // NaN propagates
-  }
-  return m;
 }
 
 function percent(x: number): string {

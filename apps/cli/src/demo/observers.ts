@@ -4,6 +4,8 @@ import { solve } from '@unroll/solvers';
 import { createRng, lorenz63, lorenz96, measurements, observer, rossler, type ObserverParams } from '@unroll/systems';
 import { largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
+import { maxAbsDifference } from '../max-abs-difference.js';
+import { meritPerStep } from './merit-per-step.js';
 
 /** Euler step of every flow, as in the paper's table (thesis Table 5: "Euler discretization step size Δt = 0.01"). */
 const DT = 0.01;
@@ -98,30 +100,6 @@ function flows(): FlowCase[] {
       designs: [{ label: 'x₀, x₂, x₄ substituted', observed: [0, 2, 4] }],
     },
   ];
-}
-
-/** L(s)/T = ½‖r(s)‖²/T, recomputed from the returned states (not the solver's trace). */
-function meritPerStep(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, T: number): number {
-  const D = dyn.dim;
-  const start = Float64Array.from(s0);
-  const f = new Float64Array(D);
-  let sum = 0;
-  for (let t = 1; t <= T; t++) {
-    if (t === 1) dyn.step(1, start, 0, f, 0);
-    else dyn.step(t, states, (t - 2) * D, f, 0);
-    for (let i = 0; i < D; i++) sum += (states[(t - 1) * D + i] - f[i]) ** 2;
-  }
-  return (0.5 * sum) / T;
-}
-
-/** max |a − b| over entries [from, to) of a (b may be longer); NaN if any is non-finite. */
-function maxAbsDifference(a: FloatArray, b: FloatArray, from = 0, to = a.length): number {
-  let m = 0;
-  for (let i = from; i < to; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (!(d <= m)) m = d;
-  }
-  return m;
 }
 
 /** One DEER solve, checked against the sequential rollout. */

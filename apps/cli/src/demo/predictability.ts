@@ -1,9 +1,9 @@
-import type { Dynamics } from '@unroll/linearize';
-import type { FloatArray } from '@unroll/scan';
 import { solve } from '@unroll/solvers';
 import { createRng, meanFieldRnn } from '@unroll/systems';
 import { largestLyapunovExponent, plBounds } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
+import { maxAbsDifference } from '../max-abs-difference.js';
+import { meritPerStep } from './merit-per-step.js';
 
 /** One size of the sweep. */
 interface Size {
@@ -50,30 +50,6 @@ function sinusoidalInputs(T: number, D: number): Float64Array {
   const u = new Float64Array(T * D);
   for (let t = 0; t < T; t++) for (let i = 0; i < D; i++) u[t * D + i] = 0.1 * Math.sin(0.05 * t + i);
   return u;
-}
-
-/** L(s)/T = ½‖r(s)‖²/T, recomputed from the returned states (not the solver's own trace). */
-function meritPerStep(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, T: number): number {
-  const D = dyn.dim;
-  const start = Float64Array.from(s0);
-  const f = new Float64Array(D);
-  let sum = 0;
-  for (let t = 1; t <= T; t++) {
-    if (t === 1) dyn.step(1, start, 0, f, 0);
-    else dyn.step(t, states, (t - 2) * D, f, 0);
-    for (let i = 0; i < D; i++) sum += (states[(t - 1) * D + i] - f[i]) ** 2;
-  }
-  return (0.5 * sum) / T;
-}
-
-/** max |a − b| over all entries (NaN if either has a non-finite entry). */
-function maxAbsDifference(a: FloatArray, b: FloatArray): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (!(d <= m)) m = d;
-  }
-  return m;
 }
 
 /** Spearman rank correlation (ties get their mean rank). */

@@ -3,6 +3,7 @@ import { solve, type Method } from '@unroll/solvers';
 import { groupWord } from '@unroll/systems';
 import { convergenceFactor } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
+import { maxAbsDifference } from '../max-abs-difference.js';
 
 /** S_5: the smallest non-solvable symmetric group, the standard hard case for state tracking. */
 const N = 5;
@@ -52,15 +53,6 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-}
-
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs((a[i] ?? NaN) - (b[i] ?? NaN));
-    if (!(d <= m)) m = d; // NaN propagates
-  }
-  return m;
 }
 
 /**

@@ -6,8 +6,11 @@ export function linearTicks(lo: number, hi: number, count = 5): number[] {
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  // Multiples k·step, not a running sum: adding step repeatedly drifts (−1e6 + 5 · 2e5 is
+  // not 0 in floating point), and a drifted tick can leave the range.
+  const first = Math.ceil(lo / step - 1e-9), last = Math.floor(hi / step + 1e-9);
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let k = first; k <= last; k++) out.push(Number((k * step).toPrecision(12)) || 0);
   return out;
 }
 
