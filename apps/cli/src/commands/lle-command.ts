@@ -46,7 +46,7 @@ export const lleCommand: Command = {
   summary: 'largest Lyapunov exponent of a system (optionally swept over a parameter) and what it predicts',
   usage: 'lle --system <name|file.mjs> [-p key=value …] [-T n] [--sweep p=a:b:h] [--vectors n] [--json out.json]',
   options,
-  examples: ['unroll lle --system mean-field -T 2000 --sweep g=0.5:2:0.25', 'unroll lle --system lorenz63 -T 20000'],
+  examples: ['unroll lle --system mean-field -p dim=64 -T 2000 --sweep g=0.5:2.5:0.25', 'unroll lle --system lorenz63 -T 20000'],
   async run(argv: readonly string[], io: Io): Promise<number> {
     const { values, positionals } = parseCommandArgs('lle', options, argv);
     if (flag(values, 'help')) {

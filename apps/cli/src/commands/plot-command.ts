@@ -59,7 +59,7 @@ export const plotCommand: Command = {
   summary: 'SVG figures: convergence curves of methods (merit, max error), LLE sweeps',
   usage: 'plot convergence (--system <name> [-T n] [--methods a,b] | --from report.json) [-o file.svg]\n       unroll plot lle --system <name> --sweep p=a:b:h [-T n] [-o file.svg]',
   options,
-  examples: ['unroll plot convergence --system gru -T 1000 -o gru.svg', 'unroll plot lle --system mean-field --sweep g=0.5:2:0.1 -T 2000 -o lle.svg'],
+  examples: ['unroll plot convergence --system gru -T 1000 -o gru.svg', 'unroll plot lle --system mean-field -p dim=64 --sweep g=0.5:2.5:0.25 -T 2000 -o lle.svg'],
   async run(argv: readonly string[], io: Io): Promise<number> {
     const { values, positionals } = parseCommandArgs('plot', options, argv);
     if (flag(values, 'help')) {

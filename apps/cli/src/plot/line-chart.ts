@@ -28,7 +28,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const fixed = (v: number) => (Math.round(v * 10) / 10).toString();
 
 const panelWidth = 460, panelHeight = 320;
-const margin = { left: 64, right: 16, top: 36, bottom: 48 };
+const margin = { left: 64, right: 16, top: 62, bottom: 48 };
 
 /** The extent of finite, plottable values (positive ones on a log axis), padded when flat. */
 function extent(values: readonly number[], log: boolean): [number, number] {
@@ -44,6 +44,22 @@ function extent(values: readonly number[], log: boolean): [number, number] {
     hi += Math.abs(hi) * 0.1 + 0.5;
   }
   return [lo, hi];
+}
+
+/** Places legend items left to right from (x0, y); an item that does not fit starts a row 14 px below (two rows fit above the plot). */
+function legendRows(x0: number, x1: number, y: number): { place(width: number): { x: number; y: number } } {
+  let x = x0, row = y;
+  return {
+    place(width: number) {
+      if (x > x0 && x + width > x1) {
+        x = x0;
+        row += 14;
+      }
+      const at = { x, y: row };
+      x += width;
+      return at;
+    },
+  };
 }
 
 function renderPanel(p: Panel, ox: number): string {
@@ -75,6 +91,7 @@ function renderPanel(p: Panel, ox: number): string {
     parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y}" y2="${y}" stroke="#666" stroke-dasharray="5 4"/>`);
     parts.push(`<text x="${margin.left + plotW - 4}" y="${y}" dy="-4" text-anchor="end" font-size="10" fill="#666">${esc(p.referenceY.label)}</text>`);
   }
+  const legend = legendRows(margin.left, margin.left + plotW, 38);
   // Curves: a gap wherever a value cannot be drawn (NaN, or ≤ 0 on a log axis).
   p.series.forEach((s, i) => {
     const color = palette[i % palette.length] ?? '#000';
@@ -91,9 +108,10 @@ function renderPanel(p: Panel, ox: number): string {
       if (s.markers === true) dots.push(`<circle cx="${fixed(sx(x))}" cy="${fixed(sy(y))}" r="3" fill="${color}"/>`);
     }
     if (d !== '') parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"><title>${esc(s.name)}</title></path>`, ...dots);
-    const ly = margin.top + 14 + i * 16;
-    parts.push(`<line x1="${margin.left + plotW - 110}" x2="${margin.left + plotW - 92}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`);
-    parts.push(`<text x="${margin.left + plotW - 88}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
+    // Legend: one row between the title and the plot, so it never covers a curve.
+    const at = legend.place(Array.from(s.name).length * 6.2 + 30);
+    parts.push(`<line x1="${fixed(at.x)}" x2="${fixed(at.x + 18)}" y1="${at.y - 4}" y2="${at.y - 4}" stroke="${color}" stroke-width="2"/>`);
+    parts.push(`<text x="${fixed(at.x + 22)}" y="${at.y}" font-size="11">${esc(s.name)}</text>`);
   });
   parts.push('</g>');
   return parts.join('\n');
