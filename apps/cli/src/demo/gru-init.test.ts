@@ -2,29 +2,12 @@ import { solve } from '@unroll/solvers';
 import { createRng, gru } from '@unroll/systems';
 import { largestLyapunovExponent } from '@unroll/theory';
 import { describe, expect, it } from 'vitest';
-import type { CaseStudyResult, CaseTable, Cell } from './case-study.js';
+import type { CaseStudyResult } from './case-study.js';
+import { findTable, columnIndex, cellWhere } from './table-lookup.js';
 import { gruInit } from './gru-init.js';
 
 const progress: string[] = [];
 let result: CaseStudyResult;
-
-function table(title: string): CaseTable {
-  const t = result.tables.find((x) => x.title.startsWith(title));
-  if (t === undefined) throw new Error(`no table starting with "${title}"`);
-  return t;
-}
-
-function column(t: CaseTable, name: string): number {
-  const i = t.columns.indexOf(name);
-  if (i < 0) throw new Error(`no column "${name}" in "${t.title}"`);
-  return i;
-}
-
-function cell(t: CaseTable, where: Record<string, Cell>, name: string): Cell {
-  const row = t.rows.find((r) => Object.entries(where).every(([k, v]) => r[column(t, k)] === v));
-  if (row === undefined) throw new Error(`no row ${JSON.stringify(where)} in "${t.title}"`);
-  return row[column(t, name)] ?? null;
-}
 
 /** The study's GRU, rebuilt here from the documented recipe (seed 0). */
 function studyGru(D: number, T: number) {
@@ -45,26 +28,26 @@ describe('gru-init case study (demo size)', () => {
   });
 
   it('every solve converged and matches the sequential rollout', () => {
-    const t = table('Iterations');
+    const t = findTable(result, 'Iterations');
     expect(t.rows.length).toBe(2 * 2 * 5);
     for (const r of t.rows) {
-      expect(r[column(t, 'converged')]).toBe(true);
-      expect(r[column(t, 'max |s − s_seq|')]).toBeLessThan(1e-5);
+      expect(r[columnIndex(t, 'converged')]).toBe(true);
+      expect(r[columnIndex(t, 'max |s − s_seq|')]).toBeLessThan(1e-5);
     }
   });
 
   it('DEER, quasi-DEER and Jacobi are fast; Picard needs nearly T', () => {
-    const t = table('Iterations');
+    const t = findTable(result, 'Iterations');
     for (const r of t.rows) {
-      const T = r[column(t, 'T')] as number;
-      const D = r[column(t, 'D')] as number;
-      const n = r[column(t, 'iterations')] as number;
-      const m = r[column(t, 'method')] as string;
+      const T = r[columnIndex(t, 'T')] as number;
+      const D = r[columnIndex(t, 'D')] as number;
+      const n = r[columnIndex(t, 'iterations')] as number;
+      const m = r[columnIndex(t, 'method')] as string;
       if (m === 'Picard') {
         expect(n).toBeGreaterThanOrEqual(0.7 * T);
       } else {
         // Flat in T: the count at T = 512 is (about) the count at T = 128, far below T.
-        expect(n).toBeLessThanOrEqual(cell(t, { D, T: 128, method: m }, 'iterations') as number + 3);
+        expect(n).toBeLessThanOrEqual(cellWhere(t, { D, T: 128, method: m }, 'iterations') as number + 3);
         if (T === 512) expect(n).toBeLessThanOrEqual(0.1 * T);
       }
       if (m === 'DEER') expect(n).toBeLessThanOrEqual(6);
@@ -72,7 +55,7 @@ describe('gru-init case study (demo size)', () => {
   });
 
   it('the reported counts and the LLE are what independent computations give', () => {
-    const t = table('Iterations');
+    const t = findTable(result, 'Iterations');
     const D = 8, T = 512;
     const dyn = studyGru(D, T);
     const s0 = new Float64Array(D);
@@ -83,21 +66,21 @@ describe('gru-init case study (demo size)', () => {
       ['Jacobi', 'jacobi'],
     ] as const) {
       const r = solve(dyn, s0, T, { method, stop: 'merit', tol: 1e-16 });
-      expect(cell(t, { D, T, method: label }, 'iterations')).toBe(r.iterations);
+      expect(cellWhere(t, { D, T, method: label }, 'iterations')).toBe(r.iterations);
     }
     const lle = largestLyapunovExponent(dyn, s0, reference, { seed: 0 }).value;
-    expect(cell(table('Largest Lyapunov'), { D, T }, 'LLE')).toBeCloseTo(lle, 12);
+    expect(cellWhere(findTable(result, 'Largest Lyapunov'), { D, T }, 'LLE')).toBeCloseTo(lle, 12);
     expect(lle).toBeLessThan(0);
   });
 
   it('Lemma 1: Jacobi and quasi approximation errors below 1, Picard above', () => {
-    const t = table('Lemma 1');
-    const d = (m: string) => cell(t, { method: m }, 'max_t ‖Ã_t − A_t‖₂') as number;
+    const t = findTable(result, 'Lemma 1');
+    const d = (m: string) => cellWhere(t, { method: m }, 'max_t ‖Ã_t − A_t‖₂') as number;
     expect(d('Jacobi')).toBeLessThan(1);
     expect(d('quasi-DEER (exact diagonal)')).toBeLessThan(1);
     expect(d('Picard')).toBeGreaterThan(1);
     // Jacobi's J̃ is the identity, so its γ is its approximation error (thesis Fig. 30).
-    expect(cell(t, { method: 'Jacobi' }, 'γ')).toBeCloseTo(d('Jacobi'), 9);
+    expect(cellWhere(t, { method: 'Jacobi' }, 'γ')).toBeCloseTo(d('Jacobi'), 9);
   });
 
   it('quotes the papers with sources and explains every difference', () => {

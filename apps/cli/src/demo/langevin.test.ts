@@ -1,29 +1,12 @@
 import { solve } from '@unroll/solvers';
 import { createRng, gaussianMixture, langevin } from '@unroll/systems';
 import { describe, expect, it } from 'vitest';
-import type { CaseStudyResult, CaseTable, Cell } from './case-study.js';
+import type { CaseStudyResult } from './case-study.js';
+import { findTable, columnIndex, cellWhere } from './table-lookup.js';
 import { langevinMixture } from './langevin.js';
 
 const progress: string[] = [];
 let result: CaseStudyResult;
-
-function table(title: string): CaseTable {
-  const t = result.tables.find((x) => x.title.startsWith(title));
-  if (t === undefined) throw new Error(`no table starting with "${title}"`);
-  return t;
-}
-
-function column(t: CaseTable, name: string): number {
-  const i = t.columns.indexOf(name);
-  if (i < 0) throw new Error(`no column "${name}" in "${t.title}"`);
-  return i;
-}
-
-function cell(t: CaseTable, where: Record<string, Cell>, name: string): Cell {
-  const row = t.rows.find((r) => Object.entries(where).every(([k, v]) => r[column(t, k)] === v));
-  if (row === undefined) throw new Error(`no row ${JSON.stringify(where)} in "${t.title}"`);
-  return row[column(t, name)] ?? null;
-}
 
 /** The study's mixture for seed 0, rebuilt here from the documented recipe. */
 function studyPotential(D: number) {
@@ -46,18 +29,18 @@ describe('langevin case study (demo size)', () => {
   });
 
   it('every solve converged and matches the sequential rollout', () => {
-    const t = table('Iterations');
+    const t = findTable(result, 'Iterations');
     expect(t.rows.length).toBe(2 * 4);
     for (const r of t.rows) {
-      expect(r[column(t, 'converged')]).toBe(true);
-      expect(r[column(t, 'max |s − s_seq|')]).toBeLessThan(1e-5);
+      expect(r[columnIndex(t, 'converged')]).toBe(true);
+      expect(r[columnIndex(t, 'max |s − s_seq|')]).toBeLessThan(1e-5);
     }
   });
 
   it('at the small step Picard and quasi-DEER are fast and Jacobi needs T', () => {
-    const t = table('Iterations');
+    const t = findTable(result, 'Iterations');
     const T = 512;
-    const it = (method: string, eps: number) => cell(t, { T, ε: eps, method }, 'iterations') as number;
+    const it = (method: string, eps: number) => cellWhere(t, { T, ε: eps, method }, 'iterations') as number;
     expect(it('Jacobi', 1e-5)).toBeGreaterThanOrEqual(0.9 * T);
     expect(it('Jacobi', 1e-3)).toBeGreaterThanOrEqual(0.9 * T);
     expect(it('Picard', 1e-5)).toBeLessThanOrEqual(0.05 * T);
@@ -69,7 +52,7 @@ describe('langevin case study (demo size)', () => {
   });
 
   it('the reported counts are what an independent solve gives', () => {
-    const t = table('Iterations');
+    const t = findTable(result, 'Iterations');
     const D = 8, T = 512;
     const potential = studyPotential(D);
     for (const eps of [1e-5, 1e-3]) {
@@ -81,17 +64,17 @@ describe('langevin case study (demo size)', () => {
         ['Picard', 'picard'],
       ] as const) {
         const r = solve(dyn, s0, T, { method, stop: 'merit', tol: 1e-16 });
-        expect(cell(t, { T, ε: eps, method: label }, 'iterations')).toBe(r.iterations);
+        expect(cellWhere(t, { T, ε: eps, method: label }, 'iterations')).toBe(r.iterations);
         let err = 0;
         for (let i = 0; i < reference.length; i++) err = Math.max(err, Math.abs(r.states[i] - reference[i]));
-        expect(cell(t, { T, ε: eps, method: label }, 'max |s − s_seq|')).toBe(err);
+        expect(cellWhere(t, { T, ε: eps, method: label }, 'max |s − s_seq|')).toBe(err);
       }
     }
   });
 
   it('Lemma 1: Newton, quasi and Picard errors near 0, Jacobi near 1 at the small step', () => {
-    const t = table('Lemma 1');
-    const d = (m: string) => cell(t, { ε: 1e-5, method: m }, 'max_t ‖Ã_t − A_t‖₂') as number;
+    const t = findTable(result, 'Lemma 1');
+    const d = (m: string) => cellWhere(t, { ε: 1e-5, method: m }, 'max_t ‖Ã_t − A_t‖₂') as number;
     expect(d('DEER')).toBeLessThan(1e-12);
     expect(d('quasi-DEER')).toBeLessThan(1e-2);
     expect(d('Picard')).toBeLessThan(1e-2);
@@ -99,9 +82,9 @@ describe('langevin case study (demo size)', () => {
   });
 
   it('the dynamics are predictable but barely contracting', () => {
-    const t = table('Largest Lyapunov');
+    const t = findTable(result, 'Largest Lyapunov');
     for (const r of t.rows) {
-      const lle = r[column(t, 'LLE')] as number;
+      const lle = r[columnIndex(t, 'LLE')] as number;
       expect(lle).toBeLessThan(0);
       expect(lle).toBeGreaterThan(-0.1);
     }

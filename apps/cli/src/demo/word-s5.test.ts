@@ -2,26 +2,15 @@ import { solve } from '@unroll/solvers';
 import { groupWord } from '@unroll/systems';
 import { describe, expect, it } from 'vitest';
 import type { CaseStudyResult, CaseTable, Cell } from './case-study.js';
+import { findTable, columnIndex } from './table-lookup.js';
 import { wordS5 } from './word-s5.js';
 
 const progress: string[] = [];
 let result: CaseStudyResult;
 let seconds = 0;
 
-function table(title: string): CaseTable {
-  const t = result.tables.find((x) => x.title.startsWith(title));
-  if (t === undefined) throw new Error(`no table starting with "${title}"`);
-  return t;
-}
-
-function column(t: CaseTable, name: string): number {
-  const i = t.columns.indexOf(name);
-  if (i < 0) throw new Error(`no column "${name}" in "${t.title}"`);
-  return i;
-}
-
 function rowsOf(t: CaseTable, method: string): (readonly Cell[])[] {
-  const m = column(t, 'method');
+  const m = columnIndex(t, 'method');
   return t.rows.filter((r) => r[m] === method);
 }
 
@@ -37,14 +26,14 @@ describe('word-s5 case study (demo size)', () => {
   });
 
   it('reports DEER converging in 1 iteration under the merit stop and 2 under delta', () => {
-    const t = table('Iterations');
-    const it = column(t, 'iterations');
+    const t = findTable(result, 'Iterations');
+    const it = columnIndex(t, 'iterations');
     for (const label of ['DEER (dense Jacobian)', 'DEER (permutation structure)']) {
       const rows = rowsOf(t, label);
       expect(rows.length).toBe(3);
       for (const r of rows) expect(r[it]).toBe(1);
     }
-    const conv = table('DEER iteration count');
+    const conv = findTable(result, 'DEER iteration count');
     for (const r of conv.rows) {
       expect(r[1]).toBe(1);
       expect(r[2]).toBe(2);
@@ -52,9 +41,9 @@ describe('word-s5 case study (demo size)', () => {
   });
 
   it('every reported solve converged and matches the sequential rollout', () => {
-    const t = table('Iterations');
-    const conv = column(t, 'converged');
-    const err = column(t, 'max |s − s_seq|');
+    const t = findTable(result, 'Iterations');
+    const conv = columnIndex(t, 'converged');
+    const err = columnIndex(t, 'max |s − s_seq|');
     expect(t.rows.length).toBe(15);
     for (const r of t.rows) {
       expect(r[conv]).toBe(true);
@@ -63,9 +52,9 @@ describe('word-s5 case study (demo size)', () => {
   });
 
   it('the iteration counts are what an independent solve gives', () => {
-    const t = table('Iterations');
-    const Tc = column(t, 'T');
-    const it = column(t, 'iterations');
+    const t = findTable(result, 'Iterations');
+    const Tc = columnIndex(t, 'T');
+    const it = columnIndex(t, 'iterations');
     const T = 256;
     const word = groupWord({ n: 5, seed: 0, length: T });
     const s0 = [0, 1, 2, 3, 4];
@@ -85,9 +74,9 @@ describe('word-s5 case study (demo size)', () => {
   });
 
   it('quasi-DEER, Picard and Jacobi need nearly T iterations, growing with T', () => {
-    const t = table('Iterations');
-    const Tc = column(t, 'T');
-    const it = column(t, 'iterations');
+    const t = findTable(result, 'Iterations');
+    const Tc = columnIndex(t, 'T');
+    const it = columnIndex(t, 'iterations');
     for (const label of ['quasi-DEER', 'Picard', 'Jacobi']) {
       const rows = rowsOf(t, label);
       let previous = 0;
@@ -105,8 +94,8 @@ describe('word-s5 case study (demo size)', () => {
   });
 
   it('the Lemma 1 errors are 1 (quasi), 2 (Picard), 1 (Jacobi), 0 (DEER)', () => {
-    const t = table('Lemma 1');
-    const d = column(t, 'max_t ‖Ã_t − A_t‖₂');
+    const t = findTable(result, 'Lemma 1');
+    const d = columnIndex(t, 'max_t ‖Ã_t − A_t‖₂');
     const byLabel = new Map(t.rows.map((r) => [r[0], r[d] as number]));
     expect(byLabel.get('DEER (full Jacobian)')).toBeCloseTo(0, 12);
     expect(byLabel.get('quasi-DEER (diagonal)')).toBeCloseTo(1, 9);
@@ -115,7 +104,7 @@ describe('word-s5 case study (demo size)', () => {
   });
 
   it('s_T spells the product of the letters', () => {
-    const t = table('The answer');
+    const t = findTable(result, 'The answer');
     for (const r of t.rows) {
       expect(r[2]).toBe(true);
       expect(r[3]).toBe(true);
