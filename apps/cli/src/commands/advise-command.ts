@@ -1,6 +1,7 @@
 import { advise, type Advice } from '@unroll/theory';
-import { describeOptions, flag, numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args.js';
+import { flag, numberOption, stringOption, type OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
+import { readInvocation } from '../invocation.js';
 import { formatNumber } from '../format.js';
 import { Progress } from '../progress.js';
 import { resolveSystem, systemOptions } from '../systems/resolve-system.js';
@@ -33,12 +34,9 @@ export const adviseCommand: Command = {
   options,
   examples: ['unroll advise --system gru -T 100000', 'unroll advise --system lorenz63 -T 10000 --processors 64'],
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { values, positionals } = parseCommandArgs('advise', options, argv);
-    if (flag(values, 'help')) {
-      io.out.write(`usage: unroll ${adviseCommand.usage}\n\n${describeOptions(options)}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}" (see \`unroll advise --help\`).`);
+    const invocation = readInvocation(adviseCommand, argv, io);
+    if (invocation === undefined) return 0;
+    const { values } = invocation;
     const processors = numberOption(values, 'processors', { integer: true, min: 1 });
     const prefix = numberOption(values, 'prefix', { integer: true, min: 8 });
     const { T, seed, system } = await resolveSystem(values);

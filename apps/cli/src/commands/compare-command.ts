@@ -1,5 +1,6 @@
-import { describeOptions, flag, numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args.js';
+import { flag, numberOption, stringOption, type OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
+import { readInvocation } from '../invocation.js';
 import { compare, type CompareReport } from '../compare.js';
 import { formatDuration, formatNumber, renderTable } from '../format.js';
 import { parseMethods } from '../methods.js';
@@ -66,12 +67,9 @@ export const compareCommand: Command = {
     'unroll compare --system ./my-system.mjs -T 1000 --methods quasi-deer,picard --window 200',
   ],
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { values, positionals } = parseCommandArgs('compare', options, argv);
-    if (flag(values, 'help')) {
-      io.out.write(`usage: unroll ${compareCommand.usage}\n\n${describeOptions(options)}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}" (see \`unroll compare --help\`).`);
+    const invocation = readInvocation(compareCommand, argv, io);
+    if (invocation === undefined) return 0;
+    const { values } = invocation;
     const stop = stringOption(values, 'stop');
     if (stop !== undefined && stop !== 'delta' && stop !== 'merit') throw new UsageError(`--stop must be delta or merit, got "${stop}".`);
     const tol = numberOption(values, 'tol', { min: 0, exclusiveMin: true });

@@ -1,5 +1,6 @@
-import { describeOptions, flag, numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args.js';
+import { flag, numberOption, stringOption, type OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
+import { readInvocation } from '../invocation.js';
 import { renderStudyMarkdown, renderStudyText } from '../demo/render-demo.js';
 import { runDemo } from '../demo/run-demo.js';
 import { studies } from '../demo/studies.js';
@@ -24,12 +25,9 @@ export const demoCommand: Command = {
   options,
   examples: ['unroll demo', 'unroll demo --only word-s5,elk --json demo.json'],
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { values, positionals } = parseCommandArgs('demo', options, argv);
-    if (flag(values, 'help')) {
-      io.out.write(`usage: unroll ${demoCommand.usage}\n\n${describeOptions(options)}\n\ncase studies:\n${studies.map((s) => `  ${s.number}. ${s.id.padEnd(15)} ${s.title}`).join('\n')}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}" (see \`unroll demo --help\`).`);
+    const invocation = readInvocation(demoCommand, argv, io, { help: `\ncase studies:\n${studies.map((s) => `  ${s.number}. ${s.id.padEnd(15)} ${s.title}`).join('\n')}\n` });
+    if (invocation === undefined) return 0;
+    const { values } = invocation;
     const seed = numberOption(values, 'seed', { integer: true, min: 0 }) ?? 0;
     const onlyText = stringOption(values, 'only');
     const selected =

@@ -1,6 +1,7 @@
 import { largestLyapunovExponent, plBounds } from '@unroll/theory';
-import { describeOptions, flag, numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args.js';
+import { flag, numberOption, stringOption, type OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
+import { readInvocation } from '../invocation.js';
 import { formatNumber, renderTable } from '../format.js';
 import { Progress } from '../progress.js';
 import { parseSweep } from '../sweep.js';
@@ -48,12 +49,9 @@ export const lleCommand: Command = {
   options,
   examples: ['unroll lle --system mean-field -p dim=64 -T 2000 --sweep g=0.5:2.5:0.25', 'unroll lle --system lorenz63 -T 20000'],
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { values, positionals } = parseCommandArgs('lle', options, argv);
-    if (flag(values, 'help')) {
-      io.out.write(`usage: unroll ${lleCommand.usage}\n\n${describeOptions(options)}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}" (see \`unroll lle --help\`).`);
+    const invocation = readInvocation(lleCommand, argv, io);
+    if (invocation === undefined) return 0;
+    const { values } = invocation;
     const vectors = numberOption(values, 'vectors', { integer: true, min: 1, max: 64 }) ?? 3;
     const burnInOption = numberOption(values, 'burn-in', { integer: true, min: 0 });
     const sweepText = stringOption(values, 'sweep');

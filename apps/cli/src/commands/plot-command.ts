@@ -1,8 +1,9 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { largestLyapunovExponent } from '@unroll/theory';
-import { describeOptions, flag, numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args.js';
+import { flag, numberOption, stringOption, type OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
+import { readInvocation } from '../invocation.js';
 import { compare, type CompareReport } from '../compare.js';
 import { parseMethods } from '../methods.js';
 import { renderFigure, type Series } from '../plot/line-chart.js';
@@ -61,14 +62,11 @@ export const plotCommand: Command = {
   options,
   examples: ['unroll plot convergence --system gru -T 1000 -o gru.svg', 'unroll plot lle --system mean-field -p dim=64 --sweep g=0.5:2.5:0.25 -T 2000 -o lle.svg'],
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { values, positionals } = parseCommandArgs('plot', options, argv);
-    if (flag(values, 'help')) {
-      io.out.write(`usage: unroll ${plotCommand.usage}\n\n${describeOptions(options)}\n`);
-      return 0;
-    }
-    const kind = positionals.at(0), extra = positionals.slice(1);
+    const invocation = readInvocation(plotCommand, argv, io, { maxPositionals: 1 });
+    if (invocation === undefined) return 0;
+    const { values, positionals } = invocation;
+    const kind = positionals.at(0);
     if (kind !== 'convergence' && kind !== 'lle') throw new UsageError(`plot needs a figure kind: convergence or lle${kind === undefined ? '' : `, got "${kind}"`} (see \`unroll plot --help\`).`);
-    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0] ?? ''}" (see \`unroll plot --help\`).`);
     const progress = new Progress(io.err, 'plot', flag(values, 'quiet'));
     if (kind === 'convergence') {
       const out = stringOption(values, 'out') ?? 'convergence.svg';

@@ -1,9 +1,9 @@
-import { describeOptions, flag, parseCommandArgs, type OptionSpecs } from '../args.js';
+import type { OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
+import { readInvocation } from '../invocation.js';
 import { formatCell, renderTable } from '../format.js';
 import { catalog } from '../systems/catalog.js';
 import { findSystem } from '../systems/resolve-system.js';
-import { UsageError } from '../usage-error.js';
 
 const options: OptionSpecs = { help: { type: 'boolean', short: 'h', description: 'show this help' } };
 
@@ -14,12 +14,9 @@ export const systemsCommand: Command = {
   options,
   examples: ['unroll systems', 'unroll systems mean-field'],
   run(argv: readonly string[], io: Io): Promise<number> {
-    const { values, positionals } = parseCommandArgs('systems', options, argv);
-    if (flag(values, 'help')) {
-      io.out.write(`usage: unroll ${systemsCommand.usage}\n\n${describeOptions(options)}\n`);
-      return Promise.resolve(0);
-    }
-    if (positionals.length > 1) throw new UsageError('`unroll systems` takes at most one system name.');
+    const invocation = readInvocation(systemsCommand, argv, io, { maxPositionals: 1 });
+    if (invocation === undefined) return Promise.resolve(0);
+    const { positionals } = invocation;
     const name = positionals.at(0);
     if (name === undefined) {
       io.out.write(`${renderTable(['system', 'default T', 'what it is'], catalog.map((e) => [e.name, e.defaultSteps, e.summary]))}\n\n`);
