@@ -145,6 +145,15 @@ describe('unroll (spawned)', () => {
     expect(report.system.label).toBe('affine');
     expect(report.runs[0]).toMatchObject({ method: 'deer', iterations: 2 });
     expect(report.runs[0]?.maxError).toBeLessThan(1e-12);
+    // A factory receives T, the seed and the -p settings (numbers when they parse as numbers).
+    const factory = join(tmp, 'factory.mjs');
+    writeFileSync(factory, 'export function dynamics({ T, params }) { if (T !== 40) throw new Error("T"); const a = params.a; return { dim: 1, name: `affine(${typeof a} ${a})`, step(t, s, so, out, oo) { out[oo] = a * s[so] + 1; } }; }\n');
+    const fjson = join(tmp, 'factory.json');
+    expect(unroll('compare', '--system', factory, '-T', '40', '-p', 'a=0.25', '--methods', 'deer', '--no-advise', '--json', fjson).code).toBe(0);
+    const freport = JSON.parse(readFileSync(fjson, 'utf8')) as { system: { label: string; params: Record<string, unknown> }; lle: { perStep: number } };
+    expect(freport.system.label).toBe('affine(number 0.25)');
+    expect(freport.system.params).toEqual({ a: 0.25 });
+    expect(freport.lle.perStep).toBeCloseTo(Math.log(0.25), 6); // closed form: λ = ln|a|
     const bad = join(tmp, 'bad.mjs');
     writeFileSync(bad, 'export const dynamics = { dim: 0 };\n');
     expectUsageError(unroll('compare', '--system', bad), /must export `dynamics`/);
