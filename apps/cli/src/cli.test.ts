@@ -115,6 +115,23 @@ describe('unroll (spawned)', () => {
       const direct = solve(sys.dynamics, sys.s0, 300, { method: run.method as 'deer' });
       expect(direct.iterations).toBe(run.iterations);
     }
+    // The error column, checked against a hand-written rollout: stop Jacobi after one
+    // iteration (far from converged) and recompute its error here.
+    const capped = join(tmp, 'capped.json');
+    expect(unroll('compare', '--system', 'gru', '-p', 'dim=4', '-p', 'input=2', '-T', '300', '--seed', '3', '--methods', 'jacobi', '--max-iterations', '1', '--no-advise', '--json', capped).code).toBe(0);
+    const one = (JSON.parse(readFileSync(capped, 'utf8')) as { runs: { maxError: number; converged: boolean }[] }).runs.at(0);
+    const rolled = new Float64Array(300 * 4);
+    const prev = Float64Array.from(sys.s0), next = new Float64Array(4);
+    for (let t = 1; t <= 300; t++) {
+      sys.dynamics.step(t, prev, 0, next, 0);
+      rolled.set(next, (t - 1) * 4);
+      prev.set(next);
+    }
+    const first = solve(sys.dynamics, sys.s0, 300, { method: 'jacobi', maxIterations: 1 }).states;
+    const expected = Math.max(...Array.from(first, (v, i) => Math.abs(v - (rolled[i] ?? 0))));
+    expect(one?.converged).toBe(false);
+    expect(expected).toBeGreaterThan(1e-3);
+    expect(one?.maxError).toBe(expected);
     expect(report.lle.perStep).toBeLessThan(0);
     const deer = report.runs.find((x) => x.method === 'deer');
     const picard = report.runs.find((x) => x.method === 'picard');

@@ -3,7 +3,7 @@ import { solve, type SolveOptions } from '@unroll/solvers';
 import { createRng, lorenz63, lorenz96 } from '@unroll/systems';
 import { largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, CaseTable, Cell, PaperComparison } from './case-study.js';
-import { maxAbsDifference } from '../max-abs-difference.js';
+import { checkedSolve } from './checked-solve.js';
 
 /** What one parallel solve is reported by. */
 interface Outcome {
@@ -31,13 +31,8 @@ const dt = 0.01;
 const burnIn = 500;
 
 function run(p: Problem, opts: SolveOptions): Outcome {
-  const r = solve(p.dyn, p.s0, p.T, opts);
-  return {
-    iterations: r.iterations,
-    resets: r.trace.resets.reduce((a, b) => a + b, 0),
-    converged: r.converged,
-    maxError: maxAbsDifference(r.states, p.reference),
-  };
+  const { iterations, resets, converged, maxError } = checkedSolve(p.dyn, p.s0, p.T, opts, p.reference);
+  return { iterations, resets, converged, maxError };
 }
 
 /**

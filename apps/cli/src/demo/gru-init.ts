@@ -4,7 +4,7 @@ import { solve, type Method } from '@unroll/solvers';
 import { createRng, gru } from '@unroll/systems';
 import { convergenceFactor, largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
-import { maxAbsDifference } from '../max-abs-difference.js';
+import { checkedSolve } from './checked-solve.js';
 
 /**
  * Stop when the merit L(s)/T = ½‖r(s)‖²/T falls below this (the papers stop on the merit,
@@ -120,10 +120,9 @@ export const gruInit: CaseStudy = {
         lleRows.push([D, T, lle, lle < 0]);
         for (const m of methods) {
           options.progress(`GRU D = ${D}, T = ${T}: ${m.label}`);
-          const r = solve(dyn, s0, T, { method: m.method(options.seed), stop: 'merit', tol: TOL });
-          const run: Run = { D, T, label: m.label, iterations: r.iterations, converged: r.converged, error: maxAbsDifference(r.states, reference) };
-          runs.push(run);
-          rows.push([D, T, m.label, r.iterations, `${r.iterations} / ${T}`, r.converged, run.error, r.trace.resets.reduce((a, b) => a + b, 0)]);
+          const r = checkedSolve(dyn, s0, T, { method: m.method(options.seed), stop: 'merit', tol: TOL }, reference);
+          runs.push({ D, T, label: m.label, iterations: r.iterations, converged: r.converged, error: r.maxError });
+          rows.push([D, T, m.label, r.iterations, `${r.iterations} / ${T}`, r.converged, r.maxError, r.resets]);
         }
       }
     }

@@ -3,7 +3,7 @@ import { solve, type Method } from '@unroll/solvers';
 import { createRng, gaussianMixture, langevin, type Potential } from '@unroll/systems';
 import { convergenceFactor, largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
-import { maxAbsDifference } from '../max-abs-difference.js';
+import { checkedSolve } from './checked-solve.js';
 
 /**
  * Stop when the merit L(s)/T = ½‖r(s)‖²/T falls below this (the papers stop on the merit,
@@ -115,10 +115,9 @@ export const langevinMixture: CaseStudy = {
           lleRows.push([D, T, eps, largestLyapunovExponent(dyn, s0, reference, { seed: options.seed }).value]);
           for (const m of methods) {
             options.progress(`Langevin D = ${D}, T = ${T}, ε = ${eps}: ${m.label}`);
-            const r = solve(dyn, s0, T, { method: m.method, stop: 'merit', tol: TOL });
-            const run: Run = { D, T, eps, label: m.label, iterations: r.iterations, converged: r.converged, error: maxAbsDifference(r.states, reference) };
-            runs.push(run);
-            rows.push([D, T, eps, m.label, r.iterations, `${r.iterations} / ${T}`, r.converged, run.error, r.trace.resets.reduce((a, b) => a + b, 0)]);
+            const r = checkedSolve(dyn, s0, T, { method: m.method, stop: 'merit', tol: TOL }, reference);
+            runs.push({ D, T, eps, label: m.label, iterations: r.iterations, converged: r.converged, error: r.maxError });
+            rows.push([D, T, eps, m.label, r.iterations, `${r.iterations} / ${T}`, r.converged, r.maxError, r.resets]);
           }
         }
       }

@@ -6,6 +6,7 @@ import { largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
 import { maxAbsDifference } from '../max-abs-difference.js';
 import { meritPerStep } from './merit-per-step.js';
+import { checkedSolve } from './checked-solve.js';
 
 /** Euler step of every flow, as in the paper's table (thesis Table 5: "Euler discretization step size Δt = 0.01"). */
 const DT = 0.01;
@@ -126,14 +127,8 @@ interface Row {
 
 function deer(dyn: Dynamics, s0: readonly number[], T: number, seed: number, reference: FloatArray): Omit<Solve, 'lle'> {
   // iid standard normal initial guess (App. J.5: "we initialize our guess for s_t^(0) as iid standard normals").
-  const r = solve(dyn, s0, T, { method: 'deer', stop: 'merit', tol: TOL, init: 'random', seed });
-  return {
-    iterations: r.iterations,
-    converged: r.converged,
-    resets: r.trace.resets.reduce((a, b) => a + b, 0),
-    merit: meritPerStep(dyn, s0, r.states, T),
-    maxError: maxAbsDifference(r.states, reference),
-  };
+  const r = checkedSolve(dyn, s0, T, { method: 'deer', stop: 'merit', tol: TOL, init: 'random', seed }, reference);
+  return { iterations: r.iterations, converged: r.converged, resets: r.resets, merit: meritPerStep(dyn, s0, r.states, T), maxError: r.maxError };
 }
 
 function runFlow(flow: FlowCase, T: number, options: CaseStudyOptions, rng: ReturnType<typeof createRng>): Row[] {

@@ -2,8 +2,8 @@ import { solve } from '@unroll/solvers';
 import { createRng, meanFieldRnn } from '@unroll/systems';
 import { largestLyapunovExponent, plBounds } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
-import { maxAbsDifference } from '../max-abs-difference.js';
 import { meritPerStep } from './merit-per-step.js';
+import { checkedSolve } from './checked-solve.js';
 
 /** One size of the sweep. */
 interface Size {
@@ -107,16 +107,16 @@ function runSweep(size: Size, options: CaseStudyOptions): { runs: Run[]; lles: n
       options.progress(`g = ${fmt(g)}, T = ${T}: DEER`);
       const reference = solve(rnn, s0, T, { method: 'sequential' }).states;
       const init = Float64Array.from({ length: T * D }, (_, k) => guess[k]);
-      const deer = solve(rnn, s0, T, { method: 'deer', stop: 'merit', tol: TOL, init });
+      const deer = checkedSolve(rnn, s0, T, { method: 'deer', stop: 'merit', tol: TOL, init }, reference);
       runs.push({
         g,
         T,
         lle,
         iterations: deer.iterations,
         converged: deer.converged,
-        resets: deer.trace.resets.reduce((a, b) => a + b, 0),
+        resets: deer.resets,
         merit: meritPerStep(rnn, s0, deer.states, T),
-        maxError: maxAbsDifference(deer.states, reference),
+        maxError: deer.maxError,
         minusLog10MuTilde: -plBounds({ lle, T }).log10Mu.lower,
       });
     }

@@ -3,7 +3,7 @@ import { solve, type Method } from '@unroll/solvers';
 import { groupWord } from '@unroll/systems';
 import { convergenceFactor } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
-import { maxAbsDifference } from '../max-abs-difference.js';
+import { checkedSolve } from './checked-solve.js';
 
 /** S_5: the smallest non-solvable symmetric group, the standard hard case for state tracking. */
 const N = 5;
@@ -114,13 +114,8 @@ export const wordS5: CaseStudy = {
         const reference = solve(word, s0, T, { method: 'sequential' }).states;
         for (const m of methods) {
           options.progress(`S5 word, T = ${T}: ${m.label}`);
-          const r = solve(word, s0, T, { method: m.method(word), stop: 'merit', tol: TOL });
-          const run: Run = {
-            iterations: r.iterations,
-            converged: r.converged,
-            error: maxAbsDifference(r.states, reference),
-            resets: r.trace.resets.reduce((a, b) => a + b, 0),
-          };
+          const r = checkedSolve(word, s0, T, { method: m.method(word), stop: 'merit', tol: TOL }, reference);
+          const run: Run = { iterations: r.iterations, converged: r.converged, error: r.maxError, resets: r.resets };
           const perT = runs.get(m.label);
           if (perT !== undefined) perT.set(T, [...(perT.get(T) ?? []), run]);
         }
