@@ -1,24 +1,18 @@
 import type { Dynamics, Linearizer, Strategy } from '@unroll/linearize';
-import { allocate, linearRecurrence, type Dtype, type FloatArray, type Structure } from '@unroll/scan';
+import { allocate, linearRecurrence, type FloatArray, type Structure } from '@unroll/scan';
 import { kalmanFilter } from './kalman-filter.js';
-import { sequentialRollout } from './sequential-rollout.js';
-import type { IterationInfo, SolveResult } from './solve-options.js';
+import { nanMax } from './nan-max.js';
+import type { RunControls } from './run-controls.js';
+import { isAllFinite, rolloutInBlocks } from './sequential-rollout.js';
+import type { SolveResult } from './solve-options.js';
 
 /** Settings of one run, resolved and validated by `prepareRun`. */
-export interface RunSettings {
-  readonly dtype: Dtype;
-  readonly tol: number;
-  readonly residualTol: number;
-  readonly stop: 'delta' | 'merit';
-  readonly maxIterations: number;
-  readonly reset: boolean;
-  readonly resetThreshold: number;
-  readonly fallback: boolean;
+export interface RunSettings extends RunControls {
+  readonly dtype: 'float64' | 'float32';
   /** Rows iterated at once (sliding window); undefined: all T. */
   readonly window: number | undefined;
   /** ELK: the step is the Kalman filter's means with observation precision λ (thesis §4.2). */
   readonly elk: { readonly lambda: number; readonly structure: 'dense' | 'diagonal' } | undefined;
-  readonly onIteration: ((info: IterationInfo) => void | boolean) | undefined;
 }
 
 /** The working memory of a run besides its trajectory: shareable by runs of one shape. */
@@ -32,7 +26,7 @@ export interface RunScratch {
 }
 
 /** Scratch for runs of `w`-step windows, structure width W, dimension D, length T. */
-export function createRunScratch(dtype: Dtype, w: number, W: number, D: number, T: number): RunScratch {
+export function createRunScratch(dtype: 'float64' | 'float32', w: number, W: number, D: number, T: number): RunScratch {
   return {
     A: allocate(dtype, w * W),
     b: allocate(dtype, w * D),
@@ -44,6 +38,12 @@ export function createRunScratch(dtype: Dtype, w: number, W: number, D: number, 
 }
 
 /**
+ * Numbers of work (rows × D) between two points where an iteration may pause: `solveAsync`
+ * looks at the clock there, so a long iteration never holds the event loop for long.
+ */
+const workPerPause = 1 << 10;
+
+/**
  * One fixed-point solve, advanced an iteration at a time (so `solve` and `solveAsync`
  * share it). Iteration i (DESIGN.md §1): at the current iterate s^{(i−1)}, for every t
  *
@@ -53,6 +53,11 @@ export function createRunScratch(dtype: Dtype, w: number, W: number, D: number, 
  * then s^{(i)} = the linear recurrence s_t = Ã_t s_{t−1} + b_t from s_0 (one scan),
  * with non-finite or huge entries reset to the initial guess. All buffers are allocated
  * here, once.
+ *
+ * Every maximum and comparison below treats NaN as "not converged": a NaN anywhere in a
+ * change or a residual makes the maximum NaN (`nanMax`), and NaN fails every `<` test.
+ * "Converged" is decided in one place (`#finish`): every state finite and the stopping
+ * rule's residual check passed.
  */
 export class FixedPointRun {
   readonly #dyn: Dynamics;
@@ -66,6 +71,8 @@ export class FixedPointRun {
   readonly #guess: FloatArray;
   /** Rows iterated at once: the window, or T. */
   readonly #w: number;
+  /** Rows per pause point of the resumable loops. */
+  readonly #block: number;
   /** First row of the window (advances past the converged prefix when windowed). */
   #ws = 0;
   readonly #A: FloatArray;
@@ -73,28 +80,30 @@ export class FixedPointRun {
   readonly #next: FloatArray;
   readonly #start: FloatArray;
   readonly #Ax: FloatArray;
-  readonly #current: FloatArray;
+  #current: FloatArray;
   readonly #f: FloatArray;
   #iterations = 0;
   #done = false;
   #converged = false;
+  #fellBack = false;
   readonly #trace = { delta: [] as number[], merit: [] as number[], resets: [] as number[] };
 
-  constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, method: string, guess: FloatArray, settings: RunSettings, scratch?: RunScratch) {
+  constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, structure: Structure, method: string, guess: FloatArray, settings: RunSettings, scratch?: RunScratch) {
     this.#dyn = dyn;
     this.#s0 = s0;
     this.#T = T;
     this.#D = dyn.dim;
     this.#settings = settings;
-    this.#structure = strategy.structure(dyn.dim);
+    this.#structure = structure;
     this.#lin = strategy.prepare(dyn);
     this.#method = method;
     this.#guess = guess;
     this.#w = Math.min(T, settings.window ?? T);
+    this.#block = Math.max(1, Math.floor(workPerPause / (dyn.dim + structure.width)));
     const D = dyn.dim, w = this.#w, dtype = settings.dtype;
     this.#current = allocate(dtype, T * D);
     this.#current.set(guess);
-    const shared = scratch ?? createRunScratch(dtype, w, this.#structure.width, D, T);
+    const shared = scratch ?? createRunScratch(dtype, w, structure.width, D, T);
     this.#A = shared.A;
     this.#b = shared.b;
     this.#next = shared.next;
@@ -107,65 +116,41 @@ export class FixedPointRun {
     return this.#done;
   }
 
-  /**
-   * Builds (Ã_t, b_t) for rows [ws, we) at the current iterate into the window scratch
-   * and returns the mean merit ½‖r_t‖² over those rows.
-   */
-  #linearize(ws: number, we: number): number {
-    const D = this.#D, W = this.#structure.width;
-    const cur = this.#current, A = this.#A, b = this.#b, Ax = this.#Ax;
-    let merit = 0;
-    for (let t = ws; t < we; t++) {
-      const prev = t === 0 ? this.#s0 : cur;
-      const po = t === 0 ? 0 : (t - 1) * D;
-      const row = (t - ws) * D;
-      const aRow = (t - ws) * W;
-      this.#dyn.step(t + 1, prev, po, b, row);
-      for (let i = 0; i < D; i++) {
-        const r = cur[t * D + i] - b[row + i];
-        merit += 0.5 * r * r;
-      }
-      if (W > 0) this.#lin.fill(t + 1, prev, po, A, aRow);
-      this.#structure.apply(A, aRow, prev, po, Ax, 0);
-      for (let i = 0; i < D; i++) b[row + i] -= Ax[i];
-    }
-    return merit / (we - ws);
-  }
-
-  /** Merit L/T and max-abs residual of the whole current trajectory (one sweep of f). */
-  #residual(): { merit: number; maxResidual: number } {
-    const D = this.#D, cur = this.#current;
-    const f = this.#f;
-    for (let t = 0; t < this.#T; t++) {
-      this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, t * D);
-    }
-    let merit = 0;
-    let maxResidual = 0;
-    for (let i = 0; i < cur.length; i++) {
-      const r = cur[i] - f[i];
-      merit += 0.5 * r * r;
-      const a = Math.abs(r);
-      if (!(a <= maxResidual)) maxResidual = a; // NaN propagates
-    }
-    return { merit: merit / this.#T, maxResidual };
-  }
-
   /** Runs one iteration (or finishes); returns false once the solve is done. */
   step(): boolean {
+    const work = this.iterate();
+    for (;;) {
+      const next = work.next();
+      if (next.done === true) return next.value;
+    }
+  }
+
+  /**
+   * One iteration as resumable work: it yields at pause points (every few thousand
+   * numbers of work) and returns false once the solve is done. `step` drains it at once;
+   * `solveAsync` gives the event loop a turn at a pause point when its time slice is up.
+   */
+  *iterate(): Generator<void, boolean, void> {
     if (this.#done) return false;
     const s = this.#settings;
     const D = this.#D, W = this.#structure.width;
     const ws = this.#ws;
     const we = Math.min(this.#T, ws + this.#w);
     const n = we - ws;
-    const merit = this.#linearize(ws, we);
-    if (s.stop === 'merit' && merit < s.tol && we === this.#T) {
-      this.#finish(this.#residual().merit < s.tol);
-      return false;
-    }
     // The window starts from the state just before it: s_0, or the converged row ws − 1.
+    // A non-finite row there means the rollout itself is not finite up to it (that row
+    // was computed exactly from finite predecessors): no finite trajectory exists.
     const start = this.#start;
     for (let i = 0; i < D; i++) start[i] = ws === 0 ? this.#s0[i] : this.#current[(ws - 1) * D + i];
+    if (!isAllFinite(start, 0, D)) {
+      yield* this.#finish(false);
+      return false;
+    }
+    const merit = yield* this.#linearize(ws, we);
+    if (s.stop === 'merit' && merit < s.tol && we === this.#T) {
+      yield* this.#finishChecked(s.residualTol);
+      return false;
+    }
     // Views cost one object per iteration, not per step; the last window is shorter.
     /* eslint-disable no-restricted-syntax */
     const A = n === this.#w ? this.#A : this.#A.subarray(0, n * W);
@@ -181,6 +166,7 @@ export class FixedPointRun {
       kalmanFilter({ structure, dim: D, A, b, y, s0: start, lambda }, { out: next, covariances: false });
     }
     /* eslint-enable no-restricted-syntax */
+    yield;
     const cur = this.#current, guess = this.#guess;
     let resets = 0;
     let firstRowReset = false;
@@ -198,12 +184,11 @@ export class FixedPointRun {
     for (let r = 0; r < n; r++) {
       let rowDelta = 0;
       for (let k = r * D; k < (r + 1) * D; k++) {
-        const d = Math.abs(next[k] - cur[ws * D + k]);
-        if (!(d <= rowDelta)) rowDelta = d;
+        rowDelta = nanMax(rowDelta, Math.abs(next[k] - cur[ws * D + k]));
         cur[ws * D + k] = next[k];
       }
       if (prefix < 0 && !(rowDelta < s.tol)) prefix = r;
-      if (!(rowDelta <= delta)) delta = rowDelta;
+      delta = nanMax(delta, rowDelta);
     }
     if (prefix < 0) prefix = n;
     this.#iterations++;
@@ -217,39 +202,110 @@ export class FixedPointRun {
     // or the step is ELK's, whose trust region holds it back toward the old iterate.
     const exactFirstRow = !firstRowReset && s.elk === undefined;
     if (s.window !== undefined) this.#ws = Math.min(this.#T, Math.max(convergedPrefix, exactFirstRow ? ws + 1 : ws));
-    const finished = we === this.#T && (s.stop === 'delta' ? delta < s.tol : false);
+    // Finished: the whole trajectory moved less than tol (stop 'delta'), or a window has
+    // passed every row (its rows were left behind as converged or exact). Either way the
+    // verdict is the final iterate's residual check, never the small step alone: on chaotic
+    // systems resets can freeze a wrong trajectory (DESIGN.md §1).
+    const finished = (we === this.#T && s.stop === 'delta' && delta < s.tol) || this.#ws >= this.#T;
     if (finished) {
-      // Never trust a small step alone: on chaotic systems resets can freeze a wrong
-      // trajectory (DESIGN.md §1). The final iterate must also have a small residual.
-      this.#finish(this.#residual().maxResidual <= s.residualTol);
+      yield* this.#finishChecked(s.residualTol);
       return false;
     }
     if (keepGoing === false || this.#iterations >= s.maxIterations) {
-      const final = this.#residual();
-      this.#finish(s.stop === 'merit' ? final.merit < s.tol : final.maxResidual <= s.tol);
+      // Stopped before the rule was met: under 'delta' the iterate must then be exact to
+      // tol itself (no small step vouches for it).
+      yield* this.#finishChecked(s.tol);
       return false;
     }
     return true;
   }
 
-  #finish(converged: boolean): void {
+  /**
+   * Builds (Ã_t, b_t) for rows [ws, we) at the current iterate into the window scratch
+   * and returns the mean merit ½‖r_t‖² over those rows.
+   */
+  *#linearize(ws: number, we: number): Generator<void, number, void> {
+    const D = this.#D, W = this.#structure.width;
+    const cur = this.#current, A = this.#A, b = this.#b, Ax = this.#Ax;
+    let merit = 0;
+    for (let block = ws; block < we; block += this.#block) {
+      const end = Math.min(we, block + this.#block);
+      for (let t = block; t < end; t++) {
+        const prev = t === 0 ? this.#s0 : cur;
+        const po = t === 0 ? 0 : (t - 1) * D;
+        const row = (t - ws) * D;
+        const aRow = (t - ws) * W;
+        this.#dyn.step(t + 1, prev, po, b, row);
+        for (let i = 0; i < D; i++) {
+          const r = cur[t * D + i] - b[row + i];
+          merit += 0.5 * r * r;
+        }
+        if (W > 0) this.#lin.fill(t + 1, prev, po, A, aRow);
+        this.#structure.apply(A, aRow, prev, po, Ax, 0);
+        for (let i = 0; i < D; i++) b[row + i] -= Ax[i];
+      }
+      yield;
+    }
+    return merit / (we - ws);
+  }
+
+  /**
+   * Merit L/T and max-abs residual of the whole current trajectory (one sweep of f),
+   * and whether every state is finite.
+   */
+  *#residual(): Generator<void, { merit: number; maxResidual: number; finite: boolean }, void> {
+    const D = this.#D, cur = this.#current, f = this.#f, T = this.#T;
+    let merit = 0;
+    let maxResidual = 0;
+    for (let block = 0; block < T; block += this.#block) {
+      const end = Math.min(T, block + this.#block);
+      for (let t = block; t < end; t++) {
+        this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, t * D);
+      }
+      for (let i = block * D; i < end * D; i++) {
+        const r = cur[i] - f[i];
+        merit += 0.5 * r * r;
+        maxResidual = nanMax(maxResidual, Math.abs(r));
+      }
+      yield;
+    }
+    return { merit: merit / T, maxResidual, finite: isAllFinite(cur, 0, cur.length) };
+  }
+
+  /**
+   * Ends the solve with the verdict of the stopping rule on the final iterate: every state
+   * finite, and max |r| ≤ `residualBound` (stop 'delta') or L/T < tol (stop 'merit').
+   */
+  *#finishChecked(residualBound: number): Generator<void, void, void> {
+    const s = this.#settings;
+    const { merit, maxResidual, finite } = yield* this.#residual();
+    yield* this.#finish(finite && (s.stop === 'merit' ? merit < s.tol : maxResidual <= residualBound));
+  }
+
+  /**
+   * Marks the solve done. Unconverged with `fallback: 'sequential'`, the states become the
+   * sequential rollout — converged only if that rollout is finite (a rollout that overflows
+   * or turns NaN is reported as it is, never as a solution).
+   */
+  *#finish(converged: boolean): Generator<void, void, void> {
     this.#done = true;
     this.#converged = converged;
+    if (!converged && this.#settings.fallback) {
+      const states = allocate(this.#settings.dtype, this.#T * this.#D);
+      yield* rolloutInBlocks(this.#dyn, this.#s0, this.#T, states, this.#block);
+      this.#current = states;
+      this.#fellBack = true;
+      this.#converged = isAllFinite(states, 0, states.length);
+    }
   }
 
   result(): SolveResult {
-    let states = this.#current;
-    let fellBack = false;
-    if (!this.#converged && this.#settings.fallback) {
-      states = sequentialRollout(this.#dyn, this.#s0, this.#T, allocate(this.#settings.dtype, this.#T * this.#D));
-      fellBack = true;
-    }
     return {
-      states,
+      states: this.#current,
       iterations: this.#iterations,
-      converged: this.#converged || fellBack,
+      converged: this.#converged,
       method: this.#method,
-      fellBack,
+      fellBack: this.#fellBack,
       trace: this.#trace,
     };
   }

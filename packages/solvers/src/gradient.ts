@@ -1,5 +1,7 @@
 import { resolveDerivatives, type Dynamics } from '@unroll/linearize';
 import { UnrollError, allocate, dense, dtypeOf, isFloatArray, linearRecurrence, type FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkDynamics, checkInitialState } from './check-arguments.js';
+import { checkOptionsObject, describe } from './run-controls.js';
 
 /** Options of {@link gradient}. */
 export interface GradientOptions {
@@ -31,16 +33,29 @@ export interface GradientResult {
  * `states` must be the converged trajectory (from `solve`); the Jacobians are exact
  * (closed form, or D JVPs) and stored dense: T·D² numbers.
  */
-export function gradient(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, dLds: FloatArray, opts: GradientOptions = {}): GradientResult {
+export function gradient(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, dLds: FloatArray, optsIn: GradientOptions = {}): GradientResult {
+  const where = 'gradient';
+  const opts = checkOptionsObject<GradientOptions>(where, optsIn, ['threads']);
+  checkDynamics(where, dyn);
   const D = dyn.dim;
+  checkInitialState(where, s0, D);
   if (!isFloatArray(states) || states.length === 0 || states.length % D !== 0) {
-    throw new UnrollError('LENGTH_MISMATCH', `gradient: states must be the [T][D] trajectory (a multiple of D = ${D} numbers).`);
+    throw new UnrollError('LENGTH_MISMATCH', `gradient: states must be the [T][D] trajectory (a multiple of D = ${D} numbers), got ${describe(states)}.`);
   }
   const T = states.length / D;
   if (!isFloatArray(dLds) || dLds.length !== T * D) {
-    throw new UnrollError('LENGTH_MISMATCH', `gradient: dLds must hold ∂ℓ_t/∂s_t for every t: T·D = ${T * D} numbers.`);
+    throw new UnrollError('LENGTH_MISMATCH', `gradient: dLds must hold ∂ℓ_t/∂s_t for every t: T·D = ${T * D} numbers, got ${describe(dLds)}.`);
   }
-  if (s0.length !== D) throw new UnrollError('DIMENSION_MISMATCH', `gradient: s0 has ${s0.length} entries, not D = ${D}.`);
+  // Jacobians at a non-finite state are meaningless: the gradient of a trajectory that did
+  // not converge (or overflowed) would be silently wrong.
+  for (const [name, x] of [['states', states], ['dLds', dLds]] as const) {
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i])) {
+        throw new UnrollError('NON_FINITE', `gradient: ${name}[${i}] is ${String(x[i])}; pass a finite, converged trajectory (check solve's converged) and finite ∂ℓ/∂s.`);
+      }
+    }
+  }
+  checkArrayLength(where, `the dense adjoint Jacobians (T·D² = ${T}·${D * D})`, T * D * D);
   const start = Float64Array.from(s0);
   const { jacobian } = resolveDerivatives(dyn);
   const dtype = dtypeOf(states);

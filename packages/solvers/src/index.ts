@@ -6,3 +6,4 @@ export { kalmanFilter, type KalmanModel, type KalmanOptions, type KalmanResult }
 export { gradient, type GradientOptions, type GradientResult } from './gradient.js';
 export { solveBatch } from './solve-batch.js';
 export { initialGuess } from './initial-guess.js';
+export { checkOptionsObject, resolveRunControls, solveOptionKeys, type RunControls } from './run-controls.js';

@@ -14,6 +14,9 @@ export function initialGuess(dyn: Dynamics, s0: Float64Array, T: number, dtype: 
     if (dtypeOf(init) !== dtype) {
       throw new UnrollError('DTYPE_MISMATCH', `solve: init is ${dtypeOf(init)} but dtype is ${dtype}.`);
     }
+    for (let i = 0; i < init.length; i++) {
+      if (!Number.isFinite(init[i])) throw new UnrollError('NON_FINITE', `solve: init[${i}] is ${String(init[i])}; a warm start must be finite (resets would restore that value).`);
+    }
     guess.set(init);
     return guess;
   }

@@ -67,6 +67,12 @@ export function buildKalmanElements(
       out[e + L.b + i] = (1 - kappa) * c + kappa * y[t * D + i];
       out[e + L.C + (dense ? i * D + i : i)] = (1 - kappa) * q;
     }
+    // λ = 0 observes nothing: η = J = 0 exactly (already zero), even where F or y − c
+    // overflow (0·∞ would put NaN into the scan).
+    if (precision === 0) {
+      for (let i = 0; i < (dense ? D * D : D); i++) out[e + L.A + i] = (1 - kappa) * A[ao + i];
+      continue;
+    }
     if (!dense) {
       for (let i = 0; i < D; i++) {
         const f = A[ao + i];
@@ -100,6 +106,17 @@ export function kalmanMonoid(structure: 'dense' | 'diagonal', D: number): Monoid
         for (let k = 0; k < D; k++) {
           const ai = x[xo + L.A + k], bi = x[xo + L.b + k], ci = x[xo + L.C + k], ei = x[xo + L.eta + k], ji = x[xo + L.J + k];
           const aj = z[zo + L.A + k], bj = z[zo + L.b + k], cj = z[zo + L.C + k], ej = z[zo + L.eta + k], jj = z[zo + L.J + k];
+          if (jj === 0 && ej === 0) {
+            // The later step observes nothing (λ = 0): M = 1 and the terms in η_j, J_j
+            // vanish exactly — skipped, since 0·∞ would turn an overflowed C_i or b_i
+            // into NaN where the recurrence gives ±∞ (λ = 0 must be DEER exactly).
+            out[oo + L.A + k] = aj * ai;
+            out[oo + L.b + k] = aj * bi + bj;
+            out[oo + L.C + k] = aj * ci * aj + cj;
+            out[oo + L.eta + k] = ei;
+            out[oo + L.J + k] = ji;
+            continue;
+          }
           const m = 1 / (1 + ci * jj);
           out[oo + L.A + k] = aj * m * ai;
           out[oo + L.b + k] = aj * m * (bi + ci * ej) + bj;
@@ -130,14 +147,24 @@ export function kalmanMonoid(structure: 'dense' | 'diagonal', D: number): Monoid
       const Ai = xo + L.A, bi = xo + L.b, Ci = xo + L.C, ei = xo + L.eta, Ji = xo + L.J;
       const Aj = zo + L.A, bj = zo + L.b, Cj = zo + L.C, ej = zo + L.eta, Jj = zo + L.J;
       // M = (I + C_i J_j)⁻¹, column by column from one LU factorisation.
-      matmul(x, Ci, z, Jj, lu);
-      for (let i = 0; i < D; i++) lu[i * D + i] += 1;
-      luFactor(lu, D, pivots);
-      for (let j = 0; j < D; j++) {
-        col.fill(0);
-        col[j] = 1;
-        luSolve(lu, D, pivots, col);
-        for (let i = 0; i < D; i++) M[i * D + j] = col[i];
+      // A later step that observes nothing (λ = 0: η_j = J_j = 0) has M = I and no η_j, J_j
+      // terms; they are skipped, not multiplied by zero, so an overflowed C_i or b_i gives
+      // the recurrence's ±∞ rather than 0·∞ = NaN (λ = 0 must be DEER exactly).
+      let observes = false;
+      for (let i = 0; i < DD && !observes; i++) observes = z[Jj + i] !== 0;
+      for (let i = 0; i < D && !observes; i++) observes = z[ej + i] !== 0;
+      if (observes) {
+        matmul(x, Ci, z, Jj, lu);
+        for (let i = 0; i < D; i++) lu[i * D + i] += 1;
+        luFactor(lu, D, pivots);
+        for (let j = 0; j < D; j++) {
+          col.fill(0);
+          col[j] = 1;
+          luSolve(lu, D, pivots, col);
+          for (let i = 0; i < D; i++) M[i * D + j] = col[i];
+        }
+      } else {
+        for (let i = 0; i < DD; i++) M[i] = i % (D + 1) === 0 ? 1 : 0;
       }
       matmul(z, Aj, M, 0, AjM); // A_j M
       matmul(M, 0, x, Ai, MAi); // M A_i
@@ -147,7 +174,7 @@ export function kalmanMonoid(structure: 'dense' | 'diagonal', D: number): Monoid
       // b = A_j M (b_i + C_i η_j) + b_j
       for (let i = 0; i < D; i++) {
         let s = x[bi + i];
-        for (let k = 0; k < D; k++) s += x[Ci + i * D + k] * z[ej + k];
+        if (observes) for (let k = 0; k < D; k++) s += x[Ci + i * D + k] * z[ej + k];
         vec[i] = s;
       }
       for (let i = 0; i < D; i++) {
@@ -165,23 +192,28 @@ export function kalmanMonoid(structure: 'dense' | 'diagonal', D: number): Monoid
         }
       }
       // η = (M A_i)ᵀ (η_j − J_j b_i) + η_i
-      for (let i = 0; i < D; i++) {
-        let s = z[ej + i];
-        for (let k = 0; k < D; k++) s -= z[Jj + i * D + k] * x[bi + k];
-        vec[i] = s;
-      }
-      for (let i = 0; i < D; i++) {
-        let s = x[ei + i];
-        for (let k = 0; k < D; k++) s += MAi[k * D + i] * vec[k];
-        result[L.eta + i] = s;
-      }
-      // J = (M A_i)ᵀ J_j A_i + J_i
-      matmul(z, Jj, x, Ai, tmp); // J_j A_i
-      for (let i = 0; i < D; i++) {
-        for (let j = 0; j < D; j++) {
-          let s = x[Ji + i * D + j];
-          for (let k = 0; k < D; k++) s += MAi[k * D + i] * tmp[k * D + j];
-          result[L.J + i * D + j] = s;
+      if (!observes) {
+        for (let i = 0; i < D; i++) result[L.eta + i] = x[ei + i];
+        for (let i = 0; i < DD; i++) result[L.J + i] = x[Ji + i];
+      } else {
+        for (let i = 0; i < D; i++) {
+          let s = z[ej + i];
+          for (let k = 0; k < D; k++) s -= z[Jj + i * D + k] * x[bi + k];
+          vec[i] = s;
+        }
+        for (let i = 0; i < D; i++) {
+          let s = x[ei + i];
+          for (let k = 0; k < D; k++) s += MAi[k * D + i] * vec[k];
+          result[L.eta + i] = s;
+        }
+        // J = (M A_i)ᵀ J_j A_i + J_i
+        matmul(z, Jj, x, Ai, tmp); // J_j A_i
+        for (let i = 0; i < D; i++) {
+          for (let j = 0; j < D; j++) {
+            let s = x[Ji + i * D + j];
+            for (let k = 0; k < D; k++) s += MAi[k * D + i] * tmp[k * D + j];
+            result[L.J + i * D + j] = s;
+          }
         }
       }
       for (let i = 0; i < L.width; i++) out[oo + i] = result[i];

@@ -1,6 +1,7 @@
 import { UnrollError, allocate, dtypeOf, isFloatArray, scan, type FloatArray } from '@unroll/scan';
 import { buildKalmanElements, kalmanElementWidth, kalmanMonoid, readFilteredElements } from './kalman-elements.js';
 import { luFactor, luSolve } from './lu.js';
+import { checkOptionsObject, describe } from './run-controls.js';
 
 /** The linear Gaussian state space model of an ELK step (thesis §4.2, eq. 30). */
 export interface KalmanModel {
@@ -53,15 +54,34 @@ export interface KalmanOptions {
  * (thesis §4.3: the filtered means follow a linear recurrence with operator Γ_t A_t,
  * ‖Γ_t‖ ≤ 1/(1 + λ)).
  */
-export function kalmanFilter(model: KalmanModel, opts: KalmanOptions = {}): KalmanResult {
+export function kalmanFilter(model: KalmanModel, optsIn: KalmanOptions = {}): KalmanResult {
+  const given: unknown = model;
+  if (typeof given !== 'object' || given === null) {
+    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: model must be an object { structure, dim, A, b, y, s0, lambda }, got ${describe(model)}.`);
+  }
+  const opts = checkOptionsObject<KalmanOptions>('kalmanFilter', optsIn, ['out', 'covariances', 'algorithm']);
   const { structure, dim: D, A, b, y, s0, lambda } = model;
   const q = model.processVariance ?? 1;
   checkModel(model, q);
   const T = b.length / D;
+  const algorithm: unknown = opts.algorithm ?? 'sequential';
+  if (algorithm !== 'sequential' && algorithm !== 'parallel') {
+    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: algorithm must be 'sequential' or 'parallel', got ${describe(algorithm)}.`);
+  }
+  const covariancesOption: unknown = opts.covariances ?? true;
+  if (typeof covariancesOption !== 'boolean') throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: covariances must be true or false, got ${describe(covariancesOption)}.`);
+  if (opts.out !== undefined) {
+    if (!isFloatArray(opts.out) || opts.out.length !== T * D) {
+      throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: out must be a float array of T·D = ${T * D} numbers, got ${describe(opts.out)}.`);
+    }
+    if (dtypeOf(opts.out) !== dtypeOf(b)) throw new UnrollError('DTYPE_MISMATCH', `kalmanFilter: out is ${dtypeOf(opts.out)} but b is ${dtypeOf(b)}; use the same dtype.`);
+    for (const [name, x] of [['A', A], ['b', b], ['y', y]] as const) {
+      if (overlaps(opts.out, x)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: out shares memory with ${name}; pass a separate array for out.`);
+    }
+  }
   const means = opts.out ?? allocate(dtypeOf(b), T * D);
-  if (means.length !== T * D) throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: out must hold T·D = ${T * D} numbers.`);
-  const keep = opts.covariances ?? true;
-  if (opts.algorithm === 'parallel') {
+  const keep = covariancesOption;
+  if (algorithm === 'parallel') {
     const elements = allocate(dtypeOf(b), T * kalmanElementWidth(structure, D));
     buildKalmanElements(structure, D, A, b, y, s0, lambda, q, elements);
     scan(elements, kalmanMonoid(structure, D), { algorithm: 'blelloch', out: elements });
@@ -79,9 +99,20 @@ export function kalmanFilter(model: KalmanModel, opts: KalmanOptions = {}): Kalm
         const a = A[o];
         const mPred = a * m + b[o];
         const vPred = a * v * a + q;
-        const k = (lambda * vPred) / (lambda * vPred + 1);
-        m = mPred + k * (y[o] - mPred);
-        v = vPred - k * vPred;
+        if (lambda === 0) {
+          // K = 0: the means are DEER's recurrence exactly, even once a variance has
+          // overflowed (the general form would compute 0·∞ there).
+          m = mPred;
+          v = vPred;
+        } else if (vPred === Infinity) {
+          // K → 1 as Σ⁻ → ∞: the update trusts the observation alone, μ = y, Σ = 1/λ.
+          m = y[o];
+          v = 1 / lambda;
+        } else {
+          const k = (lambda * vPred) / (lambda * vPred + 1);
+          m = mPred + k * (y[o] - mPred);
+          v = vPred - k * vPred;
+        }
         means[o] = m;
         if (variances !== undefined) variances[o] = v;
       }
@@ -114,6 +145,14 @@ export function kalmanFilter(model: KalmanModel, opts: KalmanOptions = {}): Kalm
         for (let k = 0; k < D; k++) acc += ap[i * D + k] * A[ao + j * D + k];
         pPred[i * D + j] = acc;
       }
+    }
+    if (lambda === 0) {
+      // K = 0: the means are DEER's recurrence, even where Σ⁻ has overflowed.
+      mean.set(mPred);
+      cov.set(pPred);
+      for (let i = 0; i < D; i++) means[t * D + i] = mean[i];
+      if (covariances !== undefined) for (let i = 0; i < D * D; i++) covariances[t * D * D + i] = cov[i];
+      continue;
     }
     // Update: K = λΣ⁻(λΣ⁻ + I)⁻¹. Both factors are symmetric and commute, so
     // K = (λΣ⁻ + I)⁻¹ λΣ⁻: solve (λΣ⁻ + I) K = λΣ⁻ column by column.
@@ -173,7 +212,18 @@ function checkModel(model: KalmanModel, q: number): void {
     throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: A must hold T·${width} = ${T * width} numbers for ${structure} transitions.`);
   }
   if (!isFloatArray(y) || y.length !== T * D) throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: y must hold T·D = ${T * D} numbers.`);
-  if (s0.length !== D) throw new UnrollError('DIMENSION_MISMATCH', `kalmanFilter: s0 has ${s0.length} entries, not D = ${D}.`);
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: lambda must be finite and ≥ 0, got ${String(lambda)}.`);
-  if (!(q > 0) || !Number.isFinite(q)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: processVariance must be finite and > 0, got ${String(q)}.`);
+  const s0Given: unknown = s0;
+  if (typeof s0Given !== 'object' || s0Given === null || s0.length !== D) {
+    throw new UnrollError('DIMENSION_MISMATCH', `kalmanFilter: s0 must hold D = ${D} numbers, got ${describe(s0)}.`);
+  }
+  for (let i = 0; i < D; i++) {
+    if (!Number.isFinite(s0[i])) throw new UnrollError('NON_FINITE', `kalmanFilter: s0[${i}] is ${String(s0[i])}; the known initial state must be finite.`);
+  }
+  if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: lambda must be finite and ≥ 0, got ${String(lambda)}.`);
+  if (typeof q !== 'number' || !(q > 0) || !Number.isFinite(q)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: processVariance must be finite and > 0, got ${String(q)}.`);
+}
+
+/** True when two typed arrays share any bytes. */
+function overlaps(a: FloatArray, b: FloatArray): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }

@@ -1,89 +1,115 @@
-import type { Dynamics } from '@unroll/linearize';
-import { UnrollError, allocate, type FloatArray } from '@unroll/scan';
-import { FixedPointRun, type RunScratch, type RunSettings } from './fixed-point-run.js';
+import type { Dynamics, Strategy } from '@unroll/linearize';
+import { UnrollError, allocate, type Structure } from '@unroll/scan';
+import { allocating, checkArrayLength, checkDynamics, checkInitialState, checkSteps } from './check-arguments.js';
+import { FixedPointRun, createRunScratch, type RunScratch, type RunSettings } from './fixed-point-run.js';
 import { initialGuess } from './initial-guess.js';
-import { strategyFor } from './method-strategy.js';
+import { methodName, strategyFor } from './method-strategy.js';
+import { checkOptionsObject, describe, resolveRunControls, solveOptionKeys } from './run-controls.js';
 import type { SolveOptions } from './solve-options.js';
 
 const GiB = 2 ** 30;
 
-/** Validates a solve's arguments and builds its run; `'sequential'` needs no run. */
-export function prepareRun(
-  dyn: Dynamics,
-  s0: ArrayLike<number>,
-  T: number,
-  opts: SolveOptions,
-  scratch?: RunScratch,
-): { run: FixedPointRun } | { sequential: FloatArray; start: FloatArray } {
-  if (typeof dyn !== 'object' || typeof dyn.step !== 'function' || !Number.isInteger(dyn.dim) || dyn.dim < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', 'solve: the first argument must be a Dynamics ({ dim, step, … }); build one with defineDynamics.');
-  }
+/** A solve whose arguments all passed validation; nothing T-sized is allocated yet. */
+export interface SolvePlan {
+  readonly dyn: Dynamics;
+  readonly T: number;
+  /** s_0 in the run's dtype. */
+  readonly start: Float64Array | Float32Array;
+  readonly opts: SolveOptions;
+  /** Undefined for `'sequential'`. */
+  readonly run:
+    | { readonly strategy: Strategy; readonly structure: Structure; readonly name: string; readonly settings: RunSettings }
+    | undefined;
+}
+
+/**
+ * Validates a solve's arguments — every one, before anything proportional to T is
+ * allocated or the dynamics are called — and resolves its settings once.
+ *
+ * @throws {UnrollError} naming the argument or option and what to pass instead.
+ */
+export function planSolve(where: string, dyn: unknown, s0: unknown, T: unknown, optsIn: unknown): SolvePlan {
+  const opts = checkOptionsObject(where, optsIn as SolveOptions | undefined, solveOptionKeys);
+  checkDynamics(where, dyn);
+  checkSteps(where, T);
   const D = dyn.dim;
-  if (!Number.isInteger(T) || T < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: T must be a positive integer number of steps, got ${String(T)}.`);
-  }
-  if (s0.length !== D) {
-    throw new UnrollError('DIMENSION_MISMATCH', `solve: s0 has ${s0.length} entries but the dynamics have dim ${D}.`);
-  }
-  for (let i = 0; i < D; i++) {
-    if (!Number.isFinite(s0[i])) throw new UnrollError('NON_FINITE', `solve: s0[${i}] is ${String(s0[i])}; the initial state must be finite.`);
-  }
+  checkInitialState(where, s0, D);
   const dtypeOption: unknown = opts.dtype ?? 'float64';
   if (dtypeOption !== 'float64' && dtypeOption !== 'float32') {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: dtype must be 'float64' or 'float32', got ${String(dtypeOption)}.`);
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: dtype must be 'float64' or 'float32', got ${describe(dtypeOption)}.`);
   }
   const dtype = dtypeOption;
-  const start = allocate(dtype, D);
-  for (let i = 0; i < D; i++) start[i] = s0[i] ?? 0;
   const method = opts.method ?? 'deer';
-  if (method === 'sequential') return { sequential: allocate(dtype, T * D), start };
-
-  const tol = opts.tol ?? (dtype === 'float32' ? 1e-5 : 1e-8);
-  if (!(tol > 0)) throw new UnrollError('INVALID_ARGUMENT', `solve: tol must be positive, got ${String(tol)}.`);
-  const maxIterations = Math.min(T, opts.maxIterations ?? T);
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: maxIterations must be a positive integer, got ${String(opts.maxIterations)}.`);
+  const name = methodName(where, method);
+  const controls = resolveRunControls(where, opts, T, dtype);
+  checkArrayLength(where, `the trajectory (T·D = ${T}·${D})`, T * D);
+  const start = allocate(dtype, D);
+  for (let i = 0; i < D; i++) start[i] = s0[i];
+  if (name === 'sequential') {
+    for (const key of ['k', 'lambda'] as const) {
+      if (opts[key] !== undefined) throw new UnrollError('INVALID_ARGUMENT', `${where}: ${key} does nothing for method 'sequential'; remove it.`);
+    }
+    return { dyn, T, start, opts, run: undefined };
   }
-  const stopOption: unknown = opts.stop ?? 'delta';
-  if (stopOption !== 'delta' && stopOption !== 'merit') throw new UnrollError('INVALID_ARGUMENT', `solve: stop must be 'delta' or 'merit', got ${String(stopOption)}.`);
-  const stop = stopOption;
-  const isElk = method === 'elk' || method === 'quasi-elk';
+
+  const isElk = name === 'elk' || name === 'quasi-elk';
   if (opts.lambda !== undefined && !isElk) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: lambda applies to 'elk' and 'quasi-elk', not '${typeof method === 'string' ? method : method.name}'.`);
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: lambda applies to 'elk' and 'quasi-elk', not '${name}'.`);
   }
-  if (isElk && (opts.lambda === undefined || !(opts.lambda >= 0) || !Number.isFinite(opts.lambda))) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: method '${method}' needs lambda ≥ 0 (the observation precision; 0 is DEER); pass { lambda }.`);
+  if (isElk && (typeof opts.lambda !== 'number' || !(opts.lambda >= 0) || !Number.isFinite(opts.lambda))) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: method '${name}' needs lambda ≥ 0 (the observation precision; 0 is DEER), got ${describe(opts.lambda)}; pass { lambda }.`);
   }
-
-  const window = opts.window;
-  if (window !== undefined && (!Number.isInteger(window) || window < 1)) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${String(window)}.`);
+  if (opts.k !== undefined && name !== 'scale-elk') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: k applies to 'scale-elk' (Ã_t = (1 − k)·J), not '${name}'; remove it or use method 'scale-elk'.`);
   }
-  const strategy = strategyFor(method, opts);
-  const structure = strategy.structure(D);
+  const window: unknown = opts.window;
+  if (window !== undefined && (typeof window !== 'number' || !Number.isInteger(window) || window < 1)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: window must be a positive integer number of steps, got ${describe(window)}.`);
+  }
+  const strategy = strategyFor(where, method, opts);
+  const structure = structureOf(where, strategy, D);
   const rows = Math.min(T, window ?? T);
   const bytes = rows * structure.width * (dtype === 'float32' ? 4 : 8);
-  const budget = opts.memoryBudget ?? GiB;
-  if (bytes > budget) {
+  if (bytes > controls.memoryBudget) {
     throw new UnrollError(
       'MEMORY_BUDGET',
-      `solve: '${strategy.name}' stores ${rows}·${structure.width} = ${rows * structure.width} numbers (${(bytes / GiB).toFixed(2)} GiB) for the Ã_t, over the ${(budget / GiB).toFixed(2)} GiB budget. Use 'quasi-deer' (D per step), a window, or raise memoryBudget.`,
+      `${where}: '${strategy.name}' stores ${rows}·${structure.width} = ${rows * structure.width} numbers (${(bytes / GiB).toFixed(2)} GiB) for the Ã_t, over the ${(controls.memoryBudget / GiB).toFixed(2)} GiB budget. Use 'quasi-deer' (D per step), a window, or raise memoryBudget.`,
     );
   }
+  checkArrayLength(where, `the Ã_t (${rows}·${structure.width})`, rows * structure.width);
   const settings: RunSettings = {
+    ...controls,
     dtype,
-    tol,
-    residualTol: opts.residualTol ?? Math.sqrt(tol),
-    stop,
-    maxIterations,
-    reset: opts.reset ?? true,
-    resetThreshold: opts.resetThreshold ?? 1e8,
-    fallback: (opts.fallback ?? 'none') === 'sequential',
-    onIteration: opts.onIteration,
     window,
-    elk: isElk ? { lambda: opts.lambda ?? 0, structure: method === 'elk' ? 'dense' : 'diagonal' } : undefined,
+    elk: isElk ? { lambda: opts.lambda ?? 0, structure: name === 'elk' ? 'dense' : 'diagonal' } : undefined,
   };
-  const guess = initialGuess(dyn, Float64Array.from(start), T, dtype, opts);
-  const name = typeof method === 'string' ? method : method.name;
-  return { run: new FixedPointRun(dyn, start, T, strategy, name, guess, settings, scratch) };
+  return { dyn, T, start, opts, run: { strategy, structure, name, settings } };
+}
+
+/** The scratch a planned run needs (shareable by runs of the same shape). */
+export function createPlanScratch(where: string, plan: SolvePlan): RunScratch | undefined {
+  const { run, T, dyn } = plan;
+  if (run === undefined) return undefined;
+  const rows = Math.min(T, run.settings.window ?? T);
+  return allocating(where, 'the working memory', () => createRunScratch(run.settings.dtype, rows, run.structure.width, dyn.dim, T));
+}
+
+/** The run of a planned solve (allocates its trajectory and, unless given, its scratch). */
+export function startRun(where: string, plan: SolvePlan, scratch?: RunScratch): FixedPointRun {
+  const { run, dyn, T, start, opts } = plan;
+  if (run === undefined) throw new UnrollError('INVALID_ARGUMENT', `${where}: method 'sequential' has no fixed-point run.`);
+  return allocating(where, `the trajectory (T·D = ${T}·${dyn.dim} numbers, several copies)`, () => {
+    const guess = initialGuess(dyn, Float64Array.from(start), T, run.settings.dtype, opts);
+    return new FixedPointRun(dyn, start, T, run.strategy, run.structure, run.name, guess, run.settings, scratch);
+  });
+}
+
+/** Throws unless the strategy's structure for D is a usable Structure. */
+function structureOf(where: string, strategy: Strategy, D: number): Structure {
+  const structure: unknown = strategy.structure(D);
+  const s = structure as Partial<Structure> | null;
+  if (typeof s !== 'object' || s === null || s.dim !== D || !Number.isInteger(s.width) || (s.width ?? -1) < 0 || typeof s.apply !== 'function' || typeof s.compose !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: strategy '${strategy.name}' returned ${describe(structure)} from structure(${D}); it must return a Structure of dim ${D} (dense(D), diagonal(D), … or defineStructure).`);
+  }
+  return structure as Structure;
 }

@@ -1,9 +1,8 @@
 import type { Dynamics } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
-import { createRunScratch, type RunScratch } from './fixed-point-run.js';
-import { strategyFor } from './method-strategy.js';
-import { prepareRun } from './prepare-run.js';
-import { sequentialResult, throwIfAborted } from './solve.js';
+import { createPlanScratch, planSolve, startRun } from './prepare-run.js';
+import { describe } from './run-controls.js';
+import { drain, sequentialResult, throwIfAborted } from './solve.js';
 import type { SolveOptions, SolveResult } from './solve-options.js';
 
 /**
@@ -11,40 +10,43 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
  * states — one after the other through one set of working memory (the Ã_t, offsets,
  * window and residual buffers are allocated once for the batch; each result owns its
  * own states). Options apply to every sequence; `init` may not be a single warm-start
- * array for a batch (it would fit one sequence only).
+ * array for a batch (it would fit one sequence only). Every sequence's arguments are
+ * validated before anything is allocated.
  *
  * @returns one `SolveResult` per sequence, in order.
  */
 export function solveBatch(dynamics: Dynamics | readonly Dynamics[], s0s: readonly ArrayLike<number>[], T: number, opts: SolveOptions = {}): SolveResult[] {
+  const where = 'solveBatch';
+  if (!Array.isArray(s0s)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: s0s must be an array of initial states (one array of D numbers per sequence), got ${describe(s0s)}.`);
+  }
   const B = s0s.length;
-  const list = Array.isArray(dynamics) ? (dynamics as readonly Dynamics[]) : Array.from({ length: B }, () => dynamics as Dynamics);
+  const list: readonly unknown[] = Array.isArray(dynamics) ? dynamics : Array.from({ length: B }, () => dynamics);
   if (list.length !== B) {
-    throw new UnrollError('LENGTH_MISMATCH', `solveBatch: ${list.length} dynamics but ${B} initial states; give one of each per sequence (or one dynamics for all).`);
+    throw new UnrollError('LENGTH_MISMATCH', `${where}: ${list.length} dynamics but ${B} initial states; give one of each per sequence (or one dynamics for all).`);
   }
-  if (B === 0) return [];
-  const D = list[0]?.dim ?? 0;
-  for (const [k, dyn] of list.entries()) {
-    if (dyn.dim !== D) throw new UnrollError('DIMENSION_MISMATCH', `solveBatch: dynamics ${k} has dim ${dyn.dim}, the first has ${D}; a batch shares one shape.`);
+  const plans = list.map((dyn, k) => planSolve(B > 1 ? `${where} (sequence ${k})` : where, dyn, s0s[k], T, opts));
+  if (plans.length === 0) return [];
+  const first = plans[0];
+  for (const [k, plan] of plans.entries()) {
+    if (plan.dyn.dim !== first.dyn.dim) {
+      throw new UnrollError('DIMENSION_MISMATCH', `${where}: dynamics ${k} has dim ${plan.dyn.dim}, the first has ${first.dyn.dim}; a batch shares one shape.`);
+    }
   }
-  if (typeof opts.init === 'object') {
-    throw new UnrollError('INVALID_ARGUMENT', "solveBatch: a warm-start array fits one sequence; use solve() per sequence, or init 'zeros' | 'random' | 'jacobi'.");
+  if (typeof first.opts.init === 'object') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: init: a warm-start array fits one sequence; use solve() per sequence, or init 'zeros' | 'random' | 'jacobi'.`);
   }
-  let scratch: RunScratch | undefined;
-  const method = opts.method ?? 'deer';
-  if (method !== 'sequential' && Number.isInteger(T) && T >= 1) {
-    const width = strategyFor(method, opts).structure(D).width;
-    scratch = createRunScratch(opts.dtype ?? 'float64', Math.min(T, opts.window ?? T), width, D, T);
-  }
+  throwIfAborted(first.opts.signal);
+  const scratch = createPlanScratch(where, first);
   const results: SolveResult[] = [];
-  for (let k = 0; k < B; k++) {
-    const dyn = list[k];
-    const prepared = prepareRun(dyn, s0s[k] ?? [], T, opts, scratch);
-    if ('sequential' in prepared) {
-      results.push(sequentialResult(dyn, prepared.start, T, prepared.sequential));
+  for (const plan of plans) {
+    if (plan.run === undefined) {
+      results.push(drain(sequentialResult(where, plan)));
       continue;
     }
-    while (prepared.run.step()) throwIfAborted(opts.signal);
-    results.push(prepared.run.result());
+    const run = startRun(where, plan, scratch);
+    while (run.step()) throwIfAborted(plan.opts.signal);
+    results.push(run.result());
   }
   return results;
 }

@@ -210,7 +210,7 @@ describe('solve', () => {
     expect(() => solve(dyn, [0, 0], 10, { method: 'scale-elk' })).toThrow(/needs k/);
     expect(() => solve(dyn, [0, 0], 10, { method: 'deer', lambda: 1 })).toThrow(/lambda applies to 'elk'/);
     expect(() => solve(dyn, [0, 0], 10, { init: new Float64Array(3) })).toThrow(code('LENGTH_MISMATCH'));
-    expect(() => solve(dyn, [0, 0], 10, { tol: 0 })).toThrow(/tol must be positive/);
+    expect(() => solve(dyn, [0, 0], 10, { tol: 0 })).toThrow(/tol must be a positive finite number/);
     expect(() => solve(tanhRnn(64, 1, 0.5), new Array<number>(64).fill(0), 100_000, { method: 'deer' })).toThrow(/quasi-deer/);
     expect(() => solve(tanhRnn(64, 1, 0.5), new Array<number>(64).fill(0), 100, { method: 'deer', memoryBudget: 1000 })).toThrow(code('MEMORY_BUDGET'));
   });

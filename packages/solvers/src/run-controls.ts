@@ -1,0 +1,144 @@
+import { UnrollError, isFloatArray, type Dtype, type FloatArray } from '@unroll/scan';
+import type { IterationInfo, SolveOptions } from './solve-options.js';
+
+/**
+ * The run controls of a solve — everything in `SolveOptions` that is not the method or
+ * its parameters — validated once and resolved to their defaults. Every backend reads
+ * these, never the raw options, so the CPU and the GPU accept and refuse the same input
+ * with the same words.
+ */
+export interface RunControls {
+  readonly tol: number;
+  /** Max-abs residual a `'delta'` stop must also meet (the reset trap, DESIGN.md §1). */
+  readonly residualTol: number;
+  readonly stop: 'delta' | 'merit';
+  /** Already capped at T (every method is exact after T iterations). */
+  readonly maxIterations: number;
+  readonly reset: boolean;
+  readonly resetThreshold: number;
+  /** True for `fallback: 'sequential'`. */
+  readonly fallback: boolean;
+  readonly init: 'zeros' | 'random' | 'jacobi' | FloatArray;
+  readonly seed: number;
+  readonly memoryBudget: number;
+  readonly onIteration: ((info: IterationInfo) => void | boolean) | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** The option keys `SolveOptions` knows (a misspelt key is refused, not ignored). */
+export const solveOptionKeys: readonly (keyof SolveOptions)[] = [
+  'method',
+  'k',
+  'lambda',
+  'tol',
+  'stop',
+  'residualTol',
+  'maxIterations',
+  'init',
+  'window',
+  'seed',
+  'reset',
+  'resetThreshold',
+  'dtype',
+  'fallback',
+  'onIteration',
+  'signal',
+  'memoryBudget',
+];
+
+const GiB = 2 ** 30;
+
+/**
+ * Checks that `opts` is an options object (or undefined) whose keys are all in `known`.
+ * @returns the options, `{}` for undefined.
+ */
+export function checkOptionsObject<O extends object>(where: string, opts: O | undefined, known: readonly string[]): O {
+  const given: unknown = opts;
+  if (given === undefined) return {} as O;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: options must be an object such as { method: 'quasi-deer' } (or omitted), got ${describe(given)}.`);
+  }
+  for (const key of Object.keys(given)) {
+    if (!known.includes(key)) {
+      throw new UnrollError('INVALID_ARGUMENT', `${where}: unknown option '${key}'; the options are ${known.join(', ')}.`);
+    }
+  }
+  return given as O;
+}
+
+/**
+ * Validates and resolves the run controls of `opts` for a solve of T steps in `dtype`.
+ * Undefined fields take their documented defaults (tol 1e-8 in float64, 1e-5 in float32).
+ *
+ * @throws {UnrollError} `INVALID_ARGUMENT` naming the option and what to pass instead.
+ */
+export function resolveRunControls(where: string, opts: SolveOptions, T: number, dtype: Dtype): RunControls {
+  const tol = opts.tol ?? (dtype === 'float32' ? 1e-5 : 1e-8);
+  positiveFinite(where, 'tol', tol);
+  const residualTol = opts.residualTol ?? Math.sqrt(tol);
+  positiveFinite(where, 'residualTol', residualTol);
+  const requested = opts.maxIterations ?? T;
+  if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: maxIterations must be a positive integer, got ${describe(opts.maxIterations)}.`);
+  }
+  const stop: unknown = opts.stop ?? 'delta';
+  if (stop !== 'delta' && stop !== 'merit') throw new UnrollError('INVALID_ARGUMENT', `${where}: stop must be 'delta' or 'merit', got ${describe(stop)}.`);
+  const reset: unknown = opts.reset ?? true;
+  if (typeof reset !== 'boolean') throw new UnrollError('INVALID_ARGUMENT', `${where}: reset must be true or false, got ${describe(reset)}.`);
+  const resetThreshold = opts.resetThreshold ?? 1e8;
+  positiveFinite(where, 'resetThreshold', resetThreshold);
+  const fallback: unknown = opts.fallback ?? 'none';
+  if (fallback !== 'sequential' && fallback !== 'none') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: fallback must be 'sequential' or 'none', got ${describe(fallback)}.`);
+  }
+  const init: unknown = opts.init ?? 'zeros';
+  if (init !== 'zeros' && init !== 'random' && init !== 'jacobi' && !isFloatArray(init)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: init must be 'zeros', 'random', 'jacobi' or a [T][D] Float64Array/Float32Array, got ${describe(init)}.`);
+  }
+  const seed = opts.seed ?? 0;
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new UnrollError('INVALID_ARGUMENT', `${where}: seed must be an integer, got ${describe(seed)}.`);
+  const memoryBudget = opts.memoryBudget ?? GiB;
+  if (typeof memoryBudget !== 'number' || !(memoryBudget > 0)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: memoryBudget must be a positive number of bytes (Infinity for no limit), got ${describe(memoryBudget)}.`);
+  }
+  const onIteration: unknown = opts.onIteration;
+  if (onIteration !== undefined && typeof onIteration !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: onIteration must be a function (info) => void | boolean, got ${describe(onIteration)}.`);
+  }
+  const signal: unknown = opts.signal;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: signal must be an AbortSignal (e.g. new AbortController().signal), got ${describe(signal)}.`);
+  }
+  return {
+    tol,
+    residualTol,
+    stop,
+    maxIterations: Math.min(T, requested),
+    reset,
+    resetThreshold,
+    fallback: fallback === 'sequential',
+    init,
+    seed,
+    memoryBudget,
+    onIteration: opts.onIteration,
+    signal: opts.signal,
+  };
+}
+
+function positiveFinite(where: string, name: string, x: unknown): void {
+  if (typeof x !== 'number' || !(x > 0) || !Number.isFinite(x)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: ${name} must be a positive finite number, got ${describe(x)}.`);
+  }
+}
+
+/** A value as a message shows it: strings quoted, objects by kind. */
+export function describe(x: unknown): string {
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint' || typeof x === 'undefined') return String(x);
+  if (typeof x === 'symbol') return x.toString();
+  if (typeof x === 'string') return `'${x}'`;
+  if (typeof x === 'function') return 'a function';
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (isFloatArray(x)) return `a ${x.constructor.name} of length ${x.length}`;
+  return 'an object';
+}
