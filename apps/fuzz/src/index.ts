@@ -1,0 +1,14 @@
+export { runCampaign, passed, sizes, classNames, type CampaignOptions, type CampaignResult, type ClassName, type Counts, type Size } from './campaign.js';
+export { formatReport, replayCommand } from './report.js';
+export { replayCase } from './replay.js';
+export { runClass, replay, compact, type CaseFailure, type ClassResult, type Finding, type PropertyClass, type RunSettings } from './property-runner.js';
+export { randomSolves, checkSolveCase } from './solve-properties.js';
+export { solveCaseArbitrary, resolveCase, halfDiagonal, methodChoices, type SolveCase, type MethodChoice, type Api } from './solve-cases.js';
+export { anySystem, systemArbitrary, buildSystem, families, UserStepError, type Family, type SystemSpec, type BuiltSystem } from './random-systems.js';
+export { residual, rollout, sameBits, maxAbsDifference, type Residual } from './oracle.js';
+export { malformedCalls, namesSlot, type MalformedCase, type MalformedOutcome } from './malformed-calls.js';
+export { malformedKinds, materialize, type MalformedKind } from './malformed-values.js';
+export { allTargets } from './targets/catalog.js';
+export type { Slot, Target, TargetContext } from './targets/target.js';
+export { gpuCycles, gpuCycleArbitrary, type GpuCycle } from './gpu-cycles.js';
+export { threadMemory, rssGrowthBoundMB, type ThreadLoop, type ThreadLoopReport, type ThreadMemoryResult } from './thread-memory.js';

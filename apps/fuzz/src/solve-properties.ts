@@ -1,0 +1,167 @@
+import { UnrollError } from '@unroll/scan';
+import type { SolveResult } from '@unroll/solvers';
+import { allFinite, float32Roundoff, maxAbsDifference, residual, rollout, sameBits, startIn } from './oracle.js';
+import { compact, type CaseFailure, type PropertyClass } from './property-runner.js';
+import { buildSystem, UserStepError, type BuiltSystem } from './random-systems.js';
+import { callSolve, resolveCase, solveCaseArbitrary, type ResolvedCase, type SolveCase } from './solve-cases.js';
+
+/**
+ * The promises a random solve is held to (DESIGN.md §1, §4, §6), checked against the
+ * independent oracle:
+ *
+ * (a) it terminates within min(T, maxIterations) iterations;
+ * (b) it throws nothing — the calls are valid — except the user's own error, unchanged;
+ * (c) `converged: true` means finite states whose recomputed residual meets the stopping
+ *     rule (max|r| ≤ residualTol for `'delta'`, ½‖r‖²/T < tol for `'merit'`), and a
+ *     fallback or `'sequential'` result is the sequential rollout bit for bit;
+ * (d) on contractive systems a converged result is within max|r|/(1 − L) of the rollout
+ *     (not on chaotic ones, where a correct answer may be a shadow trajectory);
+ * (e) when the rollout itself is not finite, nothing is reported converged.
+ *
+ * @returns the first broken promise, or undefined.
+ */
+export async function checkSolveCase(c: SolveCase): Promise<CaseFailure | undefined> {
+  const r = resolveCase(c);
+  const tags = tagsOf(c, r);
+  const fail = (check: string, message: string, detail = ''): CaseFailure => ({
+    signature: [check, c.system.family, detail].filter((s) => s !== '').join('|'),
+    message,
+    tags,
+  });
+  const { outcome, systems } = await callSolve(c, r);
+  const spec = c.system;
+  const userMustThrow = spec.family === 'throwing' && spec.kind === 'step' && spec.at <= c.T;
+  if ('error' in outcome) {
+    const error = outcome.error;
+    const own = systems.some((s) => s.thrown() !== undefined && s.thrown() === error);
+    if (own) return undefined;
+    if (error instanceof UserStepError) return fail('user-error-replaced', `a UserStepError came out, but not the instance the dynamics threw`);
+    const text = describeError(error);
+    if (spec.family === 'throwing' && error instanceof UnrollError && (error.cause instanceof UserStepError)) {
+      return fail('user-error-wrapped', `the user's error came out wrapped: ${text}`, error.code);
+    }
+    return fail('threw', `a valid call threw ${text}`, `${errorName(error)}: ${normalize(errorMessage(error))}`);
+  }
+  if (userMustThrow) return fail('user-error-swallowed', `the dynamics threw UserStepError at t = ${spec.at} ≤ T = ${c.T}, but the call returned`);
+
+  const oracle = buildSystem(spec);
+  for (const [k, result] of outcome.results.entries()) {
+    const s0 = r.s0s[k] ?? [];
+    const failure = checkResult(c, r, oracle, s0, result, fail);
+    if (failure !== undefined) return failure;
+  }
+  if (outcome.results.length !== r.s0s.length) return fail('batch-length', `solveBatch returned ${outcome.results.length} results for ${r.s0s.length} sequences`);
+  return undefined;
+}
+
+type Fail = (check: string, message: string, detail?: string) => CaseFailure;
+
+function checkResult(c: SolveCase, r: ResolvedCase, oracle: BuiltSystem, s0: readonly number[], res: SolveResult, fail: Fail): CaseFailure | undefined {
+  const { dtype, tol, residualTol, stop, maxIterations } = r;
+  const T = c.T, D = oracle.dyn.dim;
+  const states = res.states;
+  const expectedType = dtype === 'float32' ? Float32Array : Float64Array;
+  if (!(states instanceof expectedType) || states.length !== T * D) {
+    return fail('states-shape', `states is ${states.constructor.name}(${states.length}), expected ${expectedType.name}(${T * D})`);
+  }
+  // (a) Termination: at most min(T, maxIterations) LDS solves; none for 'sequential'.
+  const cap = c.method === 'sequential' ? 0 : maxIterations;
+  if (!(Number.isInteger(res.iterations) && res.iterations >= 0 && res.iterations <= cap)) {
+    return fail('iterations', `iterations = ${res.iterations}, more than min(T, maxIterations) = ${cap}`);
+  }
+  if (res.fellBack && !r.fallback) return fail('fell-back-unasked', 'fellBack is true but no fallback was requested');
+
+  const start = startIn(dtype, s0);
+  const ref = rollout(oracle.dyn, start, T, dtype);
+  const refFinite = allFinite(ref);
+  const statesFinite = allFinite(states);
+
+  if (c.method === 'sequential' || res.fellBack) {
+    const what = res.fellBack ? 'fallback' : 'sequential';
+    const same = sameBits(states, ref);
+    if (!same.equal) return fail(`${what}-not-rollout`, `${what} states differ from the sequential rollout at entry ${same.at}: ${states[same.at]} vs ${ref[same.at]}`);
+    // (e) The rollout is the truth, but a non-finite one is not a converged trajectory.
+    if (res.converged && !refFinite) {
+      return fail(`${what}-converged-nonfinite`, `${what} result reports converged: true with non-finite states (the rollout itself leaves the finite numbers)`);
+    }
+    if (!res.converged && refFinite) return fail(`${what}-not-converged`, `${what} result with a finite rollout reports converged: false`);
+    return undefined;
+  }
+
+  if (r.fallback && !res.converged) return fail('fallback-missing', "fallback: 'sequential' was requested, the solve did not converge, and it did not fall back");
+  if (!res.converged) return undefined;
+
+  // (c) and (e): converged means finite, and a finite trajectory exists.
+  if (!statesFinite) return fail('converged-nonfinite', 'converged: true with non-finite states');
+  const rs = residual(oracle.dyn, start, states, T, dtype);
+  // Ratios within 1e-12 of the bound are summation-order noise, not a broken promise.
+  const within = (x: number, bound: number): boolean => x <= bound * (1 + 1e-12);
+  if (stop === 'delta' && !within(rs.maxForgiven, residualTol)) {
+    return fail('converged-residual', `converged: true under stop 'delta' but max|r| = ${rs.max} (forgiving float32 rounding: ${rs.maxForgiven}) > residualTol = ${residualTol}`);
+  }
+  if (stop === 'merit' && !(rs.meritForgiven < tol * (1 + 1e-12))) {
+    return fail('converged-merit', `converged: true under stop 'merit' but ½‖r‖²/T = ${rs.meritPerStep} (forgiving float32 rounding: ${rs.meritForgiven}) ≥ tol = ${tol}`);
+  }
+  // (e) A rollout that leaves the finite numbers can still be shadowed by a finite
+  // trajectory whose residual meets the rule (s_t = 10 s_{t−1} + 1e-18 from 0: the zero
+  // trajectory's residual is 1e-18 at every step). That is the stopping rule working as
+  // documented on an expanding system, like a chaotic shadow — recorded, not a failure.
+  // A non-finite rollout with no such shadow fails the residual checks above instead.
+  if (!refFinite) {
+    return { ...fail('shadow-of-nonfinite-rollout', `converged: true on a finite trajectory with max|r| = ${rs.max} while the sequential rollout is not finite`), note: true };
+  }
+  // (d) Contractive: |e_t| ≤ |r_t| + L|e_{t−1}|, so max|e| ≤ max|r| / (1 − L), with max|r|
+  // bounded by the stopping rule the result claims to meet (plus float32 storage rounding).
+  const L = oracle.lipschitz;
+  if (L !== undefined && L < 1) {
+    const allowed = stop === 'delta' ? residualTol : Math.sqrt(2 * T * tol);
+    const rounding = dtype === 'float32' ? 2 * float32Roundoff * (1 + rs.scale) : 0;
+    const bound = (allowed + rounding) / (1 - L) + 1e-12;
+    const truth = rollout(oracle.dyn, Float64Array.from(start), T, 'float64');
+    const error = maxAbsDifference(states, truth);
+    if (!(error <= bound)) return fail('far-from-rollout', `converged on a contractive system (L = ${L.toPrecision(3)}) but max|s − rollout| = ${error} > ${bound.toPrecision(3)}`);
+  }
+  return undefined;
+}
+
+function tagsOf(c: SolveCase, r: ResolvedCase): Record<string, string> {
+  return {
+    method: c.method,
+    api: c.api,
+    dtype: r.dtype,
+    stop: r.stop,
+    window: r.window === undefined ? 'none' : r.window === c.T ? 'T' : 'partial',
+    reset: String(c.reset ?? true),
+    fallback: r.fallback ? 'sequential' : 'none',
+    system: c.system.kind,
+  };
+}
+
+/** The error's class name. */
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.constructor.name : typeof error;
+}
+
+/** The error's message (or its string form). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `Name(code): message`, for reports. */
+export function describeError(error: unknown): string {
+  const code = error instanceof UnrollError ? `(${error.code})` : '';
+  return `${errorName(error)}${code}: ${errorMessage(error)}`;
+}
+
+/** A message with its numbers blanked, so failures that differ only in sizes share a signature. */
+export function normalize(message: string): string {
+  return message.replace(/-?\d+(\.\d+)?(e[-+]?\d+)?/gi, '#').slice(0, 90);
+}
+
+/** The random-solves class: {@link solveCaseArbitrary} checked by {@link checkSolveCase}. */
+export const randomSolves: PropertyClass<SolveCase> = {
+  name: 'random-solves',
+  arbitrary: solveCaseArbitrary,
+  check: checkSolveCase,
+  describe: (c) => compact(c),
+};
