@@ -5,6 +5,7 @@ import { nanMax } from './nan-max.js';
 import type { RunControls } from './run-controls.js';
 import { isAllFinite, rolloutInBlocks } from './sequential-rollout.js';
 import type { SolveResult } from './solve-options.js';
+import { decide, meritStops, verdict, type PolicySettings } from './stopping-policy.js';
 
 /** Settings of one run, resolved and validated by `prepareRun`. */
 export interface RunSettings extends RunControls {
@@ -56,7 +57,7 @@ const workPerPause = 1 << 10;
  *
  * Every maximum and comparison below treats NaN as "not converged": a NaN anywhere in a
  * change or a residual makes the maximum NaN (`nanMax`), and NaN fails every `<` test.
- * "Converged" is decided in one place (`#finish`): every state finite and the stopping
+ * "Converged" is decided in one place (`verdict`, stopping-policy.ts): every state finite and the stopping
  * rule's residual check passed.
  */
 export class FixedPointRun {
@@ -65,6 +66,7 @@ export class FixedPointRun {
   readonly #T: number;
   readonly #D: number;
   readonly #settings: RunSettings;
+  readonly #policy: PolicySettings;
   readonly #structure: Structure;
   readonly #lin: Linearizer;
   readonly #method: string;
@@ -94,6 +96,7 @@ export class FixedPointRun {
     this.#T = T;
     this.#D = dyn.dim;
     this.#settings = settings;
+    this.#policy = { ...settings, T };
     this.#structure = structure;
     this.#lin = strategy.prepare(dyn);
     this.#method = method;
@@ -147,7 +150,7 @@ export class FixedPointRun {
       return false;
     }
     const merit = yield* this.#linearize(ws, we);
-    if (s.stop === 'merit' && merit < s.tol && we === this.#T) {
+    if (meritStops(merit, we, this.#policy)) {
       yield* this.#finishChecked(s.residualTol);
       return false;
     }
@@ -197,26 +200,15 @@ export class FixedPointRun {
     this.#trace.resets.push(resets);
     const convergedPrefix = ws + prefix;
     const keepGoing = s.onIteration?.({ iteration: this.#iterations, delta, merit, resets, convergedPrefix, states: cur });
-    // The window's first row started from an exact state, so it is exact now (each
-    // iteration fixes at least one more leading step, DESIGN.md §1) — unless it was reset,
-    // or the step is ELK's, whose trust region holds it back toward the old iterate.
-    const exactFirstRow = !firstRowReset && s.elk === undefined;
-    if (s.window !== undefined) this.#ws = Math.min(this.#T, Math.max(convergedPrefix, exactFirstRow ? ws + 1 : ws));
-    // Finished: the whole trajectory moved less than tol (stop 'delta'), or a window has
-    // passed every row (its rows were left behind as converged or exact). Either way the
-    // verdict is the final iterate's residual check, never the small step alone: on chaotic
-    // systems resets can freeze a wrong trajectory (DESIGN.md §1).
-    const finished = (we === this.#T && s.stop === 'delta' && delta < s.tol) || this.#ws >= this.#T;
-    if (finished) {
-      yield* this.#finishChecked(s.residualTol);
+    const decision = decide(
+      { iteration: this.#iterations, delta, convergedPrefix, windowStart: ws, windowEnd: we, firstRowExact: !firstRowReset && s.elk === undefined, userStop: keepGoing === false },
+      this.#policy,
+    );
+    if (decision.action === 'finish') {
+      yield* this.#finishChecked(decision.residualBound);
       return false;
     }
-    if (keepGoing === false || this.#iterations >= s.maxIterations) {
-      // Stopped before the rule was met: under 'delta' the iterate must then be exact to
-      // tol itself (no small step vouches for it).
-      yield* this.#finishChecked(s.tol);
-      return false;
-    }
+    this.#ws = decision.windowStart;
     return true;
   }
 
@@ -272,14 +264,10 @@ export class FixedPointRun {
     return { merit: merit / T, maxResidual, finite: isAllFinite(cur, 0, cur.length) };
   }
 
-  /**
-   * Ends the solve with the verdict of the stopping rule on the final iterate: every state
-   * finite, and max |r| ≤ `residualBound` (stop 'delta') or L/T < tol (stop 'merit').
-   */
+  /** Ends the solve with the policy's verdict on the final iterate (`verdict`). */
   *#finishChecked(residualBound: number): Generator<void, void, void> {
-    const s = this.#settings;
-    const { merit, maxResidual, finite } = yield* this.#residual();
-    yield* this.#finish(finite && (s.stop === 'merit' ? merit < s.tol : maxResidual <= residualBound));
+    const residual = yield* this.#residual();
+    yield* this.#finish(verdict(residual, this.#policy, residualBound));
   }
 
   /**

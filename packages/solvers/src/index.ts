@@ -7,3 +7,4 @@ export { gradient, type GradientOptions, type GradientResult } from './gradient.
 export { solveBatch } from './solve-batch.js';
 export { initialGuess } from './initial-guess.js';
 export { checkOptionsObject, resolveRunControls, solveOptionKeys, type RunControls } from './run-controls.js';
+export { decide, meritStops, verdict, type Decision, type FinalResidual, type IterationRecord, type PolicySettings } from './stopping-policy.js';

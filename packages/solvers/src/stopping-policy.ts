@@ -1,0 +1,91 @@
+/**
+ * The stopping policy of the fixed-point driver — when to stop, where the window goes
+ * next, and what may be called converged — as pure functions of what an iteration
+ * measured. Every backend (the CPU run, the GPU runtime) measures the same record and asks
+ * these functions; none keeps a copy of the rules.
+ *
+ * NaN is "not converged" throughout: every test below is written so that a NaN merit,
+ * change or residual fails it.
+ */
+
+/** The settings the policy reads (a subset of the resolved run controls). */
+export interface PolicySettings {
+  readonly T: number;
+  readonly tol: number;
+  readonly residualTol: number;
+  readonly stop: 'delta' | 'merit';
+  readonly maxIterations: number;
+  /** Rows iterated at once; undefined: all T. */
+  readonly window: number | undefined;
+}
+
+/** What one iteration measured. Rows are 0-based, `[windowStart, windowEnd)`. */
+export interface IterationRecord {
+  /** LDS solves so far, this one included. */
+  readonly iteration: number;
+  /** max |s^{(i)} − s^{(i−1)}| over the window (NaN if any entry is NaN). */
+  readonly delta: number;
+  /** Leading rows whose change was below tol, counted from row 0. */
+  readonly convergedPrefix: number;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  /**
+   * The window's first row started from an exact state and was not reset, and the step is
+   * not ELK's — so it is exact now (each iteration fixes at least one more leading step,
+   * DESIGN.md §1).
+   */
+  readonly firstRowExact: boolean;
+  /** The caller's `onIteration` returned false. */
+  readonly userStop: boolean;
+}
+
+/** What the driver does next. */
+export type Decision =
+  | { readonly action: 'continue'; readonly windowStart: number }
+  /** Stop, and judge the final iterate with `verdict(…, residualBound)`. */
+  | { readonly action: 'finish'; readonly residualBound: number };
+
+/**
+ * Stop `'merit'`, read before the inner solve: the linearization just computed the merit
+ * L/T of the current iterate (no extra evaluation of f); once the window covers the end
+ * and it is below tol, the iterate is accepted (subject to `verdict`).
+ */
+export function meritStops(merit: number, windowEnd: number, s: PolicySettings): boolean {
+  return s.stop === 'merit' && windowEnd === s.T && merit < s.tol;
+}
+
+/**
+ * After an iteration: continue (with the window's next start), or finish.
+ *
+ * Finished when the whole trajectory moved less than tol (stop 'delta'), or a window has
+ * passed every row (its rows were left behind as converged or exact); the verdict is then
+ * the residual check with `residualTol`. Stopped early — by the caller or at
+ * `maxIterations` — the iterate must be exact to `tol` itself under 'delta' (no small
+ * step vouches for it).
+ */
+export function decide(r: IterationRecord, s: PolicySettings): Decision {
+  const windowStart = s.window === undefined ? 0 : Math.min(s.T, Math.max(r.convergedPrefix, r.firstRowExact ? r.windowStart + 1 : r.windowStart));
+  const small = r.windowEnd === s.T && s.stop === 'delta' && r.delta < s.tol;
+  if (small || windowStart >= s.T) return { action: 'finish', residualBound: s.residualTol };
+  if (r.userStop || r.iteration >= s.maxIterations) return { action: 'finish', residualBound: s.tol };
+  return { action: 'continue', windowStart };
+}
+
+/** The final iterate's measurements. */
+export interface FinalResidual {
+  /** L/T = ½‖r‖²/T over the whole trajectory. */
+  readonly merit: number;
+  /** max_t |r_t| (NaN if any residual is NaN). */
+  readonly maxResidual: number;
+  /** Every state finite. */
+  readonly finite: boolean;
+}
+
+/**
+ * "Converged": every state finite, and the stopping rule's residual check passed —
+ * L/T < tol (stop 'merit') or max |r| ≤ `residualBound` (stop 'delta'). Never a small step
+ * alone: on chaotic systems resets can freeze a wrong trajectory (DESIGN.md §1).
+ */
+export function verdict(f: FinalResidual, s: PolicySettings, residualBound: number): boolean {
+  return f.finite && (s.stop === 'merit' ? f.merit < s.tol : f.maxResidual <= residualBound);
+}
