@@ -7,10 +7,10 @@ import { replayCase } from './replay.js';
 
 const usage = `Usage:
   pnpm fuzz [--short | --long] [--seed N] [--only CLASS,…] [--solves N] [--malformed N]
-            [--gpu-cycles N] [--thread-calls N] [--shrink N] [--json FILE]
+            [--gpu-cycles N] [--gpu-max-t N] [--thread-calls N] [--shrink N] [--json FILE]
   pnpm fuzz [--short | --long] --replay CLASS --seed N --path P
 
-Runs the unroll fuzz campaign (medium by default; --long: ≥ 5000 random solves, 3000
+Runs the unroll fuzz campaign (medium by default; --long: 6000 random solves, 20000
 malformed calls, 200 GPU cycles, 300 threaded calls per input kind) and prints a
 Markdown report; exits 1 on any failure. Classes: ${classNames.join(', ')}.
 --replay reruns one case a report printed (same size flag as the run that found it).`;
@@ -53,6 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...optional('solves', integer(argv, 'solves')),
     ...optional('malformed', integer(argv, 'malformed')),
     ...optional('gpuCycles', integer(argv, 'gpu-cycles')),
+    ...optional('gpuMaxT', integer(argv, 'gpu-max-t')),
     ...optional('threadCalls', integer(argv, 'thread-calls')),
   };
   const shrink = integer(argv, 'shrink');

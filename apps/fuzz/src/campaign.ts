@@ -20,9 +20,9 @@ export interface Counts {
 
 /** Cases per class for each size. */
 export const sizes: Readonly<Record<Size, Counts>> = {
-  short: { solves: 400, malformed: 300, gpuCycles: 3, gpuMaxT: 40, threadCalls: 30 },
-  medium: { solves: 1500, malformed: 1000, gpuCycles: 20, gpuMaxT: 200, threadCalls: 100 },
-  long: { solves: 6000, malformed: 3000, gpuCycles: 200, gpuMaxT: 200, threadCalls: 300 },
+  short: { solves: 1000, malformed: 1000, gpuCycles: 3, gpuMaxT: 40, threadCalls: 100 },
+  medium: { solves: 1500, malformed: 3000, gpuCycles: 20, gpuMaxT: 200, threadCalls: 100 },
+  long: { solves: 6000, malformed: 20_000, gpuCycles: 200, gpuMaxT: 200, threadCalls: 300 },
 };
 
 /** The campaign's classes, in report order. */

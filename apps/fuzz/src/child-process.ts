@@ -50,6 +50,7 @@ export class Child {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   readonly #exited: Promise<void>;
   #ready: ((info: unknown) => void) | undefined;
+  #killed = false;
 
   private constructor(proc: ChildProcess) {
     this.#process = proc;
@@ -103,7 +104,7 @@ export class Child {
       }),
       new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
-          proc.kill('SIGKILL');
+          child.#kill();
           reject(new Error(`child '${role}' was not ready within ${readyMs} ms (${child.#describeExit()})`));
         }, readyMs);
       }),
@@ -113,9 +114,15 @@ export class Child {
     return { child, info };
   }
 
-  /** Whether the child is still running. */
+  /** Whether the child is still running (false from the moment it is killed, not only once it has exited). */
   get alive(): boolean {
-    return this.#exit === undefined;
+    return this.#exit === undefined && !this.#killed;
+  }
+
+  /** Kills the child now; requests sent after this get no answer, so none are. */
+  #kill(): void {
+    this.#killed = true;
+    this.#process.kill('SIGKILL');
   }
 
   #describeExit(): string {
@@ -132,7 +139,7 @@ export class Child {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        this.#process.kill('SIGKILL');
+        this.#kill();
         resolve({ ok: false, reason: 'timeout', detail: `no answer within ${timeoutMs} ms` });
       }, timeoutMs);
       this.#pending.set(id, { resolve, timer });
@@ -146,7 +153,11 @@ export class Child {
    * killed after `exitMs`.
    */
   async close(exitMs: number): Promise<{ exitedByItself: boolean; detail: string }> {
-    if (!this.alive) return { exitedByItself: true, detail: this.#describeExit() };
+    if (this.#exit !== undefined) return { exitedByItself: true, detail: this.#describeExit() };
+    if (this.#killed) {
+      await this.#exited;
+      return { exitedByItself: false, detail: this.#describeExit() };
+    }
     if (this.#process.connected) this.#process.disconnect();
     let timer: NodeJS.Timeout | undefined;
     const exitedByItself = await Promise.race([
@@ -159,7 +170,7 @@ export class Child {
     ]);
     clearTimeout(timer);
     if (!exitedByItself) {
-      this.#process.kill('SIGKILL');
+      this.#kill();
       await this.#exited;
     }
     return { exitedByItself, detail: this.#describeExit() };

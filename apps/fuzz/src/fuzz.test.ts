@@ -19,13 +19,13 @@ async function short(only: ClassName) {
 describe('fuzz campaign (short)', () => {
   it('random solves keep every promise (termination, typed errors, honest convergence)', async () => {
     const { cls, report } = await short('random-solves');
-    expect(cls.tried, report).toBe(400);
+    expect(cls.tried, report).toBe(1000);
     expect(cls.failingCases, report).toBe(0);
   });
 
   it('malformed calls succeed or are refused with an UnrollError naming the argument', async () => {
     const { cls, report } = await short('malformed-calls');
-    expect(cls.tried, report).toBe(300);
+    expect(cls.tried, report).toBe(1000);
     expect(cls.failingCases, report).toBe(0);
   });
 
@@ -38,7 +38,7 @@ describe('fuzz campaign (short)', () => {
 
   it('a threaded recurrence loop keeps RSS flat and results right and repeatable', async () => {
     const { cls, report } = await short('thread-memory');
-    expect(cls.tried, report).toBe(60);
+    expect(cls.tried, report).toBe(200);
     expect(cls.failingCases, report).toBe(0);
   });
 });

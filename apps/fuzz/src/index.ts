@@ -6,7 +6,7 @@ export { randomSolves, checkSolveCase } from './solve-properties.js';
 export { solveCaseArbitrary, resolveCase, halfDiagonal, methodChoices, type SolveCase, type MethodChoice, type Api } from './solve-cases.js';
 export { anySystem, systemArbitrary, buildSystem, families, UserStepError, type Family, type SystemSpec, type BuiltSystem } from './random-systems.js';
 export { residual, rollout, sameBits, maxAbsDifference, type Residual } from './oracle.js';
-export { malformedCalls, namesSlot, type MalformedCase, type MalformedOutcome } from './malformed-calls.js';
+export { malformedCalls, namesSlot, runMalformedCase, type MalformedCase, type MalformedOutcome } from './malformed-calls.js';
 export { malformedKinds, materialize, type MalformedKind } from './malformed-values.js';
 export { allTargets } from './targets/catalog.js';
 export type { Slot, Target, TargetContext } from './targets/target.js';

@@ -25,12 +25,25 @@ export type MalformedOutcome =
 
 const ordinals = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
 
-/** Whether `message` names the slot: one of its words, whole, or "the N-th argument" for a top-level argument. */
-export function namesSlot(message: string, s: Slot): boolean {
+/**
+ * Whether `message` names the slot: one of its words (whole, or with a plural s), "the
+ * N-th argument" for a top-level argument, or — when the slot holds an options or params
+ * object — one of that object's keys ("lorenz96: dim must be an integer ≥ 4" names what is
+ * wrong inside the params it was given).
+ */
+export function namesSlot(message: string, s: Slot, valid: unknown): boolean {
   const words = [...s.names];
   const ordinal = ordinals.at(Number(s.path));
   if (!s.path.includes('.') && ordinal !== undefined) words.push(`${ordinal} argument`);
-  return words.some((w) => new RegExp(`(?<![A-Za-z0-9_])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_])`).test(message));
+  if (isPlainObject(valid)) words.push(...Object.keys(valid));
+  return words.some((w) => new RegExp(`(?<![A-Za-z0-9_])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}s?(?![A-Za-z0-9_])`).test(message));
+}
+
+/** An object literal (not an array, typed array, function or class instance with its own prototype chain). */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /** The first stack frame inside a package, to say where a raw error came from. */
@@ -49,14 +62,16 @@ export async function runMalformedCase(c: MalformedCase, targets: ReadonlyMap<st
   const s = t?.slots.find((x) => x.path === c.slot);
   if (t === undefined || s === undefined) return { kind: 'broken', message: `unknown target or slot ${c.target} ${c.slot}` };
   let result: unknown;
+  let original: unknown;
   let refusal: MalformedOutcome | undefined;
   try {
     const valid = t.args();
-    result = await t.call(inject(valid, c.slot, materialize(c.kind, valueAt(valid, c.slot))), ctx);
+    original = valueAt(valid, c.slot);
+    result = await t.call(inject(valid, c.slot, materialize(c.kind, original)), ctx);
   } catch (error) {
     refusal =
       error instanceof UnrollError
-        ? { kind: 'refused', code: error.code, message: error.message, named: namesSlot(error.message, s) }
+        ? { kind: 'refused', code: error.code, message: error.message, named: namesSlot(error.message, s, original) }
         : { kind: 'raw', name: errorName(error), message: errorMessage(error).slice(0, 300), where: whereFrom(error) };
   }
   try {
@@ -134,7 +149,7 @@ class MalformedWorker {
 }
 
 /** Per-call limit: a malformed call has no business running longer. */
-const callTimeoutMs = 20_000;
+const callTimeoutMs = 10_000;
 
 /**
  * The malformed-calls class: every exported function, one argument or option field

@@ -69,6 +69,10 @@ function checkResult(c: SolveCase, r: ResolvedCase, oracle: BuiltSystem, s0: rea
   if (!(Number.isInteger(res.iterations) && res.iterations >= 0 && res.iterations <= cap)) {
     return fail('iterations', `iterations = ${res.iterations}, more than min(T, maxIterations) = ${cap}`);
   }
+  const { delta, merit, resets } = res.trace;
+  if (delta.length !== res.iterations || merit.length !== res.iterations || resets.length !== res.iterations) {
+    return fail('trace-length', `trace has ${delta.length}/${merit.length}/${resets.length} entries (delta/merit/resets) for ${res.iterations} iterations`);
+  }
   if (res.fellBack && !r.fallback) return fail('fell-back-unasked', 'fellBack is true but no fallback was requested');
 
   const start = startIn(dtype, s0);

@@ -57,7 +57,11 @@ export function gpuTargets(): Target[] {
       },
     }),
     target('gpu-runtime.defineGpuDynamics', defineGpuDynamics, () => [{ dim: D, wgsl: rnn().wgsl, params: rnn().params, name: 'rnn' }], optionSlots(0, ['dim', 'wgsl', 'params', 'name'], ['spec', 'first argument'])),
-    target('gpu-runtime.twins.gru', twins.gru, () => [{ dim: 2, inputDim: 1, seed: 1, inputs: [[0.5], [0.1]] }], optionSlots(0, ['dim', 'inputDim', 'weights', 'seed', 'inputs'], ['params'])),
+    target('gpu-runtime.twins.gru', twins.gru, () => [{ dim: 2, inputDim: 1, seed: 1, inputs: [[0.5], [0.1]] }], [
+      ...optionSlots(0, ['dim', 'weights', 'seed', 'inputs'], ['params']),
+      // inputDim disagreeing with the inputs' rows: naming either is right.
+      slot('0.inputDim', 'inputDim', 'inputs'),
+    ]),
     target('gpu-runtime.twins.meanFieldRnn', twins.meanFieldRnn, () => [{ dim: 3, g: 1, seed: 1 }], optionSlots(0, ['dim', 'g', 'seed', 'inputs'], ['params'])),
     target('gpu-runtime.twins.langevin', twins.langevin, () => [{ potential: twoWell(2), stepSize: 0.01, seed: 1 }], optionSlots(0, ['potential', 'stepSize', 'seed', 'noise'], ['params'])),
     target('gpu-runtime.twins.lorenz96', twins.lorenz96, () => [{ dim: 5, forcing: 8, dt: 0.01, integrator: 'rk4' }], optionSlots(0, ['dim', 'forcing', 'dt', 'integrator'], ['params'])),
@@ -69,7 +73,12 @@ export function gpuTargets(): Target[] {
       slot('3', 's0'),
     ]),
     runtimeTarget('compile', 'compile', () => [rnn()], gpuDynamicsSlots(0)),
-    runtimeTarget('evaluate', 'evaluate', () => [rnn(), { t: [1, 2], prev: [0.1, 0.2, 0.3, 0.4] }], [...gpuDynamicsSlots(0), ...optionSlots(1, ['t', 'prev', 'sequence'], ['points'])]),
+    runtimeTarget('evaluate', 'evaluate', () => [rnn(), { t: [1, 2], prev: [0.1, 0.2, 0.3, 0.4] }], [
+      ...gpuDynamicsSlots(0),
+      ...optionSlots(1, ['prev', 'sequence'], ['points']),
+      // t's length is the number of points, which prev must match: naming either is right.
+      slot('1.t', 't', 'prev', 'point'),
+    ]),
     runtimeTarget(
       'solve',
       'solve',
@@ -77,7 +86,14 @@ export function gpuTargets(): Target[] {
       [...gpuDynamicsSlots(0), slot('1', 's0'), slot('2', 'T'), ...optionSlots(3, gpuSolveKeys)],
       convergedFinite,
     ),
-    runtimeTarget('solve[scale-elk]', 'solve', () => [rnn(), [0.1, -0.2], T, { method: 'scale-elk', k: 0.5 }], [slot('1', 's0'), slot('2', 'T'), ...optionSlots(3, gpuSolveKeys)], convergedFinite),
+    runtimeTarget(
+      'solve[scale-elk]',
+      'solve',
+      () => [rnn(), [0.1, -0.2], T, { method: 'scale-elk', k: 0.5 }],
+      // k only goes with scale-elk: with the method malformed, naming k names the disagreement.
+      [slot('1', 's0'), slot('2', 'T'), ...optionSlots(3, gpuSolveKeys.filter((k) => k !== 'method')), slot('3.method', 'method', 'k')],
+      convergedFinite,
+    ),
     runtimeTarget('measureScan', 'measureScan', () => [{ kind: 'diagonal', D, T: 64, sequences: 1, repeats: 1 }], [
       ...optionSlots(0, ['kind', 'D', 'T', 'sequences']),
       // repeats is how often to time the kernel: 1e10 of them is work the caller asked for.

@@ -25,15 +25,20 @@ export const solveOptionKeys = [
   'memoryBudget',
 ] as const;
 
-/** Slots of `solve(dyn, s0, T, opts)`-shaped calls. */
-function solveSlots(): Slot[] {
+/**
+ * Slots of `solve(dyn, s0, T, opts)`-shaped calls. `partner` is the option that only
+ * goes with the valid call's method (lambda for ELK, k for scale-ELK): with the method
+ * malformed or removed, a refusal naming that option names the disagreement just as well.
+ */
+export function solveSlots(partner?: 'lambda' | 'k'): Slot[] {
   return [
     slot('0', ...dynamicsNames),
     slot('0.dim', 'dim', 'dynamics.dim'),
     slot('0.step', 'step'),
     slot('1', 's0', 'initial state'),
     slot('2', 'T'),
-    ...optionSlots(3, solveOptionKeys),
+    ...optionSlots(3, solveOptionKeys.filter((k) => k !== 'method')),
+    slot('3.method', 'method', ...(partner === undefined ? [] : [partner])),
   ];
 }
 
@@ -57,8 +62,8 @@ export function solversTargets(): Target[] {
   ];
   return [
     target('solvers.solve', solve, () => [rnn(), s0(), T, {}], solveSlots(), after),
-    target('solvers.solve[elk]', solve, () => [rnn(), s0(), T, { method: 'elk', lambda: 1 }], solveSlots(), after),
-    target('solvers.solve[scale-elk]', solve, () => [rnn(), s0(), T, { method: 'scale-elk', k: 0.5 }], solveSlots(), after),
+    target('solvers.solve[elk]', solve, () => [rnn(), s0(), T, { method: 'elk', lambda: 1 }], solveSlots('lambda'), after),
+    target('solvers.solve[scale-elk]', solve, () => [rnn(), s0(), T, { method: 'scale-elk', k: 0.5 }], solveSlots('k'), after),
     target('solvers.solve[window]', solve, () => [rnn(), s0(), T, { method: 'quasi-deer', window: 3, stop: 'merit', fallback: 'sequential' }], solveSlots(), after),
     target('solvers.solveAsync', solveAsync, () => [rnn(), s0(), T, {}], solveSlots(), after),
     target(
