@@ -1,5 +1,7 @@
+import { allocating } from './float-array.js';
 import type { Monoid } from './monoid.js';
 import type { Structure } from './structure.js';
+import { assertStructure } from './validate.js';
 
 /**
  * The monoid of affine maps `x ↦ A x + b` with A in `structure`, each packed as
@@ -10,12 +12,15 @@ import type { Structure } from './structure.js';
  *
  * Each monoid owns a little scratch (allocated here, once), so one monoid must not be
  * combined from two threads at once.
+ *
+ * @throws {UnrollError} `INVALID_ARGUMENT` unless `structure` is a Structure;
+ * `MEMORY_BUDGET` when one matrix of it cannot be allocated (dense with a huge D).
  */
 export function affineMonoid(structure: Structure): Monoid {
+  assertStructure('affineMonoid', structure);
   const D = structure.dim;
   const W = structure.width;
-  const vec = new Float64Array(D);
-  const mat = new Float64Array(W);
+  const { vec, mat } = allocating(`affineMonoid(${structure.name}(${D}))`, 8 * (D + W), () => ({ vec: new Float64Array(D), mat: new Float64Array(W) }));
   return {
     width: W + D,
     combine(a, ao, b, bo, out, oo) {

@@ -3,7 +3,7 @@ import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { registerBuiltin } from './builtin-structures.js';
 import type { Structure } from './structure.js';
 import { UnrollError } from './unroll-error.js';
-import { assertDim } from './validate.js';
+import { assertDim, describe, maxArrayLength } from './validate.js';
 
 /**
  * Block-diagonal D×D matrices with D/B dense B×B blocks on the diagonal, packed
@@ -68,11 +68,17 @@ export function blockDiagonal(D: number, B: number): Structure {
   return s;
 }
 
-function assertBlock(D: number, B: number): void {
-  if (!Number.isInteger(B) || B < 1 || D % B !== 0) {
+function assertBlock(D: number, B: unknown): asserts B is number {
+  if (typeof B !== 'number' || !Number.isInteger(B) || B < 1 || D % B !== 0) {
     throw new UnrollError(
       'INVALID_ARGUMENT',
-      `blockDiagonal(${D}, ${String(B)}): the block size B must be a positive integer that divides D.`,
+      `blockDiagonal(${D}, B): the block size B must be a positive integer that divides D, got ${describe(B)}.`,
+    );
+  }
+  if (D * B > maxArrayLength) {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `blockDiagonal(${D}, ${B}): one matrix is D·B = ${D * B} numbers, more than one array can hold (2^32); use smaller blocks or diagonal(D).`,
     );
   }
 }

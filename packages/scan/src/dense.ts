@@ -2,7 +2,8 @@ import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { registerBuiltin } from './builtin-structures.js';
 import type { Structure } from './structure.js';
-import { assertDim } from './validate.js';
+import { UnrollError } from './unroll-error.js';
+import { assertDim, maxArrayLength } from './validate.js';
 
 /**
  * Dense D×D matrices, row-major, D² numbers per step. What DEER (Newton) scans: exact,
@@ -10,6 +11,12 @@ import { assertDim } from './validate.js';
  */
 export function dense(D: number): Structure {
   assertDim('dense', D);
+  if (D * D > maxArrayLength) {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `dense(${D}): one dense ${D}×${D} matrix is ${D * D} numbers, more than one array can hold (2^32); use diagonal(D) or blockDiagonal(D, B) (quasi methods).`,
+    );
+  }
   const s: Structure = Object.freeze({
     name: 'dense',
     dim: D,

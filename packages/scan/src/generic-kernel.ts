@@ -4,7 +4,8 @@ import type { Structure } from './structure.js';
 /**
  * Recurrence loops for any structure, through its `apply` and `compose` — what custom
  * structures (from `defineStructure`) run with. Slower than a built-in kernel by a
- * function call per step; allocates its scratch once.
+ * function call per step; allocates its scratch once. Like the built-in kernels, `run`
+ * reads `b_t` before it writes `s_t`, so `out` may be `b` itself.
  */
 export function genericKernel(structure: Structure): RecurrenceKernel {
   const D = structure.dim;
@@ -20,8 +21,9 @@ export function genericKernel(structure: Structure): RecurrenceKernel {
       let so = po;
       for (let t = t0; t < t1; t++) {
         const ro = t * D;
-        structure.apply(A, t * W, src, so, out, ro);
-        for (let i = 0; i < D; i++) out[ro + i] += b[ro + i];
+        // Through scratch, so b_t is read before s_t is written: out may be b (in place).
+        structure.apply(A, t * W, src, so, tmpC, 0);
+        for (let i = 0; i < D; i++) out[ro + i] = tmpC[i] + b[ro + i];
         src = out;
         so = ro;
       }

@@ -15,6 +15,7 @@ import {
   zero,
   type Structure,
 } from './index.js';
+import { threadedRunCount } from './threaded-recurrence.js';
 
 afterAll(async () => {
   await shutdownThreads();
@@ -63,8 +64,9 @@ describe('linearRecurrence', () => {
             // Transitions near 1 in size so every carry matters to the last row.
             const { A, b, s0 } = problem(s, T, seed, 1);
             const one = linearRecurrence(s, A, b, s0);
+            const runs = threadedRunCount();
             const many = linearRecurrence(s, A, b, s0, { threads, parallelThreshold: 0 });
-            expect(isShared(many)).toBe(true); // the threaded path ran
+            expect(threadedRunCount()).toBe(runs + 1); // the threaded path ran
             expect(maxRelErr(many, one)).toBeLessThan(1e-9);
           }
         },
@@ -78,8 +80,9 @@ describe('linearRecurrence', () => {
     const T = 100_003;
     const b = new Float64Array(T).fill(1);
     for (const threads of [2, 3, 4]) {
+      const runs = threadedRunCount();
       const s = linearRecurrence(identity(1), new Float64Array(0), b, [5], { threads, parallelThreshold: 0 });
-      expect(isShared(s)).toBe(true);
+      expect(threadedRunCount()).toBe(runs + 1);
       for (const t of [1, 2, T / 2, T - 1, T]) expect(s[Math.floor(t) - 1]).toBe(5 + Math.floor(t));
     }
   });
@@ -124,8 +127,15 @@ describe('linearRecurrence', () => {
 
   it('threads > 1 stays on one thread below parallelThreshold (waking workers would cost more)', () => {
     const { A, b, s0 } = problem(diagonal(2), 100, 1);
-    expect(isShared(linearRecurrence(diagonal(2), A, b, s0, { threads: 2 }))).toBe(false);
-    expect(isShared(linearRecurrence(diagonal(2), A, b, s0, { threads: 2, parallelThreshold: 0 }))).toBe(true);
+    const runs = threadedRunCount();
+    linearRecurrence(diagonal(2), A, b, s0, { threads: 2 });
+    expect(threadedRunCount()).toBe(runs);
+    const threaded = linearRecurrence(diagonal(2), A, b, s0, { threads: 2, parallelThreshold: 0 });
+    expect(threadedRunCount()).toBe(runs + 1);
+    // Threads do not change what comes back: an ordinary array, as on one thread.
+    expect(isShared(threaded)).toBe(false);
+    linearRecurrence(diagonal(2), A, b, s0, { threads: 2, parallelThreshold: Infinity });
+    expect(threadedRunCount()).toBe(runs + 1);
   });
 
   it('linearRecurrence(diagonal(1), …) gives the README example: s_t = 0.5 s_{t−1} + 1 from 0 is 1, 1.5, 1.75', () => {

@@ -1,25 +1,29 @@
 import { builtinSpec, type BuiltinSpec } from './builtin-structures.js';
-import { allocate, dtypeOf, isFloatArray, sharedFloatArray, type FloatArray } from './float-array.js';
+import { allocate, dtypeOf, isFloatArray, type FloatArray } from './float-array.js';
 import { genericKernel } from './generic-kernel.js';
 import { kernelFor } from './kernel-for.js';
 import { affineMonoid } from './affine-monoid.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { scan, type ScanAlgorithm } from './scan.js';
 import type { Structure } from './structure.js';
-import { assertThreadsAvailable } from './thread-pool.js';
+import { assertThreadsAvailable, maxThreads } from './thread-pool.js';
 import { shouldThread, threadedRecurrence } from './threaded-recurrence.js';
 import { UnrollError } from './unroll-error.js';
+import { assertStructure, describe, maxArrayLength, optionsOf, overlap, quoted } from './validate.js';
 
 /** Options of {@link linearRecurrence}. */
 export interface LinearRecurrenceOptions {
   /** Where to write the `[T][D]` states (same dtype as `b`). Default: a new array. */
   readonly out?: FloatArray;
   /**
-   * Threads to use (default 1). With more than one, Node worker threads run the chunked
-   * three-phase scheme on shared memory — built-in structures only. Inputs backed by a
-   * `SharedArrayBuffer` (see `sharedFloatArray`) are read in place; others are copied
-   * once. Problems under a few rows per thread run on one thread. Not available in
-   * browsers (the main thread may not block): throws `UNSUPPORTED` there.
+   * Threads to use (default 1, at most 65). With more than one, Node worker threads run
+   * the chunked three-phase scheme on shared memory — built-in structures only. Inputs
+   * backed by a `SharedArrayBuffer` (see `sharedFloatArray`) are read in place; others
+   * are copied into the thread pool's own reusable shared buffers (and the states copied
+   * back), so repeated calls keep memory flat. The split between threads depends only on
+   * the structure, dtype, T and `threads`: the same call gives the same bits every time.
+   * Problems under a few rows per thread run on one thread. Not available in browsers
+   * (the main thread may not block): throws `UNSUPPORTED` there.
    */
   readonly threads?: number;
   /**
@@ -31,12 +35,14 @@ export interface LinearRecurrenceOptions {
   /**
    * With `threads > 1`: the fewest numbers (`T · (width + D)`) worth waking worker
    * threads for. Default 2^20 (about 1 M) — below it, handing the work over costs more than it
-   * saves. 0 forces the threaded path whenever it is possible (tests do this).
+   * saves. 0 forces the threaded path whenever it is possible (tests do this); `Infinity`
+   * never takes it. A non-negative integer (or `Infinity`).
    */
   readonly parallelThreshold?: number;
 }
 
 const defaultParallelThreshold = 2 ** 20;
+const algorithms: readonly ScanAlgorithm[] = ['auto', 'sequential', 'blelloch', 'chunked'];
 
 /**
  * All states of the linear recurrence `s_t = A_t s_{t−1} + b_t`, t = 1 … T.
@@ -48,6 +54,9 @@ const defaultParallelThreshold = 2 ** 20;
  * @param s0 the initial state, D finite numbers (not part of the result).
  * @returns `[T][D]` row-major: row t − 1 holds `s_t`.
  *
+ * `opts.out` may be `b` itself (the states overwrite the offsets, on every path); an `out`
+ * that shares any memory with `A`, or only part of its memory with `b`, is refused.
+ *
  * @example
  * ```ts
  * // s_t = 0.5 s_{t−1} + 1 from s_0 = 0:
@@ -55,20 +64,37 @@ const defaultParallelThreshold = 2 ** 20;
  * // Float64Array [1, 1.5, 1.75]
  * ```
  * @throws {UnrollError} `LENGTH_MISMATCH`, `DIMENSION_MISMATCH`, `DTYPE_MISMATCH`,
- *   `NON_FINITE` (in `s0`), `INVALID_ARGUMENT`, `UNSUPPORTED` (threads where there are none).
+ *   `NON_FINITE` (in `s0`), `INVALID_ARGUMENT` (a malformed argument or option, an
+ *   overlapping `out`), `UNSUPPORTED` (threads where there are none). Everything is
+ *   checked before anything is allocated.
  */
 export function linearRecurrence(
   structure: Structure,
   A: FloatArray,
   b: FloatArray,
   s0: ArrayLike<number>,
-  opts: LinearRecurrenceOptions = {},
+  opts?: LinearRecurrenceOptions,
 ): FloatArray {
-  const { threads = 1, algorithm = 'auto' } = opts;
-  const { T, D } = checkInputs(structure, A, b, s0);
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads must be a positive integer, got ${String(threads)}.`);
+  assertStructure('linearRecurrence', structure);
+  const o = optionsOf('linearRecurrence', opts);
+  const { threads = 1, algorithm = 'auto', parallelThreshold = defaultParallelThreshold } = o;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads must be a positive integer, got ${describe(threads)}.`);
   }
+  if (threads > maxThreads) {
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads must be at most ${maxThreads}, got ${threads}.`);
+  }
+  if (!algorithms.includes(algorithm)) {
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: unknown algorithm ${quoted(algorithm)}; use auto, sequential, blelloch or chunked.`);
+  }
+  if (typeof parallelThreshold !== 'number' || !(parallelThreshold >= 0) || !(Number.isInteger(parallelThreshold) || parallelThreshold === Infinity)) {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `linearRecurrence: parallelThreshold must be a non-negative integer (numbers of work; 0 forces threads, Infinity never uses them), got ${describe(parallelThreshold)}.`,
+    );
+  }
+  const { T, D } = checkInputs(structure, A, b, s0);
+  if (o.out !== undefined) checkOut(o.out, A, b, structure.width);
   const spec = builtinSpec(structure);
   if (threads > 1) {
     if (algorithm !== 'auto' && algorithm !== 'chunked') {
@@ -83,27 +109,16 @@ export function linearRecurrence(
     assertThreadsAvailable();
   }
   const kernel = kernelOf(structure, spec);
-  const threaded = spec !== undefined && shouldThread(spec, kernel, b, T, threads, opts.parallelThreshold ?? defaultParallelThreshold);
-  const out = opts.out ?? (threaded ? sharedFloatArray(dtypeOf(b), T * D) : allocate(dtypeOf(b), T * D));
-  checkOut(out, b);
+  const threaded = spec !== undefined && shouldThread(kernel, T, threads, parallelThreshold);
+  const out = o.out ?? allocate(dtypeOf(b), T * D);
   const start = Float64Array.from(s0);
   if (threaded) {
     threadedRecurrence(structure, spec, kernel, A, b, start, out, T, threads);
     return out;
   }
-
-  switch (algorithm) {
-    case 'auto':
-    case 'sequential':
-      kernel.run(A, b, start, 0, out, 0, T);
-      return out;
-    case 'blelloch':
-    case 'chunked':
-      viaScan(structure, A, b, start, out, T, algorithm);
-      return out;
-    default:
-      throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: unknown algorithm '${String(algorithm)}'; use auto, sequential, blelloch or chunked.`);
-  }
+  if (algorithm === 'blelloch' || algorithm === 'chunked') viaScan(structure, A, b, start, out, T, algorithm);
+  else kernel.run(A, b, start, 0, out, 0, T);
+  return out;
 }
 
 const kernels = new WeakMap<Structure, RecurrenceKernel>();
@@ -123,6 +138,12 @@ function viaScan(structure: Structure, A: FloatArray, b: FloatArray, s0: Float64
   const D = structure.dim;
   const W = structure.width;
   const monoid = affineMonoid(structure);
+  if (T * monoid.width > maxArrayLength) {
+    throw new UnrollError(
+      'MEMORY_BUDGET',
+      `linearRecurrence: algorithm '${algorithm}' packs T·(width + D) = ${T * monoid.width} numbers, more than one array can hold (2^32); use algorithm 'auto'.`,
+    );
+  }
   const elements = allocate(dtypeOf(b), T * monoid.width);
   for (let t = 0; t < T; t++) {
     const e = t * monoid.width;
@@ -137,14 +158,16 @@ function viaScan(structure: Structure, A: FloatArray, b: FloatArray, s0: Float64
   }
 }
 
+/** True for arrays, typed arrays and other objects with a numeric length (strings are not state vectors). */
+function isArrayLike(x: unknown): x is ArrayLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { length?: unknown }).length === 'number';
+}
+
 function checkInputs(structure: Structure, A: FloatArray, b: FloatArray, s0: ArrayLike<number>): { T: number; D: number } {
-  if (typeof structure !== 'object' || !Number.isInteger(structure.dim) || !Number.isInteger(structure.width)) {
-    throw new UnrollError('INVALID_ARGUMENT', 'linearRecurrence: the first argument must be a Structure such as dense(D) or diagonal(D).');
-  }
   const D = structure.dim;
   const W = structure.width;
   if (!isFloatArray(b)) {
-    throw new UnrollError('INVALID_ARGUMENT', 'linearRecurrence: b must be a Float64Array or Float32Array of T·D numbers.');
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: b must be a Float64Array or Float32Array of T·D numbers, got ${describe(b)}.`);
   }
   if (b.length === 0 || b.length % D !== 0) {
     throw new UnrollError(
@@ -154,7 +177,7 @@ function checkInputs(structure: Structure, A: FloatArray, b: FloatArray, s0: Arr
   }
   const T = b.length / D;
   if (!isFloatArray(A)) {
-    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: A must be a Float64Array or Float32Array${W === 0 ? ' (empty for ' + structure.name + ')' : ''}.`);
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: A must be a Float64Array or Float32Array${W === 0 ? ' (empty for ' + structure.name + ')' : ''}, got ${describe(A)}.`);
   }
   if (A.length !== T * W) {
     throw new UnrollError(
@@ -165,22 +188,35 @@ function checkInputs(structure: Structure, A: FloatArray, b: FloatArray, s0: Arr
   if (W > 0 && dtypeOf(A) !== dtypeOf(b)) {
     throw new UnrollError('DTYPE_MISMATCH', `linearRecurrence: A is ${dtypeOf(A)} but b is ${dtypeOf(b)}; convert one so both match.`);
   }
+  if (!isArrayLike(s0)) {
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: s0 must be an array (or typed array) of D = ${D} finite numbers, got ${describe(s0)}.`);
+  }
   if (s0.length !== D) {
     throw new UnrollError('DIMENSION_MISMATCH', `linearRecurrence: s0 has ${s0.length} entries but the structure's dim is ${D}.`);
   }
   for (let i = 0; i < D; i++) {
-    if (!Number.isFinite(s0[i])) {
-      throw new UnrollError('NON_FINITE', `linearRecurrence: s0[${i}] is ${String(s0[i])}; the initial state must be finite.`);
+    const v: unknown = s0[i];
+    if (typeof v !== 'number') {
+      throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: s0[${i}] is ${describe(v)}; s0 must hold D = ${D} finite numbers.`);
+    }
+    if (!Number.isFinite(v)) {
+      throw new UnrollError('NON_FINITE', `linearRecurrence: s0[${i}] is ${String(v)}; the initial state must be finite.`);
     }
   }
   return { T, D };
 }
 
-function checkOut(out: FloatArray, b: FloatArray): void {
+function checkOut(out: FloatArray, A: FloatArray, b: FloatArray, W: number): void {
   if (!isFloatArray(out) || out.length !== b.length) {
-    throw new UnrollError('LENGTH_MISMATCH', `linearRecurrence: out must be a float array of T·D = ${b.length} numbers.`);
+    throw new UnrollError('LENGTH_MISMATCH', `linearRecurrence: out must be a float array of T·D = ${b.length} numbers, got ${describe(out)}${isFloatArray(out) ? ` of length ${out.length}` : ''}.`);
   }
   if (dtypeOf(out) !== dtypeOf(b)) {
     throw new UnrollError('DTYPE_MISMATCH', `linearRecurrence: out is ${dtypeOf(out)} but b is ${dtypeOf(b)}; use the same dtype.`);
+  }
+  if (overlap(out, b) === 'partial') {
+    throw new UnrollError('INVALID_ARGUMENT', 'linearRecurrence: out shares part of its memory with b; pass b itself (to overwrite it with the states) or a separate out array.');
+  }
+  if (W > 0 && overlap(out, A) !== 'none') {
+    throw new UnrollError('INVALID_ARGUMENT', 'linearRecurrence: out shares memory with A (the states would overwrite transitions still to be read); pass a separate out array.');
   }
 }

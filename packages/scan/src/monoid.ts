@@ -1,4 +1,6 @@
 import type { FloatArray } from './float-array.js';
+import { UnrollError } from './unroll-error.js';
+import { describe, maxArrayLength } from './validate.js';
 
 /**
  * An associative operation on fixed-width elements packed in one typed array.
@@ -20,8 +22,13 @@ export interface Monoid {
 /**
  * Element-wise addition of `width`-vectors: its scan is the running sum. The simplest
  * monoid, and the one a prefix-sum (Picard's scan) is made of.
+ *
+ * @throws {UnrollError} `INVALID_ARGUMENT` unless `width` is a positive integer.
  */
 export function sumMonoid(width: number): Monoid {
+  if (typeof width !== 'number' || !Number.isInteger(width) || width < 1 || width > maxArrayLength) {
+    throw new UnrollError('INVALID_ARGUMENT', `sumMonoid(width): width must be a positive integer (numbers per element), got ${describe(width)}.`);
+  }
   return {
     width,
     combine(a, ao, b, bo, out, oo) {

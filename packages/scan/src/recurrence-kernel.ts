@@ -11,7 +11,8 @@ export interface RecurrenceKernel {
   readonly width: number;
   /**
    * Writes rows `t0 … t1 − 1` of `out`: each `A_t s_{t−1} + b_t`, where `s_{t0−1}` is read
-   * at `(prev, po)` and later predecessors from `out` itself.
+   * at `(prev, po)` and later predecessors from `out` itself. Every kernel reads row t of
+   * `b` before it writes row t of `out`, so `out` may be `b` (an in-place recurrence).
    */
   run(A: FloatArray, b: FloatArray, prev: FloatArray, po: number, out: FloatArray, t0: number, t1: number): void;
   /**

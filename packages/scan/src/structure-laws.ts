@@ -1,7 +1,8 @@
-import type { FloatArray } from './float-array.js';
+import { allocating, type FloatArray } from './float-array.js';
 import { mulberry32 } from './mulberry32.js';
 import type { Structure } from './structure.js';
 import { UnrollError } from './unroll-error.js';
+import { assertStructure, describe, optionsOf } from './validate.js';
 
 /** Options of {@link checkStructureLaws}. */
 export interface StructureLawOptions {
@@ -44,17 +45,28 @@ export interface StructureLawReport {
  * expect(report.failures).toEqual([]);
  * ```
  */
-export function checkStructureLaws(structure: Structure, opts: StructureLawOptions = {}): StructureLawReport {
-  const { trials = 25, seed = 1, tolerance = 1e-9 } = opts;
-  if (!Number.isInteger(trials) || trials < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: trials must be a positive integer, got ${String(trials)}.`);
+export function checkStructureLaws(structure: Structure, opts?: StructureLawOptions): StructureLawReport {
+  assertStructure('checkStructureLaws', structure);
+  const o = optionsOf('checkStructureLaws', opts);
+  const { trials = 25, seed = 1, tolerance = 1e-9 } = o;
+  if (typeof trials !== 'number' || !Number.isInteger(trials) || trials < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: trials must be a positive integer, got ${describe(trials)}.`);
+  }
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+    throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: seed must be a finite number, got ${describe(seed)}.`);
+  }
+  if (typeof tolerance !== 'number' || !(tolerance >= 0)) {
+    throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: tolerance must be a non-negative number, got ${describe(tolerance)}.`);
+  }
+  if (o.sample !== undefined && typeof o.sample !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: sample must be a function (random, out, oo) => void when given, got ${describe(o.sample)}.`);
   }
   const D = structure.dim;
   const W = structure.width;
   const next = mulberry32(seed);
   const random = (): number => next() / 4294967296;
   const sample =
-    opts.sample ??
+    o.sample ??
     ((rand: () => number, out: FloatArray, oo: number) => {
       for (let i = 0; i < W; i++) out[oo + i] = 2 * rand() - 1;
     });
@@ -88,7 +100,8 @@ export function checkStructureLaws(structure: Structure, opts: StructureLawOptio
     if (error > tolerance && (prev === undefined || error > prev.error)) worst.set(law, { error, trial });
   };
 
-  let identityMatrix: Float64Array | undefined = new Float64Array(W);
+  // The first matrix allocated: a structure too large to hold one stops here, typed.
+  let identityMatrix: Float64Array | undefined = allocating(`checkStructureLaws(${structure.name}(${D}))`, 8 * W, () => new Float64Array(W));
   try {
     structure.identity(identityMatrix, 0);
   } catch {

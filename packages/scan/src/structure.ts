@@ -1,5 +1,6 @@
 import type { FloatArray } from './float-array.js';
 import { UnrollError } from './unroll-error.js';
+import { describe, isObject, maxArrayLength } from './validate.js';
 
 /**
  * A family of D×D matrices closed under multiplication, stored in `width` numbers each —
@@ -58,15 +59,18 @@ export type StructureSpec = Structure;
  * @throws {UnrollError} `INVALID_ARGUMENT` naming the field that is missing or wrong.
  */
 export function defineStructure(spec: StructureSpec): Structure {
+  if (!isObject(spec)) {
+    throw new UnrollError('INVALID_ARGUMENT', `defineStructure(spec): spec must be an object { name, dim, width, compose, apply, identity }, got ${describe(spec)}.`);
+  }
   const { name, dim, width } = spec;
   if (typeof name !== 'string' || name.length === 0) {
     throw new UnrollError('INVALID_ARGUMENT', 'defineStructure: give the structure a non-empty name.');
   }
-  if (!Number.isInteger(dim) || dim < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): dim must be a positive integer, got ${String(dim)}.`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1 || dim > maxArrayLength) {
+    throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): dim must be a positive integer, got ${describe(dim)}.`);
   }
-  if (!Number.isInteger(width) || width < 0) {
-    throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): width must be a non-negative integer, got ${String(width)}.`);
+  if (typeof width !== 'number' || !Number.isInteger(width) || width < 0 || width > maxArrayLength) {
+    throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): width must be a non-negative integer, got ${describe(width)}.`);
   }
   for (const fn of ['compose', 'apply', 'identity'] as const) {
     if (typeof spec[fn] !== 'function') {

@@ -1,6 +1,7 @@
 import type * as fsModule from 'node:fs';
 import type * as workerThreads from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
+import { allocating, type Dtype, type FloatArray } from './float-array.js';
 import { Command, Control, Param, type Binding, type WorkerInit } from './threaded-protocol.js';
 import { UnrollError } from './unroll-error.js';
 
@@ -21,7 +22,15 @@ export interface PoolWorker {
   bound: Binding | undefined;
 }
 
-/** The started workers and the shared memory they all see. */
+/**
+ * One generation of started workers and the shared memory they synchronise on.
+ *
+ * Memory a worker was sent stays alive while the worker holds a reference to it, and a
+ * worker that only waits and runs kernels allocates so little that it never collects
+ * the bindings it has dropped. So a generation counts the bytes of caller-owned shared
+ * memory (and of pool buffers since replaced) its workers were ever sent, and stops
+ * accepting new caller buffers in place past {@link pinnedLimit} (see {@link admit}).
+ */
 export interface Pool {
   readonly workers: PoolWorker[];
   readonly ready: Int32Array;
@@ -29,14 +38,27 @@ export interface Pool {
   readonly params: Int32Array;
   readonly control: Int32Array;
   readonly errorText: Uint8Array;
-  /** Scratch for aggregates, carries and timings, grown on demand (growing rebinds). */
-  scratch: { aggregates: Float64Array; carries: Float64Array; timings: Float64Array } | undefined;
   nextVersion: number;
+  /** Shared buffers these workers were sent. */
+  readonly sent: WeakSet<object>;
+  /** Bytes of caller-owned buffers these workers were sent, and of pool buffers replaced since. */
+  pinnedBytes: number;
+  /** Whether a retirement is already waiting for the event loop. */
+  retireScheduled: boolean;
 }
 
 const maxWorkers = 64;
+/** The most threads `linearRecurrence` accepts: the main thread and 64 workers. */
+export const maxThreads = maxWorkers + 1;
 const startTimeoutMs = 30_000;
+/** Default {@link pinnedLimit}: 128 MiB. */
+const defaultPinnedLimit = 128 * 2 ** 20;
+let pinnedLimit = defaultPinnedLimit;
 let pool: Pool | undefined;
+/** Pools started since the module loaded (a new one after a shutdown or a recycle). */
+let generations = 0;
+/** Workers being terminated (recycled generations), awaited by `shutdownThreads`. */
+const retiring = new Set<Promise<void>>();
 
 type Fs = typeof fsModule;
 
@@ -84,18 +106,23 @@ const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes
 export function acquirePool(n: number): Pool {
   const { wt, fs } = assertThreadsAvailable();
   if (n > maxWorkers) {
-    throw new UnrollError('INVALID_ARGUMENT', `threads: at most ${maxWorkers + 1} threads are supported, got ${n + 1}.`);
+    throw new UnrollError('INVALID_ARGUMENT', `threads: at most ${maxThreads} threads are supported, got ${n + 1}.`);
   }
-  pool ??= {
-    workers: [],
-    ready: new Int32Array(shared(4 * maxWorkers)),
-    signals: new Int32Array(shared(4 * maxWorkers)),
-    params: new Int32Array(shared(4 * Param.length * maxWorkers)),
-    control: new Int32Array(shared(4 * Control.length)),
-    errorText: new Uint8Array(shared(512)),
-    scratch: undefined,
-    nextVersion: 1,
-  };
+  if (pool === undefined) {
+    generations++;
+    pool = {
+      workers: [],
+      ready: new Int32Array(shared(4 * maxWorkers)),
+      signals: new Int32Array(shared(4 * maxWorkers)),
+      params: new Int32Array(shared(4 * Param.length * maxWorkers)),
+      control: new Int32Array(shared(4 * Control.length)),
+      errorText: new Uint8Array(shared(512)),
+      nextVersion: 1,
+      sent: new WeakSet(),
+      pinnedBytes: 0,
+      retireScheduled: false,
+    };
+  }
   const p = pool;
   if (p.workers.length < n) {
     const url = workerUrl(fs);
@@ -123,18 +150,118 @@ export function acquirePool(n: number): Pool {
 }
 
 /**
- * Stops the worker threads that `threads > 1` started. Optional — they never keep the
- * process alive — but frees their memory at once. Later threaded calls start new ones.
+ * Whether the workers may be sent the caller-owned shared buffer `buffer` to use in
+ * place. Yes when they already were (it costs nothing more), or when it keeps what they
+ * may pin within {@link pinnedLimit} (the first buffer of a generation is always
+ * admitted, however large). Otherwise the caller's data goes through the staging
+ * buffers — a copy, but no memory the workers keep — and the generation is retired the
+ * next time the event loop turns, so that the next one starts with a clean slate.
+ *
+ * Retiring cannot free memory sooner: a terminated worker gives back what it held only
+ * once the main thread's event loop has run, which a synchronous caller's loop never lets
+ * happen. Refusing new buffers is what keeps such a loop's memory flat.
+ */
+export function admit(p: Pool, buffer: ArrayBufferLike): boolean {
+  if (p.sent.has(buffer)) return true;
+  if (p.pinnedBytes > 0 && p.pinnedBytes + buffer.byteLength > pinnedLimit) {
+    scheduleRetire(p);
+    return false;
+  }
+  p.sent.add(buffer);
+  p.pinnedBytes += buffer.byteLength;
+  return true;
+}
+
+/** Retires `p` once the event loop turns (never while a call runs: calls are synchronous). */
+function scheduleRetire(p: Pool): void {
+  if (p.retireScheduled) return;
+  p.retireScheduled = true;
+  const timer = setTimeout(() => {
+    if (pool !== p) return;
+    pool = undefined;
+    retire(p);
+  }, 0);
+  timer.unref();
+}
+
+/** Tells a generation's workers to stop and terminates them; `shutdownThreads` awaits them. */
+function retire(p: Pool): void {
+  p.workers.forEach((w, slot) => {
+    p.params[slot * Param.length + Param.command] = Command.shutdown;
+    Atomics.add(p.signals, slot, 1);
+    Atomics.notify(p.signals, slot);
+    w.port.close();
+  });
+  for (const w of p.workers) {
+    const done: Promise<void> = w.worker.terminate().then(
+      () => void retiring.delete(done),
+      () => void retiring.delete(done),
+    );
+    retiring.add(done);
+  }
+}
+
+/** Which pool buffer: the staged inputs and output, and the phase-2 scratch. */
+export type StagingRole = 'A' | 'b' | 'out' | 'aggregates' | 'carries';
+
+interface StagingBuffer {
+  readonly buffer: SharedArrayBuffer;
+  float64?: Float64Array;
+  float32?: Float32Array;
+}
+
+/**
+ * The pool's own shared buffers, one per role, grown geometrically and otherwise reused
+ * by every call (and kept across generations), so that calls on ordinary arrays bind
+ * the same memory every time. Released by `shutdownThreads`.
+ */
+const staging = new Map<StagingRole, StagingBuffer>();
+
+/**
+ * A shared array of `dtype` over the pool's buffer for `role` with at least `length`
+ * elements — the same array object on every call until the buffer has to grow.
+ */
+export function stagingArray(role: StagingRole, dtype: 'float64', length: number): Float64Array;
+export function stagingArray(role: StagingRole, dtype: Dtype, length: number): FloatArray;
+export function stagingArray(role: StagingRole, dtype: Dtype, length: number): FloatArray {
+  const bytes = 8 * Math.max(1, length); // whole float64s, so either view fits
+  let s = staging.get(role);
+  if (s === undefined || s.buffer.byteLength < bytes) {
+    const old = s?.buffer;
+    const grown = Math.max(bytes, 2 * (old?.byteLength ?? 0));
+    s = { buffer: allocating(`linearRecurrence(…, { threads })`, grown, () => shared(grown)) };
+    staging.set(role, s);
+    // The workers may still hold the replaced buffer: it counts against the limit.
+    if (old !== undefined && pool?.sent.has(old) === true) pool.pinnedBytes += old.byteLength;
+  }
+  if (dtype === 'float32') return (s.float32 ??= new Float32Array(s.buffer));
+  return (s.float64 ??= new Float64Array(s.buffer));
+}
+
+/**
+ * What the pool holds now, for tests and diagnostics: the generation (pools started so
+ * far), its workers, and the bytes they may keep alive beyond the current buffers.
+ */
+export function threadPoolState(): { generation: number; workers: number; pinnedBytes: number; stagingBytes: number } {
+  let stagingBytes = 0;
+  for (const s of staging.values()) stagingBytes += s.buffer.byteLength;
+  return { generation: generations, workers: pool?.workers.length ?? 0, pinnedBytes: pool?.pinnedBytes ?? 0, stagingBytes };
+}
+
+/** Sets the bytes a generation may pin before it is replaced (undefined: back to 128 MiB). For tests. */
+export function setPinnedLimit(bytes: number | undefined): void {
+  pinnedLimit = bytes ?? defaultPinnedLimit;
+}
+
+/**
+ * Stops the worker threads that `threads > 1` started and drops the pool's shared
+ * buffers. Optional — the workers never keep the process alive — but frees their memory
+ * at once. Later threaded calls start new ones.
  */
 export async function shutdownThreads(): Promise<void> {
   const current = pool;
   pool = undefined;
-  if (current === undefined) return;
-  current.workers.forEach((w, slot) => {
-    current.params[slot * Param.length + Param.command] = Command.shutdown;
-    Atomics.add(current.signals, slot, 1);
-    Atomics.notify(current.signals, slot);
-    w.port.close();
-  });
-  await Promise.all(current.workers.map((w) => w.worker.terminate()));
+  staging.clear();
+  if (current !== undefined) retire(current);
+  await Promise.all([...retiring]);
 }

@@ -9,7 +9,8 @@ import type { FloatArray } from './float-array.js';
  * job's parameters from shared memory, runs phase 1, waits for the main thread's `go`,
  * runs phase 3, and sleeps again. The arrays a job works on (A, b, out, scratch) are sent
  * once by message — a *binding* — and reused while they stay the same, so a repeated
- * call (a solver iterating on the same buffers) costs two wake-ups, not a message.
+ * call costs two wake-ups, not a message. They stay the same for ordinary inputs (the
+ * pool's staging buffers hold them) and for a caller reusing its own shared arrays.
  */
 
 /** Slots of the per-call control array (reset by the main thread before each call). */
@@ -78,6 +79,4 @@ export interface Binding {
   readonly aggregates: Float64Array;
   /** Carry j = the state just before segment j, D numbers each. */
   readonly carries: Float64Array;
-  /** Per worker slot: milliseconds its phase-1 aggregate took (for load balancing). */
-  readonly timings: Float64Array;
 }

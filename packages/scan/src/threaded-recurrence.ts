@@ -1,8 +1,8 @@
 import type { BuiltinSpec } from './builtin-structures.js';
-import { dtypeOf, isShared, sharedFloatArray, type FloatArray } from './float-array.js';
+import { dtypeOf, isShared, type FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import type { Structure } from './structure.js';
-import { acquirePool, type Pool } from './thread-pool.js';
+import { acquirePool, admit, stagingArray, type StagingRole } from './thread-pool.js';
 import { Command, Control, Param, spinLimit } from './threaded-protocol.js';
 import { UnrollError } from './unroll-error.js';
 
@@ -22,8 +22,15 @@ import { UnrollError } from './unroll-error.js';
  * D = 1). The plain three-phase scheme, which aggregates every chunk, cannot beat one
  * thread on two cores when r ≈ 1.
  *
- * r starts at the kernel's estimate (`aggregateCost`) and is then learned per structure
- * from the measured phase-1 times of earlier calls, so the split tracks the machine.
+ * r is the kernel's fixed estimate (`aggregateCost`), so the split — and with it every
+ * rounding — depends only on the structure, the dtype, T and P: the same call gives the
+ * same bits every time. (Learning r from measured timings tracked the machine a little
+ * better, but made results differ from call to call.)
+ *
+ * Workers see only shared memory. Caller arrays backed by a `SharedArrayBuffer` are used
+ * in place while the pool admits them (see `admit`); ordinary ones are copied into the
+ * pool's staging buffers (and the states copied back), which are reused from call to
+ * call so the workers' binding stays put.
  */
 export function threadedRecurrence(
   structure: Structure,
@@ -39,20 +46,26 @@ export function threadedRecurrence(
   const D = structure.dim;
   const W = structure.width;
   const P = threads;
-  const key = costKey(spec, b);
-  const r = aggregateCost(key, kernel);
-  const S = Math.floor(T / (r + P));
-  const L0 = T - P * S;
+  const { S, L0 } = split(kernel, T, P);
+  runs++;
+  const dtype = dtypeOf(b);
+
   const pool = acquirePool(P - 1);
   const { control, errorText, params, signals } = pool;
 
-  // Workers see only shared memory: inputs that are not shared are copied once.
-  const dtype = dtypeOf(b);
-  const sA = W === 0 || isShared(A) ? A : copyToShared(A);
-  const sb = isShared(b) ? b : copyToShared(b);
-  const sOut = isShared(out) ? out : sharedFloatArray(dtype, out.length);
+  const stage = (role: StagingRole, x: FloatArray, copy: boolean): FloatArray => {
+    if (isShared(x) && admit(pool, x.buffer)) return x;
+    const y = stagingArray(role, dtype, x.length);
+    if (copy) y.set(x);
+    return y;
+  };
+  const sb = stage('b', b, true);
+  // Identity and zero store no transitions: the kernels never read A.
+  const sA = W === 0 ? sb : stage('A', A, true);
+  const sOut = stage('out', out, false);
   const stride = W + D;
-  const { aggregates, carries, timings } = scratchFor(pool, (P - 1) * stride, P * D, P);
+  const aggregates = stagingArray('aggregates', 'float64', (P - 1) * stride);
+  const carries = stagingArray('carries', 'float64', P * D);
   const segStart = (j: number): number => L0 + j * S;
 
   for (let i = 0; i < Control.length; i++) Atomics.store(control, i, 0);
@@ -60,11 +73,12 @@ export function threadedRecurrence(
     const slot = i - 1;
     const w = pool.workers[slot];
     let bound = w.bound;
-    if (bound?.A !== sA || bound.b !== sb || bound.out !== sOut || bound.aggregates !== aggregates || JSON.stringify(bound.spec) !== JSON.stringify(spec)) {
+    if (bound?.A !== sA || bound.b !== sb || bound.out !== sOut || bound.aggregates !== aggregates || bound.carries !== carries || !sameSpec(bound.spec, spec)) {
       // New arrays: send them (once) before the job that needs them.
-      bound = { version: pool.nextVersion++, spec, A: sA, b: sb, out: sOut, aggregates, carries, timings };
+      bound = { version: pool.nextVersion++, spec, A: sA, b: sb, out: sOut, aggregates, carries };
       w.bound = bound;
       w.port.postMessage(bound);
+      for (const x of [sA, sb, sOut, aggregates, carries]) pool.sent.add(x.buffer);
     }
     const o = slot * Param.length;
     params[o + Param.command] = Command.job;
@@ -84,12 +98,9 @@ export function threadedRecurrence(
   let failure: unknown = undefined;
   try {
     // Phase 1 (main): the leading rows straight from s0.
-    const started = performance.now();
     kernel.run(sA, sb, s0, 0, sOut, 0, L0);
-    const runMs = performance.now() - started;
     waitFor(control, Control.phase1Done, P - 1);
     if (Atomics.load(control, Control.failed) === 0) {
-      if (L0 > 0) learn(key, r, runMs / L0, timings, P - 1, S);
       // Phase 2 (main): carries into each segment.
       if (L0 > 0) for (let i = 0; i < D; i++) carries[i] = sOut[(L0 - 1) * D + i];
       else carries.set(s0);
@@ -120,20 +131,33 @@ export function threadedRecurrence(
     const message = new TextDecoder().decode(end < 0 ? bytes : bytes.slice(0, end));
     throw new UnrollError('WORKER_FAILED', `a worker thread failed: ${message}`);
   }
-  if (sOut !== out) out.set(sOut);
+  if (sOut !== out) copyRows(sOut, out);
 }
 
-/** The pool's scratch, grown (and so rebound) when this call needs more. */
-function scratchFor(pool: Pool, aggregateLength: number, carryLength: number, timingLength: number): NonNullable<Pool['scratch']> {
-  const s = pool.scratch;
-  if (s !== undefined && s.aggregates.length >= aggregateLength && s.carries.length >= carryLength && s.timings.length >= timingLength) return s;
-  const grown = {
-    aggregates: new Float64Array(new SharedArrayBuffer(8 * Math.max(aggregateLength, 2 * (s?.aggregates.length ?? 0)))),
-    carries: new Float64Array(new SharedArrayBuffer(8 * Math.max(carryLength, 2 * (s?.carries.length ?? 0)))),
-    timings: new Float64Array(new SharedArrayBuffer(8 * Math.max(timingLength, s?.timings.length ?? 0))),
-  };
-  pool.scratch = grown;
-  return grown;
+let runs = 0;
+
+/** How many threaded recurrences this module has started (tests check which path ran). */
+export function threadedRunCount(): number {
+  return runs;
+}
+
+/**
+ * Segment length S and leading rows L₀ for P threads: fixed by the kernel's cost ratio,
+ * T and P alone (never by timings), so repeated calls split — and round — identically.
+ */
+export function split(kernel: RecurrenceKernel, T: number, P: number): { S: number; L0: number } {
+  const S = Math.floor(T / (kernel.aggregateCost + P));
+  return { S, L0: T - P * S };
+}
+
+function sameSpec(a: BuiltinSpec, b: BuiltinSpec): boolean {
+  return a.kind === b.kind && a.dim === b.dim && (a.kind !== 'block-diagonal' || (b.kind === 'block-diagonal' && a.block === b.block));
+}
+
+/** out ← the first out.length numbers of a (longer) staging array. */
+function copyRows(from: FloatArray, out: FloatArray): void {
+  const view = from instanceof Float32Array ? new Float32Array(from.buffer, 0, out.length) : new Float64Array(from.buffer, 0, out.length);
+  out.set(view);
 }
 
 /** Waits until `control[index]` reaches `target` (each worker adds one when done): spins briefly, then sleeps. */
@@ -146,49 +170,18 @@ function waitFor(control: Int32Array, index: number, target: number): void {
   }
 }
 
-
-/** Learned aggregate-to-run cost ratios, per structure and dtype. */
-const learnedCost = new Map<string, number>();
-
-function costKey(spec: BuiltinSpec, b: FloatArray): string {
-  return `${JSON.stringify(spec)}:${dtypeOf(b)}`;
-}
-
-/** The current estimate of r for this structure: learned, else the kernel's guess. */
-function aggregateCost(key: string, kernel: RecurrenceKernel): number {
-  return learnedCost.get(key) ?? kernel.aggregateCost;
-}
-
-/**
- * Folds this call's measured ratio into the estimate. Calls too short to time
- * reliably (under ~0.5 ms per phase) teach nothing.
- */
-function learn(key: string, r: number, runMsPerRow: number, timings: Float64Array, workers: number, rows: number): void {
-  if (!(runMsPerRow > 0) || rows <= 0) return;
-  let aggregateMs = 0;
-  for (let i = 0; i < workers; i++) aggregateMs = Math.max(aggregateMs, timings[i]);
-  if (aggregateMs < 0.5 || runMsPerRow * rows < 0.5) return;
-  const observed = aggregateMs / rows / runMsPerRow;
-  learnedCost.set(key, Math.min(1000, Math.max(0.05, 0.5 * r + 0.5 * observed)));
-}
-
 /**
  * Whether P threads can beat one on this problem: enough work to amortise waking the
  * workers (`minWork` numbers), a few rows per thread, and a predicted speedup
  * (r + P)/(r + 1) of at least 10 %. Dense transitions with large D fail the last test
  * on two threads — the aggregate's matrix products cost D + 1 steps — and run on one.
- * `minWork` 0 forces threads whenever the rows allow.
+ * `minWork` 0 forces threads whenever the rows allow. A function of the kernel, T, P
+ * and `minWork` only: the decision never changes between identical calls.
  */
-export function shouldThread(spec: BuiltinSpec, kernel: RecurrenceKernel, b: FloatArray, T: number, threads: number, minWork: number): boolean {
+export function shouldThread(kernel: RecurrenceKernel, T: number, threads: number, minWork: number): boolean {
   if (threads < 2 || T < 4 * threads || T >= 2 ** 31) return false;
   if (minWork <= 0) return true;
   if (T * (kernel.width + kernel.dim) < minWork) return false;
-  const r = aggregateCost(costKey(spec, b), kernel);
+  const r = kernel.aggregateCost;
   return (r + threads) / (r + 1) >= 1.1;
-}
-
-function copyToShared(x: FloatArray): FloatArray {
-  const y = sharedFloatArray(dtypeOf(x), x.length);
-  y.set(x);
-  return y;
 }

@@ -60,9 +60,7 @@ function runJob(): void {
     const to = params[base + Param.aggregateTo];
     if (binding !== undefined && kernel !== undefined && to > from) {
       const o = (params[base + Param.aggregateSlot]) * (kernel.width + kernel.dim);
-      const started = performance.now();
       kernel.aggregate(binding.A, binding.b, from, to, binding.aggregates, o, binding.aggregates, o + kernel.width);
-      binding.timings[slot] = performance.now() - started;
     }
   } catch (error) {
     ok = false;
