@@ -187,6 +187,97 @@ describe('linearRecurrence', () => {
     expect(() => linearRecurrence(identity(2), [] as unknown as Float64Array, b, [0, 0])).toThrow(UnrollError);
   });
 
+  it('linearRecurrence(…, { threads: 2 }) gives the same bits on 8 identical calls (float32 and float64; diagonal, identity, dense), within rounding of one thread', () => {
+    // The split used to follow timings measured on earlier calls, so identical calls
+    // rounded differently (2–6 distinct results over 8 calls in float32).
+    const T = 100_000;
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const s of [diagonal(4), diagonal(1), identity(4), dense(4)]) {
+        const { A, b, s0 } = problem(s, T, 17, 1);
+        const cast = (x: Float64Array) => (dtype === 'float32' ? Float32Array.from(x) : x);
+        const [A_, b_] = [cast(A), cast(b)];
+        const runs = Array.from({ length: 8 }, () => linearRecurrence(s, A_, b_, s0, { threads: 2, parallelThreshold: 0 }));
+        const distinct = new Set(runs.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('base64')));
+        expect(distinct.size, `${s.name}(${s.dim}) ${dtype}`).toBe(1);
+        const one = linearRecurrence(s, A_, b_, s0);
+        expect(maxRelErr(runs[0], one), `${s.name}(${s.dim}) ${dtype}`).toBeLessThan(dtype === 'float32' ? 1e-2 : 1e-9);
+      }
+    }
+  });
+
+  it('linearRecurrence(…, { threads }) decides threads or not from the problem alone: the default threshold gives the same path every call', () => {
+    const { A, b, s0 } = problem(diagonal(8), 2 ** 17, 5);
+    const decisions = Array.from({ length: 6 }, () => {
+      const runs = threadedRunCount();
+      linearRecurrence(diagonal(8), A, b, s0, { threads: 2 });
+      return threadedRunCount() - runs;
+    });
+    expect(new Set(decisions).size).toBe(1);
+  });
+
+  it('linearRecurrence(…, { out: b }) overwrites b with the states in place, on every path and structure (custom ones too)', () => {
+    const custom = defineStructure({ ...diagonal(3), name: 'my-diagonal' });
+    for (const s of [...structures(2), dense(3), custom]) {
+      const T = 2000;
+      const { A, b, s0 } = problem(s, T, 23);
+      const want = linearRecurrence(s, A, b, s0);
+      const options = [{ algorithm: 'sequential' }, { algorithm: 'blelloch' }, { algorithm: 'chunked' }, ...(s === custom ? [] : [{ threads: 2, parallelThreshold: 0 }])] as const;
+      for (const o of options) {
+        for (const shared of [false, true]) {
+          if (shared && !('threads' in o)) continue;
+          const inPlace = shared ? sharedFloatArray('float64', b.length) : new Float64Array(b.length);
+          inPlace.set(b);
+          const got = linearRecurrence(s, A, inPlace, s0, { ...o, out: inPlace });
+          expect(got).toBe(inPlace);
+          expect(maxRelErr(got, want), `${s.name} ${JSON.stringify(o)} shared=${shared}`).toBeLessThan(1e-9);
+        }
+      }
+      // Another view of exactly b's memory is b itself.
+      const copy = Float64Array.from(b);
+      linearRecurrence(s, A, copy, s0, { out: new Float64Array(copy.buffer) });
+      expect(maxRelErr(copy, want)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('linearRecurrence(…, { out }) refuses an out that partially overlaps b, or overlaps A, with INVALID_ARGUMENT', () => {
+    const D = 2, T = 50;
+    const { A, b, s0 } = problem(diagonal(D), T, 3);
+    const memory = new Float64Array((T + 1) * D);
+    const bShifted = memory.subarray(D);
+    bShifted.set(b);
+    const outShifted = memory.subarray(0, T * D);
+    for (const threads of [1, 2]) {
+      const opts = { threads, parallelThreshold: 0, out: outShifted };
+      expect(() => linearRecurrence(diagonal(D), A, bShifted, s0, opts)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+      expect(() => linearRecurrence(diagonal(D), A, bShifted, s0, opts)).toThrow(/out shares part of its memory with b.*separate out array/);
+    }
+    const A2 = Float64Array.from(A);
+    expect(() => linearRecurrence(diagonal(D), A2, b, s0, { out: A2 })).toThrow(/out shares memory with A/);
+    const both = new Float64Array(2 * T * D);
+    both.set(A);
+    expect(() => linearRecurrence(diagonal(D), both.subarray(0, T * D), b, s0, { out: both.subarray(T * D - 1, 2 * T * D - 1) })).toThrow(/out shares memory with A/);
+    // Disjoint parts of one buffer are fine.
+    const apart = new Float64Array(3 * T * D);
+    apart.set(A, 0);
+    apart.set(b, T * D);
+    const got = linearRecurrence(diagonal(D), apart.subarray(0, T * D), apart.subarray(T * D, 2 * T * D), s0, { out: apart.subarray(2 * T * D) });
+    expect(maxRelErr(got, linearRecurrence(diagonal(D), A, b, s0))).toBe(0);
+  });
+
+  it('linearRecurrence rejects threads and parallelThreshold that are NaN, negative, non-integer or of the wrong type, naming the option', () => {
+    const A = new Float64Array(8).fill(0.5);
+    const b = new Float64Array(8).fill(1);
+    for (const threads of [NaN, -1, 0, 2.5, Infinity, '2', null, 66]) {
+      expect(() => linearRecurrence(diagonal(1), A, b, [0], { threads: threads as number })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/threads must be/) as string }) as Error);
+    }
+    for (const parallelThreshold of [NaN, -1, 0.5, -Infinity, '0', null]) {
+      expect(() => linearRecurrence(diagonal(1), A, b, [0], { threads: 2, parallelThreshold: parallelThreshold as number })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/parallelThreshold must be/) as string }) as Error,
+      );
+    }
+    expect(Array.from(linearRecurrence(diagonal(1), A.subarray(0, 2), b.subarray(0, 2), [0], { threads: 2, parallelThreshold: Infinity }))).toEqual([1, 1.5]);
+  });
+
   it('threads > 1 throws UNSUPPORTED where there are no worker threads (as in a browser page)', () => {
     const original = Object.getOwnPropertyDescriptor(process, 'getBuiltinModule');
     Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true, writable: true });

@@ -240,12 +240,14 @@ export function stagingArray(role: StagingRole, dtype: Dtype, length: number): F
 
 /**
  * What the pool holds now, for tests and diagnostics: the generation (pools started so
- * far), its workers, and the bytes they may keep alive beyond the current buffers.
+ * far), its workers, the bindings sent to them, the bytes of caller and replaced buffers
+ * they may keep alive, and the size of the staging buffers.
  */
-export function threadPoolState(): { generation: number; workers: number; pinnedBytes: number; stagingBytes: number } {
+export function threadPoolState(): { generation: number; workers: number; bindings: number; pinnedBytes: number; stagingBytes: number } {
   let stagingBytes = 0;
   for (const s of staging.values()) stagingBytes += s.buffer.byteLength;
-  return { generation: generations, workers: pool?.workers.length ?? 0, pinnedBytes: pool?.pinnedBytes ?? 0, stagingBytes };
+  const p = pool;
+  return { generation: generations, workers: p?.workers.length ?? 0, bindings: p === undefined ? 0 : p.nextVersion - 1, pinnedBytes: p?.pinnedBytes ?? 0, stagingBytes };
 }
 
 /** Sets the bytes a generation may pin before it is replaced (undefined: back to 128 MiB). For tests. */
