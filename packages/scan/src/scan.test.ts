@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fill, maxRelErr, uniform } from '../test/helpers.js';
-import { UnrollError, scan, sumMonoid, type Monoid, type ScanAlgorithm } from './index.js';
+import { UnrollError, scan, sumMonoid, type Monoid, type ScanAlgorithm, type ScanOptions } from './index.js';
 
 const algorithms: ScanAlgorithm[] = ['sequential', 'blelloch', 'chunked', 'auto'];
 
@@ -113,5 +113,35 @@ describe('scan', () => {
     expect(() => scan(x, sumMonoid(1), { out: new Float32Array(4) })).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }) as Error);
     expect(() => scan(x, sumMonoid(1), { algorithm: 'fast' as ScanAlgorithm })).toThrow(/unknown algorithm 'fast'/);
     expect(() => scan([1, 2] as unknown as Float64Array, sumMonoid(1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+  });
+  it('scan(x, m, { chunkSize }) refuses NaN, 0, negative, fractional and non-number chunk sizes with INVALID_ARGUMENT naming chunkSize', () => {
+    const x = new Float64Array([1, 2, 3, 4]);
+    for (const chunkSize of [NaN, 0, -2, 1.5, Infinity, '2', null]) {
+      for (const algorithm of ['chunked', 'sequential'] as const) {
+        expect(() => scan(x, sumMonoid(1), { algorithm, chunkSize: chunkSize as number })).toThrow(
+          expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/chunkSize must be a positive integer/) as string }) as Error,
+        );
+      }
+    }
+    expect(Array.from(scan(x, sumMonoid(1), { algorithm: 'chunked', chunkSize: 100 }))).toEqual([1, 3, 6, 10]);
+    expect(Array.from(scan(x, sumMonoid(1), { algorithm: 'chunked', chunkSize: undefined } as unknown as ScanOptions))).toEqual([1, 3, 6, 10]);
+  });
+
+  it('scan(x, m, { out }) refuses an out that partially overlaps elements, and scans in place through another view of the same memory', () => {
+    const memory = new Float64Array([1, 2, 3, 4, 5]);
+    expect(() => scan(memory.subarray(1), sumMonoid(1), { out: memory.subarray(0, 4) })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/out shares part of its memory with elements/) as string }) as Error,
+    );
+    expect(Array.from(memory)).toEqual([1, 2, 3, 4, 5]); // refused before touching anything
+    const view = new Float64Array(memory.buffer);
+    for (const algorithm of algorithms) {
+      memory.set([1, 2, 3, 4, 5]);
+      expect(scan(memory, sumMonoid(1), { algorithm, out: view })).toBe(view);
+      expect(Array.from(memory)).toEqual([1, 3, 6, 10, 15]);
+    }
+    // Disjoint halves of one buffer are separate arrays.
+    const halves = new Float64Array([1, 2, 3, 0, 0, 0]);
+    scan(halves.subarray(0, 3), sumMonoid(1), { out: halves.subarray(3) });
+    expect(Array.from(halves)).toEqual([1, 2, 3, 1, 3, 6]);
   });
 });

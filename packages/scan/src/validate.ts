@@ -60,6 +60,9 @@ export function assertStructure(where: string, x: unknown, argument = 'structure
     throw new UnrollError('INVALID_ARGUMENT', `${where}: ${argument} must be a Structure, got ${describe(x)}; ${hint}.`);
   }
   const s = x as Partial<Record<keyof Structure, unknown>>;
+  if (typeof s.name !== 'string') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: ${argument}.name must be a string, got ${describe(s.name)}; ${hint}.`);
+  }
   if (typeof s.dim !== 'number' || !Number.isInteger(s.dim) || s.dim < 1 || s.dim > maxArrayLength) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: ${argument}.dim must be a positive integer, got ${describe(s.dim)}; ${hint}.`);
   }
