@@ -1,4 +1,5 @@
 import { UnrollError } from '@unroll/scan';
+import { checkOptions, checkStrategy, describeValue } from './arguments.js';
 import { diagonal } from './diagonal.js';
 import { defineStrategy, type Strategy } from './strategy.js';
 
@@ -17,11 +18,18 @@ export interface ClippedOptions {
  * hyperparameter-free way to keep every iteration a stable linear system (thesis
  * §4.5.2). Applies to diagonal approximations only.
  */
-export function clipped(opts: ClippedOptions = {}): Strategy {
-  const { lo = -1, hi = 1, base = diagonal() } = opts;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) {
-    throw new UnrollError('INVALID_ARGUMENT', `clipped: need finite lo ≤ hi, got [${String(lo)}, ${String(hi)}].`);
+export function clipped(opts?: ClippedOptions): Strategy {
+  const { lo = -1, hi = 1, base = diagonal() } = checkOptions('clipped', opts, '{ lo: -1, hi: 1, base: diagonal() }');
+  for (const [name, v] of [['lo', lo], ['hi', hi]] as const) {
+    const value: unknown = v;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new UnrollError('INVALID_ARGUMENT', `clipped: ${name} must be a finite number, got ${describeValue(value)}.`);
+    }
   }
+  if (!(lo <= hi)) {
+    throw new UnrollError('INVALID_ARGUMENT', `clipped: need lo ≤ hi, got [${String(lo)}, ${String(hi)}]; swap them.`);
+  }
+  checkStrategy('clipped', 'base', base);
   return defineStrategy({
     name: `clipped(${base.name})`,
     structure: (D) => base.structure(D),

@@ -1,4 +1,5 @@
 import { UnrollError, type FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkInteger, checkRecord, checkState, describeValue } from './arguments.js';
 import { resolveDerivatives } from './derivatives.js';
 import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
 
@@ -42,30 +43,48 @@ export type DefinedDynamics = Dynamics & Required<Pick<Dynamics, 'jacobian' | 'd
  * });
  * rnn.derivatives; // { jvp: 'finite-difference', jacobian: 'jvp', diagonal: 'jvp' }
  * ```
- * @throws {UnrollError} `INVALID_ARGUMENT` (bad dim, missing step, a non-function),
- *   `DIMENSION_MISMATCH` (probe state of the wrong length, or a function writing the
- *   wrong number of values), `NON_FINITE` (NaN or ±Infinity from a probe call).
+ * @throws {UnrollError} `INVALID_ARGUMENT` (spec not an object, bad dim, missing step, a
+ *   non-function, a non-string name, probe.t not an integer ≥ 1), `DIMENSION_MISMATCH`
+ *   (probe state of the wrong length, or a function writing the wrong number of values),
+ *   `NON_FINITE` (NaN or ±Infinity in probe.state or from a probe call), `MEMORY_BUDGET`
+ *   (dim, D² for a closed-form jacobian, or paramCount beyond 2^28 numbers).
  */
 export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
-  const label = `defineDynamics(${spec.name === undefined ? '' : `'${spec.name}'`})`;
-  const D = spec.dim;
-  if (!Number.isInteger(D) || D < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `${label}: dim must be a positive integer, got ${String(D)}.`);
+  const given: unknown = spec;
+  checkRecord('defineDynamics(spec)', 'spec', given, '{ dim, step(t, prev, po, out, oo) }');
+  const name: unknown = given['name'];
+  if (name !== undefined && typeof name !== 'string') {
+    throw new UnrollError('INVALID_ARGUMENT', `defineDynamics: name must be a string (used in messages) or absent, got ${describeValue(name)}.`);
   }
+  const label = `defineDynamics(${name === undefined ? '' : `'${name}'`})`;
+  const D = spec.dim;
+  if (typeof D !== 'number' || !Number.isInteger(D) || D < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: dim must be a positive integer (the state dimension D), got ${describeValue(D)}.`);
+  }
+  checkArrayLength(label, `a state of dim = ${D}`, D, 'pass a smaller dim');
   if (typeof spec.step !== 'function') {
-    throw new UnrollError('INVALID_ARGUMENT', `${label}: step(t, prev, po, out, oo) is required — it computes s_t = f_t(s_{t−1}).`);
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: step(t, prev, po, out, oo) is required — it computes s_t = f_t(s_{t−1}); got ${describeValue(given['step'])}.`);
   }
   for (const fn of ['jacobian', 'diagonal', 'jvp', 'vjpParams'] as const) {
-    if (spec[fn] !== undefined && typeof spec[fn] !== 'function') {
-      throw new UnrollError('INVALID_ARGUMENT', `${label}: ${fn} must be a function when given.`);
+    if (given[fn] !== undefined && typeof given[fn] !== 'function') {
+      throw new UnrollError('INVALID_ARGUMENT', `${label}: ${fn} must be a function when given, got ${describeValue(given[fn])}; omit it to have it derived.`);
     }
   }
-  const t = spec.probe?.t ?? 1;
-  const state = spec.probe?.state ?? new Float64Array(D);
-  if (state.length !== D) {
-    throw new UnrollError('DIMENSION_MISMATCH', `${label}: probe.state has ${state.length} entries but dim is ${D}.`);
+  if (spec.jacobian !== undefined) {
+    checkArrayLength(label, `a closed-form jacobian of dim = ${D} (D² entries)`, D * D, 'omit jacobian and give diagonal or jvp instead (quasi strategies need no D×D matrix)');
   }
-  const x = Float64Array.from(state);
+  const probeSpec: unknown = given['probe'];
+  if (probeSpec !== undefined) checkRecord(label, 'probe', probeSpec, '{ t: 1, state: [ …D numbers ] }');
+  const t = spec.probe?.t ?? 1;
+  checkInteger(label, 'probe.t', t, 1);
+  const x = spec.probe?.state === undefined ? new Float64Array(D) : checkState(label, 'probe.state', spec.probe.state, D);
+  if ((spec.vjpParams === undefined) !== (spec.paramCount === undefined)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: give paramCount and vjpParams together.`);
+  }
+  if (spec.paramCount !== undefined) {
+    checkInteger(label, 'paramCount', spec.paramCount, 1);
+    checkArrayLength(label, `paramCount = ${spec.paramCount} parameters`, spec.paramCount, 'pass a smaller paramCount');
+  }
   const v = new Float64Array(D).fill(1);
 
   probe(label, 'step', D, (out) => { spec.step(t, x, 0, out, 0); });
@@ -81,20 +100,14 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
     const jvp = spec.jvp;
     probe(label, 'jvp', D, (out) => { jvp(t, x, 0, v, 0, out, 0); });
   }
-  if ((spec.vjpParams === undefined) !== (spec.paramCount === undefined)) {
-    throw new UnrollError('INVALID_ARGUMENT', `${label}: give paramCount and vjpParams together.`);
-  }
   if (spec.vjpParams && spec.paramCount !== undefined) {
     const { vjpParams, paramCount } = spec;
-    if (!Number.isInteger(paramCount) || paramCount < 1) {
-      throw new UnrollError('INVALID_ARGUMENT', `${label}: paramCount must be a positive integer, got ${String(paramCount)}.`);
-    }
     probe(label, 'vjpParams', paramCount, (out) => { vjpParams(t, x, 0, v, 0, out, 0); });
   }
 
   const base: Dynamics = {
     dim: D,
-    ...(spec.name === undefined ? {} : { name: spec.name }),
+    ...(name === undefined ? {} : { name }),
     step: spec.step,
     ...(spec.jacobian === undefined ? {} : { jacobian: spec.jacobian }),
     ...(spec.diagonal === undefined ? {} : { diagonal: spec.diagonal }),

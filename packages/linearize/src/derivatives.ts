@@ -1,4 +1,5 @@
 import type { FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkDynamics } from './arguments.js';
 import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
 import { finiteDifferenceJvp } from './finite-difference-jvp.js';
 
@@ -37,6 +38,7 @@ export interface ResolvedDerivatives {
  * function needs once, here — call it once per solve, not per step.
  */
 export function resolveDerivatives(dyn: Dynamics): ResolvedDerivatives {
+  checkDynamics('resolveDerivatives(dyn)', dyn);
   const D = dyn.dim;
   const recorded = dyn.derivatives;
 
@@ -58,6 +60,12 @@ export function resolveDerivatives(dyn: Dynamics): ResolvedDerivatives {
   if (dyn.diagonal !== undefined && recorded?.diagonal !== 'jacobian' && recorded?.diagonal !== 'jvp') {
     diagonal = { fn: dyn.diagonal.bind(dyn), source: 'closed-form', calls: { ...noCalls, diagonal: 1 } };
   } else if (jacobian.source === 'closed-form') {
+    checkArrayLength(
+      'resolveDerivatives(dyn)',
+      `reading the diagonal off the closed-form jacobian (a D×D scratch, dim = ${D})`,
+      D * D,
+      'give the dynamics a closed-form diagonal (or a jvp) so no D×D matrix is needed',
+    );
     diagonal = { fn: diagonalFromJacobian(D, jacobian.fn), source: 'jacobian', calls: jacobian.calls };
   } else {
     diagonal = { fn: diagonalFromJvp(D, jvp.fn), source: 'jvp', calls: scaleCalls(jvp.calls, D) };

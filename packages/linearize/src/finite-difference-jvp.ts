@@ -1,4 +1,5 @@
 import type { FloatArray } from '@unroll/scan';
+import { checkDynamics } from './arguments.js';
 import type { Dynamics, JvpFunction } from './dynamics.js';
 
 /** ∛ε for float64: the step that balances truncation (O(h²)) against rounding (O(ε/h)). */
@@ -16,6 +17,7 @@ const cbrtEpsilon = Math.cbrt(Number.EPSILON);
  * Costs two `step` calls; allocates its scratch once, here.
  */
 export function finiteDifferenceJvp(dyn: Dynamics): JvpFunction {
+  checkDynamics('finiteDifferenceJvp(dyn)', dyn);
   const D = dyn.dim;
   const plus = new Float64Array(D);
   const minus = new Float64Array(D);

@@ -1,4 +1,5 @@
-import { UnrollError, diagonal as diagonalStructure } from '@unroll/scan';
+import { diagonal as diagonalStructure } from '@unroll/scan';
+import { checkInteger, checkOptions } from './arguments.js';
 import { resolveDerivatives, scaleCalls } from './derivatives.js';
 import { rademacher } from './rademacher.js';
 import { defineStrategy, type Strategy } from './strategy.js';
@@ -18,14 +19,10 @@ export interface HutchinsonOptions {
  * One JVP per probe: the diagonal of a model without closed-form derivatives at the cost
  * of one forward-mode pass, whatever D is.
  */
-export function hutchinson(opts: HutchinsonOptions = {}): Strategy {
-  const { probes = 1, seed = 0 } = opts;
-  if (!Number.isInteger(probes) || probes < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `hutchinson: probes must be a positive integer, got ${String(probes)}.`);
-  }
-  if (!Number.isInteger(seed)) {
-    throw new UnrollError('INVALID_ARGUMENT', `hutchinson: seed must be an integer, got ${String(seed)}.`);
-  }
+export function hutchinson(opts?: HutchinsonOptions): Strategy {
+  const { probes = 1, seed = 0 } = checkOptions('hutchinson', opts, '{ probes: 4, seed: 0 }');
+  checkInteger('hutchinson', 'probes', probes, 1);
+  checkInteger('hutchinson', 'seed', seed, Number.MIN_SAFE_INTEGER);
   return defineStrategy({
     name: 'hutchinson',
     structure: (D) => diagonalStructure(D),

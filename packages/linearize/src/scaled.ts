@@ -1,4 +1,5 @@
 import { UnrollError, diagonal as diagonalStructure, type Structure } from '@unroll/scan';
+import { checkStrategy, describeValue } from './arguments.js';
 import { defineStrategy, type Strategy } from './strategy.js';
 
 /**
@@ -10,10 +11,12 @@ import { defineStrategy, type Strategy } from './strategy.js';
  * identity base (damped Picard) becomes the diagonal `(1 − k_t)·I`.
  */
 export function scaled(k: number | ((t: number) => number), base: Strategy): Strategy {
-  if (typeof k === 'number') checkK(k, 'k');
-  else if (typeof k !== 'function') {
-    throw new UnrollError('INVALID_ARGUMENT', 'scaled(k, base): k must be a number in [0, 1] or a function t ↦ k_t.');
+  const kGiven: unknown = k;
+  if (typeof kGiven === 'number') checkK(kGiven, 'k');
+  else if (typeof kGiven !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `scaled(k, base): k must be a number in [0, 1] or a function t ↦ k_t, got ${describeValue(kGiven)}.`);
   }
+  checkStrategy('scaled(k, base)', 'base', base);
   const kAt = (t: number): number => (typeof k === 'number' ? k : checkK(k(t), `k(${t})`));
   const name = `scaled(${typeof k === 'number' ? String(k) : 'k_t'}, ${base.name})`;
   // (1 − k)·I is not an identity matrix: it needs the diagonal structure.
@@ -57,9 +60,9 @@ export function scaled(k: number | ((t: number) => number), base: Strategy): Str
   });
 }
 
-function checkK(k: number, what: string): number {
-  if (!(k >= 0 && k <= 1)) {
-    throw new UnrollError('INVALID_ARGUMENT', `scaled: ${what} = ${String(k)} is outside [0, 1] (0 keeps the base's Ã_t, 1 gives Jacobi).`);
+function checkK(k: unknown, what: string): number {
+  if (typeof k !== 'number' || !(k >= 0 && k <= 1)) {
+    throw new UnrollError('INVALID_ARGUMENT', `scaled: ${what} = ${describeValue(k)} is outside [0, 1] (0 keeps the base's Ã_t, 1 gives Jacobi).`);
   }
   return k;
 }

@@ -1,6 +1,7 @@
 import { UnrollError, type FloatArray, type Structure } from '@unroll/scan';
 import type { CallCounts } from './derivatives.js';
 import type { Dynamics } from './dynamics.js';
+import { checkDim, checkDynamics, checkRecord, describeValue } from './arguments.js';
 
 /**
  * How the transition matrices Ã_t of one fixed-point iteration are obtained from the
@@ -67,15 +68,30 @@ export interface StrategySpec {
  * @throws {UnrollError} `INVALID_ARGUMENT` naming the field that is missing.
  */
 export function defineStrategy(spec: StrategySpec): Strategy {
-  if (typeof spec.name !== 'string' || spec.name.length === 0) {
-    throw new UnrollError('INVALID_ARGUMENT', 'defineStrategy: give the strategy a non-empty name.');
+  const given: unknown = spec;
+  checkRecord('defineStrategy(spec)', 'spec', given, "{ name: 'my-strategy', structure(D), prepare(dyn) }");
+  const name: unknown = given['name'];
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new UnrollError('INVALID_ARGUMENT', `defineStrategy: give the strategy a non-empty name (a string), got ${describeValue(name)}.`);
   }
   for (const fn of ['structure', 'prepare'] as const) {
-    if (typeof spec[fn] !== 'function') {
-      throw new UnrollError('INVALID_ARGUMENT', `defineStrategy('${spec.name}'): ${fn}(…) is required.`);
+    if (typeof given[fn] !== 'function') {
+      throw new UnrollError('INVALID_ARGUMENT', `defineStrategy('${name}'): ${fn}(…) is required — a function, got ${describeValue(given[fn])}.`);
     }
   }
-  return Object.freeze({ name: spec.name, structure: spec.structure.bind(spec), prepare: spec.prepare.bind(spec) });
+  const structure = spec.structure.bind(spec);
+  const prepare = spec.prepare.bind(spec);
+  return Object.freeze({
+    name,
+    structure(D: number): Structure {
+      checkDim(`${name}.structure(D)`, 'D', D);
+      return structure(D);
+    },
+    prepare(dyn: Dynamics): Linearizer {
+      checkDynamics(`${name}.prepare(dyn)`, dyn);
+      return prepare(dyn);
+    },
+  });
 }
 
 /** Describes a resolved derivative for a linearizer's `source`. */
