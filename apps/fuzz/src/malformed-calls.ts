@@ -29,13 +29,15 @@ const ordinals = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
  * Whether `message` names the slot: one of its words (whole, or with a plural s), "the
  * N-th argument" for a top-level argument, or — when the slot holds an options or params
  * object — one of that object's keys ("lorenz96: dim must be an integer ≥ 4" names what is
- * wrong inside the params it was given).
+ * wrong inside the params it was given). `dim` is also named by D, its symbol everywhere.
  */
 export function namesSlot(message: string, s: Slot, valid: unknown): boolean {
   const words = [...s.names];
   const ordinal = ordinals.at(Number(s.path));
   if (!s.path.includes('.') && ordinal !== undefined) words.push(`${ordinal} argument`);
   if (isPlainObject(valid)) words.push(...Object.keys(valid));
+  // The state dimension is `dim` in the API and D in every message and doc (DESIGN.md §1).
+  if (words.includes('dim')) words.push('D');
   return words.some((w) => new RegExp(`(?<![A-Za-z0-9_])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}s?(?![A-Za-z0-9_])`).test(message));
 }
 
