@@ -47,20 +47,25 @@ export async function acquireDevice(opts: AcquireOptions): Promise<{ device: GPU
     );
   }
   const l = adapter.limits;
-  const device = await adapter.requestDevice({
-    requiredLimits: {
-      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-      maxBufferSize: l.maxBufferSize,
-      maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
-    },
-  });
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        maxBufferSize: l.maxBufferSize,
+        maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
+      },
+    });
+  } catch (cause) {
+    throw new UnrollError('UNSUPPORTED', `createGpuRuntime: the GPU adapter refused to create a device (${cause instanceof Error ? cause.message : 'no reason given'}). Pass { device } to use one made elsewhere.`, { cause });
+  }
   const info = adapter.info;
   const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s !== '').join(' ') || 'unknown adapter';
   return { device, adapter, name };
 }
 
 /** The limits the kernels plan around, optionally capped (to exercise windowed dispatches). */
-export function limitsOf(device: GPUDevice, caps: { maxBindingBytes?: number; maxWorkgroupsPerDimension?: number }): GpuLimits {
+export function limitsOf(device: GPUDevice, caps: { maxBindingBytes?: number | undefined; maxWorkgroupsPerDimension?: number | undefined }): GpuLimits {
   const l = device.limits;
   return {
     maxBindingBytes: Math.min(l.maxStorageBufferBindingSize, caps.maxBindingBytes ?? Infinity),

@@ -1,6 +1,7 @@
 import { UnrollError } from '@unroll/scan';
 import type { GpuContext } from './gpu-context.js';
-import { dynamicsPrelude, type GpuDynamics } from './gpu-dynamics.js';
+import { describe } from './check-input.js';
+import { dynamicsPrelude, maxGpuDim, type GpuDynamics } from './gpu-dynamics.js';
 import { countLines, type KernelSpec } from './kernel.js';
 
 /** A dynamics' WGSL behind its prelude, with where the user's lines sit for error messages. */
@@ -11,11 +12,20 @@ export function dynamicsSource(dyn: GpuDynamics): NonNullable<KernelSpec['dynami
 }
 
 /** Checks a dynamics is a {@link GpuDynamics} built by `defineGpuDynamics` (or shaped like one). */
-export function checkDynamics(where: string, dyn: GpuDynamics): void {
-  // Runtime guard for untyped callers.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-  if (typeof dyn !== 'object' || dyn === null || typeof dyn.wgsl !== 'string' || !(dyn.params instanceof Float32Array) || !Number.isInteger(dyn.dim) || dyn.dim < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: expected GPU dynamics ({ dim, wgsl, params, … }); build them with defineGpuDynamics or a twin.`);
+export function checkDynamics(where: string, dyn: unknown): asserts dyn is GpuDynamics {
+  const d = (typeof dyn === 'object' && dyn !== null ? dyn : {}) as Partial<Record<keyof GpuDynamics, unknown>>;
+  const dim = d.dim;
+  if (
+    typeof d.wgsl !== 'string' ||
+    !(d.params instanceof Float32Array) ||
+    typeof dim !== 'number' ||
+    !Number.isInteger(dim) ||
+    dim < 1 ||
+    dim > maxGpuDim ||
+    typeof d.name !== 'string' ||
+    typeof d.hasJacobian !== 'boolean'
+  ) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: expected GPU dynamics ({ dim ≤ ${maxGpuDim}, wgsl, params, name, hasJacobian }), got ${describe(dyn)}; build them with defineGpuDynamics or a twin.`);
   }
 }
 

@@ -1,9 +1,10 @@
 import { UnrollError } from '@unroll/scan';
+import { checkFloats, describe, maxIndex, numberArray, optionsObject, toF32 } from './check-input.js';
 import { Dispatch, rowRange } from './dispatch.js';
 import { checkDynamics, dynamicsSource, uploadParams } from './dynamics-kernel.js';
 import { kernelSource } from './kernel.js';
 import type { GpuContext } from './gpu-context.js';
-import type { GpuDynamics } from './gpu-dynamics.js';
+import { maxJacobianDim, type GpuDynamics } from './gpu-dynamics.js';
 import type { KernelSpec, StorageSlot } from './kernel.js';
 import { usage } from './usage.js';
 
@@ -23,11 +24,16 @@ export interface Evaluation {
   readonly step: Float32Array;
   /** n·D: diag ∂f_{t_k}/∂s at s_k. */
   readonly diagonal: Float32Array;
-  /** n·D·D row-major Jacobians, when the dynamics define `jacobian`. */
+  /** n·D·D row-major Jacobians, when the dynamics define `jacobian` and D ≤ 64 (a D×D matrix per GPU thread). */
   readonly jacobian: Float32Array | undefined;
 }
 
-/** One thread per point: calls step, diagonal and (if defined) jacobian. */
+/** Whether {@link evaluateKernel} calls the dynamics' `jacobian` (defined, and D ≤ {@link maxJacobianDim}). */
+function evaluatesJacobian(dyn: GpuDynamics): boolean {
+  return dyn.hasJacobian && dyn.dim <= maxJacobianDim;
+}
+
+/** One thread per point: calls step, diagonal and (if defined, for D ≤ 64) jacobian. */
 export function evaluateKernel(dyn: GpuDynamics): KernelSpec {
   const storage: StorageSlot[] = [
     { name: 't', access: 'read' },
@@ -35,7 +41,8 @@ export function evaluateKernel(dyn: GpuDynamics): KernelSpec {
     { name: 'f', access: 'read_write' },
     { name: 'diag', access: 'read_write' },
   ];
-  if (dyn.hasJacobian) storage.push({ name: 'jac', access: 'read_write' });
+  const withJacobian = evaluatesJacobian(dyn);
+  if (withJacobian) storage.push({ name: 'jac', access: 'read_write' });
   const body = `
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
@@ -51,7 +58,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
     unroll_f[k * D + i - unroll_u.base_f] = f[i];
     unroll_diag[k * D + i - unroll_u.base_diag] = a[i];
   }
-  ${dyn.hasJacobian ? `let J = jacobian(t, s);
+  ${withJacobian ? `let J = jacobian(t, s);
   for (var i = 0u; i < D * D; i++) { unroll_jac[k * D * D + i - unroll_u.base_jac] = J[i]; }` : ''}
 }`;
   return { label: `evaluate ${dyn.name}`, storage, uniforms: [['sequence', 'u32']], lanes: 1, body, dynamics: dynamicsSource(dyn) };
@@ -59,22 +66,29 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
 
 /** Runs {@link evaluateKernel} at the points and reads the results back. */
 export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points: EvaluationPoints): Promise<Evaluation> {
-  ctx.check('evaluate');
-  checkDynamics('evaluate', dyn);
+  const where = 'evaluate';
+  ctx.check(where);
+  checkDynamics(where, dyn);
   const D = dyn.dim;
-  const n = points.t.length;
-  if (n === 0) throw new UnrollError('INVALID_ARGUMENT', 'evaluate: give at least one point.');
-  if (points.prev.length !== n * D) {
-    throw new UnrollError('DIMENSION_MISMATCH', `evaluate: prev has ${points.prev.length} numbers; ${n} points of D = ${D} need ${n * D}.`);
+  const p = optionsObject(where, 'points', points, ['t', 'prev', 'sequence'], '{ t: [1, 2], prev: [...] }', false);
+  const ts = numberArray(where, 'points.t', p['t']);
+  const prev = toF32(where, 'points.prev', p['prev']);
+  const n = ts.length;
+  if (n === 0) throw new UnrollError('INVALID_ARGUMENT', `${where}: give at least one point.`);
+  if (prev.length !== n * D) {
+    throw new UnrollError('DIMENSION_MISMATCH', `${where}: prev has ${prev.length} numbers; ${n} points of D = ${D} need ${n * D}.`);
   }
+  checkFloats(where, evaluatesJacobian(dyn) ? 'the Jacobians' : 'the states', evaluatesJacobian(dyn) ? n * D * D : n * D, ctx.limits.maxBufferBytes);
   const tBits = new Uint32Array(n);
   for (let k = 0; k < n; k++) {
-    const t = points.t[k] ?? 0;
-    if (!Number.isInteger(t) || t < 1 || t > 0xffffffff) throw new UnrollError('INVALID_ARGUMENT', `evaluate: t[${k}] = ${String(t)}; steps are 1-based integers.`);
+    const t = ts[k];
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > maxIndex) throw new UnrollError('INVALID_ARGUMENT', `${where}: t[${k}] = ${describe(t)}; steps are 1-based integers below 2³².`);
     tBits[k] = t;
   }
-  const sequence = points.sequence ?? 0;
-  if (!Number.isInteger(sequence) || sequence < 0) throw new UnrollError('INVALID_ARGUMENT', `evaluate: sequence must be a non-negative integer, got ${String(sequence)}.`);
+  const sequence = p['sequence'] ?? 0;
+  if (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 0 || sequence > maxIndex) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: sequence must be a non-negative integer below 2³², got ${describe(sequence)}.`);
+  }
   const made: GPUBuffer[] = [];
   const keep = (b: GPUBuffer) => (made.push(b), b);
   let dispatch: Dispatch | undefined;
@@ -82,11 +96,11 @@ export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points
     const params = uploadParams(ctx, dyn);
     keep(params.buffer);
     const bufT = keep(ctx.storage(new Float32Array(tBits.buffer), 'evaluate t'));
-    const bufPrev = keep(ctx.storage(Float32Array.from(points.prev), 'evaluate prev'));
+    const bufPrev = keep(ctx.storage(prev, 'evaluate prev'));
     const out = (floats: number, label: string) => keep(ctx.buffer(floats * 4, usage.storage | usage.copySrc, label));
     const f = out(n * D, 'evaluate f');
     const diag = out(n * D, 'evaluate diagonal');
-    const jac = dyn.hasJacobian ? out(n * D * D, 'evaluate jacobian') : undefined;
+    const jac = evaluatesJacobian(dyn) ? out(n * D * D, 'evaluate jacobian') : undefined;
     const rows = (b: GPUBuffer, width: number) => ({ buffer: b, range: (i0: number, i1: number) => rowRange(i0, i1, width, 0, width) });
     dispatch = await Dispatch.create(
       ctx,

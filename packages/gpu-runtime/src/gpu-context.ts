@@ -42,7 +42,13 @@ export class GpuContext {
   #allocations: Promise<string | undefined>[] = [];
   #lostReason: string | undefined;
   #destroyed = false;
-  readonly #lost: Promise<never>;
+  /**
+   * Rejecters of the calls {@link GpuContext.guard} is waiting on. A set, not
+   * `Promise.race` against one long-lived "lost" promise: every race would leave a
+   * reaction on that promise until the device is lost, so a runtime kept for many solves
+   * would accumulate one per read-back.
+   */
+  readonly #pending = new Set<(e: UnrollError) => void>();
 
   /** Held so the adapter outlives its device (Dawn's Node binding needs that). */
   readonly adapter: GPUAdapter | undefined;
@@ -53,16 +59,40 @@ export class GpuContext {
     this.limits = limits;
     this.#owned = owned;
     this.adapterName = adapterName;
-    this.#lost = device.lost.then((info) => {
-      this.#lostReason = info.message === '' ? info.reason : `${info.reason}: ${info.message}`;
-      throw this.#lostError('GPU work');
-    });
-    // Kept from becoming an unhandled rejection when nothing is pending.
-    this.#lost.catch(() => undefined);
+    // The device's lost promise outlives this context when the device was given (and is
+    // kept by its owner): its handler reaches the context through a slot that destroy()
+    // empties, so a destroyed runtime is never kept alive by the device.
+    const slot: { ctx: GpuContext | undefined } = { ctx: this };
+    this.#slot = slot;
+    device.lost.then(
+      (info) => {
+        const ctx = slot.ctx;
+        if (ctx !== undefined) ctx.#onLost(info.message === '' ? info.reason : `${info.reason}: ${info.message}`);
+      },
+      () => undefined,
+    );
+  }
+
+  readonly #slot: { ctx: GpuContext | undefined };
+
+  #onLost(reason: string): void {
+    this.#lostReason = reason;
+    this.#rejectPending('GPU work');
+  }
+
+  #rejectPending(where: string): void {
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const reject of pending) reject(this.#lostError(where));
   }
 
   get destroyed(): boolean {
     return this.#destroyed;
+  }
+
+  /** Calls waiting in {@link GpuContext.guard} (0 between calls; for leak checks). */
+  get pendingGuards(): number {
+    return this.#pending.size;
   }
 
   #lostError(where: string): UnrollError {
@@ -76,11 +106,30 @@ export class GpuContext {
     if (this.#destroyed || this.#lostReason !== undefined) throw this.#lostError(where);
   }
 
-  /** Settles with `work`, or rejects with `DEVICE_LOST` as soon as the device is lost. */
+  /** Settles with `work`, or rejects with `DEVICE_LOST` as soon as the device is lost or the runtime destroyed. */
   guard<T>(work: Promise<T>, where: string): Promise<T> {
-    return Promise.race([work, this.#lost]).catch((e: unknown) => {
-      if (this.#destroyed || this.#lostReason !== undefined) throw this.#lostError(where);
-      throw e;
+    return new Promise<T>((resolve, reject) => {
+      if (this.#destroyed || this.#lostReason !== undefined) {
+        work.catch(() => undefined);
+        reject(this.#lostError(where));
+        return;
+      }
+      const onLost = (e: UnrollError) => {
+        reject(e);
+      };
+      this.#pending.add(onLost);
+      work.then(
+        (value) => {
+          this.#pending.delete(onLost);
+          resolve(value);
+        },
+        (e: unknown) => {
+          this.#pending.delete(onLost);
+          // The device's own rejection passes through unchanged unless the device is gone.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          reject(this.#destroyed || this.#lostReason !== undefined ? this.#lostError(where) : e);
+        },
+      );
     });
   }
 
@@ -240,6 +289,8 @@ export class GpuContext {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#slot.ctx = undefined;
+    this.#rejectPending('GPU work');
     for (const b of this.#buffers) b.destroy();
     this.#buffers.clear();
     this.#pipelines.clear();

@@ -1,4 +1,5 @@
 import { UnrollError } from '@unroll/scan';
+import { describe, finiteF32, optionsObject, positiveInteger } from './check-input.js';
 
 /**
  * Dynamics the GPU runtime can run: WGSL source defining, for the state type
@@ -65,10 +66,10 @@ const declares = (wgsl: string, fn: string): boolean => new RegExp(`\\bfn\\s+${f
  * ```
  */
 export function defineGpuDynamics(spec: GpuDynamicsSpec): GpuDynamics {
-  const { dim, wgsl } = spec;
-  if (!Number.isInteger(dim) || dim < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `defineGpuDynamics: dim must be a positive integer, got ${String(dim)}.`);
-  }
+  const where = 'defineGpuDynamics';
+  const o = optionsObject(where, 'spec', spec, ['dim', 'wgsl', 'params', 'name'], "{ dim: 2, wgsl: 'fn step(…) … fn diagonal(…) …', params: [...] }", false);
+  const dim = positiveInteger(where, 'dim', o['dim'], maxGpuDim, ' (each GPU thread keeps its states in private memory); larger systems run on the CPU solvers');
+  const wgsl = o['wgsl'];
   if (typeof wgsl !== 'string' || !declares(wgsl, 'step') || !declares(wgsl, 'diagonal')) {
     throw new UnrollError(
       'INVALID_ARGUMENT',
@@ -78,14 +79,26 @@ export function defineGpuDynamics(spec: GpuDynamicsSpec): GpuDynamics {
   if (/\bunroll_/.test(wgsl)) {
     throw new UnrollError('INVALID_ARGUMENT', 'defineGpuDynamics: identifiers starting with `unroll_` are reserved for the runtime; rename them.');
   }
-  const params = Float32Array.from(spec.params ?? []);
-  for (let i = 0; i < params.length; i++) {
-    if (!Number.isFinite(params[i])) {
-      throw new UnrollError('NON_FINITE', `defineGpuDynamics: params[${i}] is ${String(params[i])} in float32; every parameter must be a finite float32.`);
-    }
-  }
-  return Object.freeze({ dim, wgsl, params, name: spec.name ?? `gpu-dynamics(D=${dim})`, hasJacobian: declares(wgsl, 'jacobian') });
+  const params = o['params'] === undefined ? new Float32Array(0) : finiteF32(where, 'params', o['params']);
+  const name = o['name'] ?? `gpu-dynamics(D=${dim})`;
+  if (typeof name !== 'string') throw new UnrollError('INVALID_ARGUMENT', `${where}: name must be a string, got ${describe(name)}.`);
+  return Object.freeze({ dim, wgsl, params, name, hasJacobian: declares(wgsl, 'jacobian') });
 }
+
+/**
+ * Largest state dimension of GPU dynamics: each thread keeps several states in private
+ * memory, and compilers give up — or, as SwiftShader does at D = 4096, crash the
+ * process — when that grows too large.
+ */
+export const maxGpuDim = 2048;
+
+/**
+ * Largest D at which `evaluate` (and `compile`) call the dynamics' `jacobian`: its D×D
+ * result lives in one thread's private memory (16 KiB at D = 64), and SwiftShader's
+ * compiler aborts the process beyond about 48 KiB. Larger dynamics are compiled and
+ * evaluated without it (their `jacobian` is still type-checked; DEER needs D ≤ 16 anyway).
+ */
+export const maxJacobianDim = 64;
 
 /** The declarations the runtime puts before a dynamics' WGSL (see {@link GpuDynamics}). */
 export function dynamicsPrelude(dim: number): string {

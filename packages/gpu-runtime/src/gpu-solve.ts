@@ -1,5 +1,7 @@
-import { initialGuess, type IterationInfo, type Method, type SolveOptions, type SolveResult } from '@unroll/solvers';
+import { checkOptionsObject, initialGuess, resolveRunControls, type IterationInfo, type Method, type RunControls, type SolveOptions, type SolveResult } from '@unroll/solvers';
 import { UnrollError, isFloatArray } from '@unroll/scan';
+import { checkFloats, describe, finiteF32, maxIndex, optionsObject, positiveInteger } from './check-input.js';
+import { fromMark } from './kernel.js';
 import { Dispatch, rowRange, type BindingPlan } from './dispatch.js';
 import { checkDynamics, uploadParams } from './dynamics-kernel.js';
 import type { GpuContext } from './gpu-context.js';
@@ -22,7 +24,9 @@ export type GpuIterationInfo = Omit<IterationInfo, 'convergedPrefix' | 'states'>
 
 /**
  * Options of `runtime.solve`: the CPU `SolveOptions` that make sense in f32 on a GPU (same
- * meaning and defaults, `tol` 1e-5 as for float32), plus `clip`.
+ * meaning, defaults and validation — `tol` 1e-5 as for float32), plus `clip`. The CPU-only
+ * options (`window`, `lambda`, `dtype: 'float64'`) and methods (`'elk'`, `'quasi-elk'`,
+ * custom strategies) are refused with `UNSUPPORTED`, unknown keys with `INVALID_ARGUMENT`.
  */
 export interface GpuSolveOptions
   extends Pick<SolveOptions, 'k' | 'tol' | 'stop' | 'residualTol' | 'maxIterations' | 'init' | 'seed' | 'reset' | 'resetThreshold' | 'fallback' | 'signal'> {
@@ -32,6 +36,13 @@ export interface GpuSolveOptions
   readonly clip?: { readonly lo?: number; readonly hi?: number };
   /** Called after each iteration (one small read-back each); return `false` to stop. */
   readonly onIteration?: (info: GpuIterationInfo) => void | boolean;
+  /** The GPU computes in float32 only; `'float32'` is accepted, anything else refused. */
+  readonly dtype?: 'float32';
+  /**
+   * Bytes the Ã_t may take on the device (S·T·D·4 diagonal, S·T·D²·4 dense), as on the CPU;
+   * beyond it, `MEMORY_BUDGET`. Default: no cap beyond the device's own buffer limit.
+   */
+  readonly memoryBudget?: number;
 }
 
 /** What `runtime.solve` returns: the CPU `SolveResult`, in f32, for S sequences. */
@@ -44,57 +55,102 @@ export interface GpuSolveResult extends SolveResult {
 
 const gpuMethods: readonly GpuMethod[] = ['sequential', 'deer', 'quasi-deer', 'picard', 'jacobi', 'scale-elk', 'clip-elk'];
 
-interface Settings {
+/** The option keys `runtime.solve` accepts. */
+export const gpuSolveOptionKeys: readonly string[] = [
+  'method',
+  'k',
+  'clip',
+  'tol',
+  'stop',
+  'residualTol',
+  'maxIterations',
+  'init',
+  'seed',
+  'reset',
+  'resetThreshold',
+  'dtype',
+  'fallback',
+  'onIteration',
+  'signal',
+  'memoryBudget',
+];
+
+/** `SolveOptions` keys that only the CPU solvers serve, and what to do instead. */
+export const cpuOnlyOptions: Readonly<Record<string, string>> = {
+  window: "sliding windows run on the CPU solvers (@unroll/solvers' solve with { window }); the GPU iterates all T steps at once — remove window",
+  lambda: "lambda is the trust region of 'elk' / 'quasi-elk', which run on the CPU solvers (@unroll/solvers); on the GPU use 'clip-elk' or 'scale-elk' — remove lambda",
+};
+
+interface Settings extends Omit<RunControls, 'onIteration'> {
+  readonly onIteration: GpuSolveOptions['onIteration'];
   readonly method: GpuMethod;
   readonly kind: Linearization;
   readonly k: number;
   readonly lo: number;
   readonly hi: number;
-  readonly tol: number;
-  readonly residualTol: number;
-  readonly stop: 'delta' | 'merit';
-  readonly maxIterations: number;
-  readonly reset: boolean;
-  readonly resetThreshold: number;
+  /** Cap on the Ã_t's bytes (Infinity unless `memoryBudget` was given). */
+  readonly budget: number;
 }
 
-function settingsOf(dyn: GpuDynamics, T: number, opts: GpuSolveOptions): Settings {
+/**
+ * Validates the options once: the run controls shared with the CPU through
+ * `resolveRunControls` (so both backends accept and refuse the same values with the same
+ * words), then what only the GPU has — the method, `k`, `clip`, the dense limit and the
+ * Jacobian requirement — and refuses what only the CPU serves.
+ */
+export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings {
+  if (typeof raw === 'object' && raw !== null) {
+    for (const [key, why] of Object.entries(cpuOnlyOptions)) {
+      if (key in raw && (raw as Record<string, unknown>)[key] !== undefined) throw new UnrollError('UNSUPPORTED', `solve: ${key} is not available on the GPU: ${why}.`);
+    }
+  }
+  const opts = checkOptionsObject<GpuSolveOptions>('solve', raw as GpuSolveOptions | undefined, gpuSolveOptionKeys);
+  const dtype: unknown = opts.dtype;
+  if (dtype !== undefined && dtype !== 'float32') {
+    throw dtype === 'float64'
+      ? new UnrollError('UNSUPPORTED', "solve: the GPU computes in float32 only; float64 solves run on the CPU solvers (@unroll/solvers' solve with { dtype: 'float64' }). Remove dtype or pass 'float32'.")
+      : new UnrollError('INVALID_ARGUMENT', `solve: dtype must be 'float32' on the GPU (or omitted), got ${describe(dtype)}.`);
+  }
   const method: unknown = opts.method ?? 'quasi-deer';
   if (typeof method !== 'string' || !(gpuMethods as readonly string[]).includes(method)) {
-    const hint = method === 'elk' || method === 'quasi-elk' ? ' (the Kalman-smoother ELK runs on the CPU; on the GPU use clip-elk or scale-elk)' : typeof method === 'object' ? ' (custom strategies run on the CPU solvers)' : '';
-    throw new UnrollError('UNSUPPORTED', `solve: the GPU runs ${gpuMethods.join(', ')}; got ${typeof method === 'string' ? `'${method}'` : String(method)}${hint}.`);
+    if (method === 'elk' || method === 'quasi-elk') {
+      throw new UnrollError('UNSUPPORTED', `solve: '${method}' (the Kalman-filter ELK) runs on the CPU solvers (@unroll/solvers); on the GPU use 'clip-elk' or 'scale-elk'.`);
+    }
+    if (typeof method === 'object' && method !== null) {
+      throw new UnrollError('UNSUPPORTED', `solve: custom strategies run on the CPU solvers (@unroll/solvers); the GPU runs the built-in methods ${gpuMethods.join(', ')} on your WGSL diagonal/jacobian.`);
+    }
+    throw new UnrollError('INVALID_ARGUMENT', `solve: unknown method ${describe(method)}; the GPU runs ${gpuMethods.join(', ')}.`);
   }
   const m = method as GpuMethod;
+  // The run controls, validated as on the CPU (the GPU's onIteration takes fewer fields,
+  // so it is a valid CPU callback too).
+  const controls = resolveRunControls('solve', opts, T, 'float32');
   const kind: Linearization = m === 'jacobi' ? 'jacobi' : m === 'picard' ? 'picard' : m === 'deer' || m === 'scale-elk' ? 'dense' : 'diagonal';
   if (kind === 'dense') {
     if (!dyn.hasJacobian) throw new UnrollError('UNSUPPORTED', `solve: '${m}' needs the dynamics' WGSL to define \`fn jacobian(t: u32, s: State) -> Jacobian\`; or use 'quasi-deer'.`);
     if (dyn.dim > maxDenseDim) throw new UnrollError('UNSUPPORTED', `solve: '${m}' keeps D×D Jacobians per thread and needs D ≤ ${maxDenseDim} on the GPU (D = ${dyn.dim}); use 'quasi-deer' or 'clip-elk'.`);
   }
-  let k = 0;
+  const k: unknown = opts.k;
   if (m === 'scale-elk') {
-    if (opts.k === undefined || !(opts.k >= 0 && opts.k <= 1)) throw new UnrollError('INVALID_ARGUMENT', `solve: 'scale-elk' needs k ∈ [0, 1] (Ã_t = (1 − k)·J); got ${String(opts.k)}.`);
-    k = opts.k;
-  } else if (opts.k !== undefined) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: k applies to 'scale-elk', not '${m}'.`);
+    if (typeof k !== 'number' || !(k >= 0 && k <= 1)) throw new UnrollError('INVALID_ARGUMENT', `solve: 'scale-elk' needs k ∈ [0, 1] (Ã_t = (1 − k)·J); got ${describe(k)}; pass { k }.`);
+  } else if (k !== undefined) {
+    throw new UnrollError('INVALID_ARGUMENT', `solve: k applies to 'scale-elk' (Ã_t = (1 − k)·J), not '${m}'; remove it or use method 'scale-elk'.`);
   }
   const huge = 3e38;
   let lo = -huge, hi = huge;
+  const clip: unknown = opts.clip;
   if (m === 'clip-elk') {
-    lo = opts.clip?.lo ?? -1;
-    hi = opts.clip?.hi ?? 1;
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new UnrollError('INVALID_ARGUMENT', `solve: clip needs finite lo ≤ hi, got [${String(lo)}, ${String(hi)}].`);
-  } else if (opts.clip !== undefined) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: clip applies to 'clip-elk', not '${m}'.`);
+    const c = optionsObject('solve', 'clip', clip, ['lo', 'hi'], '{ lo: -1, hi: 1 }');
+    const l = c['lo'] ?? -1, h = c['hi'] ?? 1;
+    if (typeof l !== 'number' || typeof h !== 'number' || !(Number.isFinite(l) && Number.isFinite(h) && l <= h)) {
+      throw new UnrollError('INVALID_ARGUMENT', `solve: clip needs finite numbers lo ≤ hi, got [${describe(l)}, ${describe(h)}].`);
+    }
+    lo = l;
+    hi = h;
+  } else if (clip !== undefined) {
+    throw new UnrollError('INVALID_ARGUMENT', `solve: clip applies to 'clip-elk', not '${m}'; remove it or use method 'clip-elk'.`);
   }
-  const tol = opts.tol ?? 1e-5;
-  if (!(tol > 0) || !Number.isFinite(tol)) throw new UnrollError('INVALID_ARGUMENT', `solve: tol must be positive and finite, got ${String(tol)}.`);
-  const maxIterations = Math.min(T, opts.maxIterations ?? T);
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new UnrollError('INVALID_ARGUMENT', `solve: maxIterations must be a positive integer, got ${String(opts.maxIterations)}.`);
-  const stop: unknown = opts.stop ?? 'delta';
-  if (stop !== 'delta' && stop !== 'merit') throw new UnrollError('INVALID_ARGUMENT', `solve: stop must be 'delta' or 'merit', got ${String(stop)}.`);
-  const resetThreshold = opts.resetThreshold ?? 1e8;
-  if (!(resetThreshold > 0)) throw new UnrollError('INVALID_ARGUMENT', `solve: resetThreshold must be positive, got ${String(resetThreshold)}.`);
-  return { method: m, kind, k, lo, hi, tol, residualTol: opts.residualTol ?? Math.sqrt(tol), stop, maxIterations, reset: opts.reset ?? true, resetThreshold };
+  return { ...controls, onIteration: opts.onIteration, method: m, kind, k: typeof k === 'number' ? k : 0, lo, hi, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget };
 }
 
 /** Host mirror of the record the kernels reduce into: one pair per reducing kernel. */
@@ -105,7 +161,11 @@ interface Record4 {
   readonly delta: number;
 }
 
-const fromSentinel = (x: number): number => (x >= 3e38 ? Infinity : x);
+/** Whether every entry of `a` is finite. */
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
 
 /**
  * The fixed-point loop of `@unroll/solvers`, resident on the GPU: per iteration one
@@ -113,37 +173,44 @@ const fromSentinel = (x: number): number => (x >= 3e38 ? Infinity : x);
  * 16-byte read-back of (merit, max residual, resets, max change). Iterates ping-pong
  * between two state buffers, so the iterate a `'merit'` stop accepts is never overwritten.
  */
-export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics, s0In: ArrayLike<number>, T: number, opts: GpuSolveOptions): Promise<GpuSolveResult> {
+export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics, s0In: unknown, T: unknown, opts: unknown): Promise<GpuSolveResult> {
   ctx.check('solve');
   checkDynamics('solve', dyn);
   const D = dyn.dim;
-  if (!Number.isInteger(T) || T < 1) throw new UnrollError('INVALID_ARGUMENT', `solve: T must be a positive integer number of steps, got ${String(T)}.`);
-  if (s0In.length === 0 || s0In.length % D !== 0) {
-    throw new UnrollError('DIMENSION_MISMATCH', `solve: s0 has ${s0In.length} entries; it must hold D = ${D} per sequence (S·D for a batch of S).`);
+  const steps = positiveInteger('solve', 'T (the number of steps)', T, maxIndex, ' (the GPU indexes steps with u32)');
+  const s0 = finiteF32('solve', 's0', s0In);
+  if (s0.length === 0 || s0.length % D !== 0) {
+    throw new UnrollError('DIMENSION_MISMATCH', `solve: s0 has ${s0.length} entries; it must hold D = ${D} per sequence (S·D for a batch of S).`);
   }
-  const S = s0In.length / D;
-  const s0 = new Float32Array(S * D);
-  for (let i = 0; i < s0.length; i++) {
-    const v = s0In[i] ?? NaN;
-    if (!Number.isFinite(v)) throw new UnrollError('NON_FINITE', `solve: s0[${i}] is ${String(v)}; the initial state must be finite.`);
-    s0[i] = v;
+  const S = s0.length / D;
+  const settings = settingsOf(dyn, steps, opts);
+  const n = S * steps * D;
+  checkFloats('solve', `the trajectory (S·T·D = ${S}·${steps}·${D})`, n, ctx.limits.maxBufferBytes);
+  const W = settings.kind === 'diagonal' ? D : settings.kind === 'dense' ? D * D : 0;
+  const aBytes = S * steps * W * 4;
+  if (aBytes > settings.budget) {
+    throw new UnrollError(
+      'MEMORY_BUDGET',
+      `solve: the Ã_t of '${settings.method}' take ${(aBytes / 2 ** 20).toFixed(1)} MiB (S·T·${settings.kind === 'dense' ? 'D²' : 'D'}·4 bytes), beyond memoryBudget = ${settings.budget} bytes. Use ${settings.kind === 'dense' ? "'quasi-deer' (diagonal Ã_t)" : "'picard' or 'jacobi' (no Ã_t)"}, a shorter T or fewer sequences, or raise memoryBudget.`,
+    );
   }
-  const settings = settingsOf(dyn, T, opts);
-  const fallback: unknown = opts.fallback ?? 'none';
-  if (fallback !== 'sequential' && fallback !== 'none') {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: fallback must be 'sequential' or 'none', got ${String(fallback)}.`);
+  checkFloats('solve', `the Ã_t of '${settings.method}'`, S * steps * W, ctx.limits.maxBufferBytes);
+  const init = settings.init;
+  let guess: Float32Array;
+  if (isFloatArray(init)) {
+    if (init.length !== n) throw new UnrollError('LENGTH_MISMATCH', `solve: init has ${init.length} numbers; a warm start needs S·T·D = ${S}·${steps}·${D} = ${n}.`);
+    guess = finiteF32('solve', 'init', init);
+  } else if (init === 'random') {
+    // The CPU's guess for the same seed (S·T rows), rounded to f32.
+    guess = Float32Array.from(initialGuess({ dim: D, step: () => undefined }, Float64Array.from(s0), S * steps, 'float64', { init, seed: settings.seed }));
+  } else {
+    guess = new Float32Array(n); // 'zeros', and the zeros the 'jacobi' sweep starts from
   }
-  const init = opts.init ?? 'zeros';
-  const n = S * T * D;
-  const guess =
-    init === 'jacobi'
-      ? new Float32Array(n)
-      : Float32Array.from(initialGuess({ dim: D, step: () => undefined }, Float64Array.from(s0), S * T, 'float64', { init: isFloatArray(init) ? Float64Array.from(init) : init, seed: opts.seed ?? 0 }));
-  const run = new SolveRun(ctx, chunk, dyn, S, T, settings);
+  const run = new SolveRun(ctx, chunk, dyn, S, steps, settings);
   try {
     await run.prepare(s0, guess, init === 'jacobi');
     await ctx.allocated('solve');
-    return await run.iterate(opts);
+    return await run.iterate();
   } finally {
     run.destroy();
   }
@@ -302,22 +369,24 @@ class SolveRun {
     const r = new Float32Array(staging.getMappedRange(0, 16)).slice();
     staging.unmap();
     const N = this.#S * this.#T;
-    return { merit: fromSentinel(r[0]) / N, maxResidual: fromSentinel(r[1]), resets: r[2], delta: fromSentinel(r[3]) };
+    return { merit: fromMark(r[0]) / N, maxResidual: fromMark(r[1]), resets: r[2], delta: fromMark(r[3]) };
   }
 
-  async iterate(opts: GpuSolveOptions): Promise<GpuSolveResult> {
+  /**
+   * Iterates to the stopping rule and reads the states back. "Converged" means what it
+   * means on the CPU: the stopping rule's check on the final iterate passed (max |r| ≤
+   * residualTol after a small step, L/T < tol for stop 'merit', max |r| ≤ tol when stopped
+   * early) and every state is finite. The fallback rollout (and `'sequential'`) is
+   * converged only if it is finite: an overflowing or NaN rollout is returned as it is.
+   */
+  async iterate(): Promise<GpuSolveResult> {
     const s = this.#s, states = this.#states;
     if (states === undefined) throw new Error('internal: iterate before prepare');
     const trace = { delta: [] as number[], merit: [] as number[], resets: [] as number[] };
-    const result = async (parity: 0 | 1, iterations: number, converged: boolean, fellBack: boolean): Promise<GpuSolveResult> => ({
-      states: await this.#ctx.read(states[parity], this.#S * this.#T * this.#dyn.dim, 0, 'solve'),
-      iterations,
-      converged,
-      method: s.method,
-      fellBack,
-      trace,
-      sequences: this.#S,
-    });
+    const result = async (parity: 0 | 1, iterations: number, checked: boolean, fellBack: boolean): Promise<GpuSolveResult> => {
+      const out = await this.#ctx.read(states[parity], this.#S * this.#T * this.#dyn.dim, 0, 'solve');
+      return { states: out, iterations, converged: checked && allFinite(out), method: s.method, fellBack, trace, sequences: this.#S };
+    };
     if (s.method === 'sequential' && this.#rollout !== undefined) {
       this.#submit([this.#rollout]);
       return result(0, 0, true, false);
@@ -326,7 +395,7 @@ class SolveRun {
     let iterations = 0;
     let converged: boolean;
     for (;;) {
-      if (opts.signal?.aborted === true) throw new UnrollError('ABORTED', `solve: aborted after ${iterations} iterations.`, { cause: opts.signal.reason });
+      if (s.signal?.aborted === true) throw new UnrollError('ABORTED', `solve: aborted after ${iterations} iterations.`, { cause: s.signal.reason });
       this.#submit(this.#iteration[parity] ?? [], true);
       const r = await this.#readRecord();
       if (s.stop === 'merit' && r.merit < s.tol) {
@@ -337,24 +406,27 @@ class SolveRun {
       trace.delta.push(r.delta);
       trace.merit.push(r.merit);
       trace.resets.push(r.resets);
-      const keepGoing = opts.onIteration?.({ iteration: iterations, delta: r.delta, merit: r.merit, resets: r.resets });
+      const keepGoing = s.onIteration?.({ iteration: iterations, delta: r.delta, merit: r.merit, resets: r.resets });
       parity = parity === 0 ? 1 : 0;
       const small = s.stop === 'delta' && r.delta < s.tol;
       if (small || keepGoing === false || iterations >= s.maxIterations) {
         // The residual of the final iterate (one more linearization): a small step alone is
-        // not trusted — resets can freeze a wrong trajectory (DESIGN.md §1).
+        // not trusted — resets can freeze a wrong trajectory (DESIGN.md §1). NaN fails every test.
         this.#submit([this.#linearize[parity] ?? { encode: () => undefined }], true);
         const last = await this.#readRecord();
         converged = small ? last.maxResidual <= s.residualTol : s.stop === 'merit' ? last.merit < s.tol : last.maxResidual <= s.tol;
         break;
       }
     }
-    if (!converged && opts.fallback === 'sequential') {
-      const rollout = this.#own(await this.#rolloutDispatch(states[parity]));
-      this.#submit([rollout]);
-      return result(parity, iterations, true, true);
+    if (converged) {
+      const r = await result(parity, iterations, true, false);
+      if (r.converged || !s.fallback) return r;
+    } else if (!s.fallback) {
+      return result(parity, iterations, false, false);
     }
-    return result(parity, iterations, converged, false);
+    const rollout = this.#own(await this.#rolloutDispatch(states[parity]));
+    this.#submit([rollout]);
+    return result(parity, iterations, true, true);
   }
 
   destroy(): void {

@@ -1,4 +1,6 @@
-import { UnrollError, mulberry32 } from '@unroll/scan';
+import { mulberry32 } from '@unroll/scan';
+import { checkFloats, maxIndex, optionsObject, positiveInteger } from './check-input.js';
+import { checkKind } from './check-kind.js';
 import type { GpuContext } from './gpu-context.js';
 import { RecurrencePlan } from './scan-plan.js';
 import { widthOf, type ScanKind } from './scan-kernels.js';
@@ -30,18 +32,25 @@ export interface ScanMeasurement {
   readonly bytesPerSecond: number;
 }
 
+/** Recurrences one measurement may time back to back (one command buffer). */
+const maxRepeats = 10_000;
+
 /**
  * Times `s_t = A_t s_{t−1} + b_t` on the device with random resident inputs (|a| ≤ 1):
  * one warm-up, then `repeats` recurrences in one command buffer, timed from submission
  * to `onSubmittedWorkDone`.
  */
-export async function measureScan(ctx: GpuContext, chunk: number, opts: ScanMeasurementOptions): Promise<ScanMeasurement> {
-  const { kind, D, T } = opts;
-  const S = opts.sequences ?? 1;
-  const repeats = opts.repeats ?? 10;
-  for (const [name, v] of [['D', D], ['T', T], ['sequences', S], ['repeats', repeats]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new UnrollError('INVALID_ARGUMENT', `measureScan: ${name} must be a positive integer, got ${String(v)}.`);
-  }
+export async function measureScan(ctx: GpuContext, chunk: number, options: ScanMeasurementOptions): Promise<ScanMeasurement> {
+  const where = 'measureScan';
+  const o = optionsObject(where, 'options', options, ['kind', 'D', 'T', 'sequences', 'repeats'], "{ kind: 'diagonal', D: 1, T: 65536 }", false);
+  const kind = o['kind'];
+  checkKind(where, kind, o['D']);
+  const D = positiveInteger(where, 'D', o['D']);
+  const T = positiveInteger(where, 'T', o['T'], maxIndex);
+  const S = o['sequences'] === undefined ? 1 : positiveInteger(where, 'sequences', o['sequences'], maxIndex);
+  const repeats = o['repeats'] === undefined ? 10 : positiveInteger(where, 'repeats', o['repeats'], maxRepeats);
+  checkFloats(where, 'A', S * T * widthOf(kind, D), ctx.limits.maxBufferBytes);
+  checkFloats(where, 'b and the states', S * T * D, ctx.limits.maxBufferBytes);
   const W = widthOf(kind, D);
   const next = mulberry32(T + D);
   const random = (n: number, scale: number) => {

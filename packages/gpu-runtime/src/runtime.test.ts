@@ -28,6 +28,18 @@ const cpuAffine = (a: readonly number[], c: number) =>
     },
   });
 
+/**
+ * One Dawn instance for the tests that make their own devices, kept for the whole file:
+ * Dawn's Node binding aborts the process if an instance is collected while its devices live.
+ */
+let dawn: GPU | undefined;
+async function newDevice(): Promise<GPUDevice> {
+  if (dawn === undefined) dawn = ((await import('webgpu')) as { create: (flags: string[]) => GPU }).create([]);
+  const adapter = await dawn.requestAdapter();
+  if (adapter === null) throw new Error('no adapter');
+  return adapter.requestDevice();
+}
+
 let rt: GpuRuntime;
 beforeAll(async () => {
   rt = await createGpuRuntime();
@@ -51,11 +63,7 @@ describe('lifecycle', () => {
   });
 
   it('a lost device rejects the pending solve with DEVICE_LOST', async () => {
-    const { create } = (await import('webgpu')) as { create: (flags: string[]) => GPU };
-    const gpu = create([]);
-    const adapter = await gpu.requestAdapter();
-    if (adapter === null) throw new Error('no adapter');
-    const device = await adapter.requestDevice();
+    const device = await newDevice();
     const r = await createGpuRuntime({ device });
     const pending = r.solve(affine([0.999], 0.001), [0], 2000, {
       method: 'picard',
@@ -70,10 +78,7 @@ describe('lifecycle', () => {
   });
 
   it('a buffer the device refuses is reported, not silently used', async () => {
-    const { create } = (await import('webgpu')) as { create: (flags: string[]) => GPU };
-    const adapter = await create([]).requestAdapter();
-    if (adapter === null) throw new Error('no adapter');
-    const device = await adapter.requestDevice();
+    const device = await newDevice();
     const ctx = new GpuContext(device, limitsOf(device, {}), true, 'test');
     try {
       ctx.buffer(64, usage.storage, 'fine');
@@ -100,6 +105,71 @@ describe('lifecycle', () => {
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     expect(child.stdout.trim()).toBe('true 2.0000');
+  });
+});
+
+describe('lifecycle under repetition', () => {
+  it('ten create/solve/destroy cycles in a fresh process: no buffers left, and node exits by itself', () => {
+    const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `
+      import { createGpuRuntime, defineGpuDynamics } from ${JSON.stringify(dist)};
+      const dyn = defineGpuDynamics({ dim: 1, params: [0.5], wgsl: 'fn step(t: u32, s: State) -> State { return State(params[0] * s[0] + 1.0); } fn diagonal(t: u32, s: State) -> State { return State(params[0]); }' });
+      const live = [];
+      let converged = 0;
+      for (let k = 0; k < 10; k++) {
+        const rt = await createGpuRuntime();
+        const r = await rt.solve(dyn, [0], 64, { method: k % 2 === 0 ? 'quasi-deer' : 'picard', maxIterations: k % 3 === 0 ? 2 : 64, fallback: 'sequential' });
+        await rt.solve(dyn, [0], 8, { tol: -1 }).catch(() => undefined); // a refused call too
+        converged += Number(r.converged);
+        live.push(rt.liveBuffers);
+        rt.destroy();
+        live.push(rt.liveBuffers);
+      }
+      console.log(converged, live.every((n) => n === 0));`;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 90_000 });
+    expect(child.error).toBeUndefined();
+    expect(child.stderr.replace(/^Warning: .*Vulkan.*\n(\s+at .*\n)?/gm, '')).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe('10 true');
+    expect(Date.now() - started).toBeLessThan(90_000);
+  });
+
+  it('runtimes made and destroyed on one given device leave it usable, with nothing pending', async () => {
+    const device = await newDevice();
+    try {
+      for (let k = 0; k < 10; k++) {
+        const r = await createGpuRuntime({ device });
+        expect((await r.solve(affine([0.5], 1), [0], 50)).converged).toBe(true);
+        expect(r.liveBuffers).toBe(0);
+        r.destroy();
+        await expect(r.solve(affine([0.5], 1), [0], 10)).rejects.toMatchObject({ code: 'DEVICE_LOST', message: expect.stringMatching(/destroyed/) as unknown });
+      }
+      const last = await createGpuRuntime({ device });
+      expect((await last.solve(affine([0.5], 1), [0], 50)).states[49]).toBeCloseTo(2, 5);
+      last.destroy();
+    } finally {
+      device.destroy();
+    }
+  });
+
+  it('waiting calls are tracked one by one and released (no reaction piles up on the device-lost promise)', async () => {
+    const device = await newDevice();
+    const ctx = new GpuContext(device, limitsOf(device, {}), false, 'test');
+    try {
+      for (let k = 0; k < 200; k++) await ctx.guard(Promise.resolve(k), 'test');
+      await expect(ctx.guard(Promise.reject(new Error('boom')), 'test')).rejects.toThrow('boom');
+      expect(ctx.pendingGuards).toBe(0);
+      // Destroying the runtime rejects what is still waiting, even on a device it does not own.
+      const never = ctx.guard(new Promise<never>(() => undefined), 'waiting');
+      expect(ctx.pendingGuards).toBe(1);
+      ctx.destroy();
+      await expect(never).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+      expect(ctx.pendingGuards).toBe(0);
+      await expect(ctx.guard(Promise.resolve(1), 'after')).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+    } finally {
+      device.destroy();
+    }
   });
 });
 

@@ -7,7 +7,8 @@ import { gpuSolve, type GpuSolveOptions, type GpuSolveResult } from './gpu-solve
 import { defaultChunk, RecurrencePlan, ScanPlan } from './scan-plan.js';
 import { widthOf, type ScanKind } from './scan-kernels.js';
 import { usage } from './usage.js';
-import { maxDenseDim } from './dense-limit.js';
+import { checkFloats, describe, finiteF32, optionsObject, positiveInteger, toF32 } from './check-input.js';
+import { checkKind } from './check-kind.js';
 import { measureScan, type ScanMeasurement, type ScanMeasurementOptions } from './measure-scan.js';
 
 /** Options of {@link createGpuRuntime}. */
@@ -72,19 +73,57 @@ export interface GpuRuntime {
  * } finally { rt.destroy(); }
  * ```
  */
-export async function createGpuRuntime(options: GpuRuntimeOptions = {}): Promise<GpuRuntime> {
-  const chunk = options.chunk ?? defaultChunk;
-  if (!Number.isInteger(chunk) || chunk < 1) throw new UnrollError('INVALID_ARGUMENT', `createGpuRuntime: chunk must be a positive integer, got ${String(chunk)}.`);
+export async function createGpuRuntime(options?: GpuRuntimeOptions): Promise<GpuRuntime> {
+  const where = 'createGpuRuntime';
+  const o = optionsObject(where, 'options', options, runtimeOptionKeys, "{ powerPreference: 'high-performance' }");
+  const chunk = o['chunk'] === undefined ? defaultChunk : positiveInteger(where, 'chunk (steps each scan thread walks)', o['chunk'], maxChunk);
   for (const key of ['maxBindingBytes', 'maxWorkgroupsPerDimension'] as const) {
-    const v = options[key];
-    if (v !== undefined && !(Number.isInteger(v) && v >= (key === 'maxBindingBytes' ? 1024 : 1))) {
-      throw new UnrollError('INVALID_ARGUMENT', `createGpuRuntime: ${key} must be an integer ${key === 'maxBindingBytes' ? '≥ 1024' : '≥ 1'}, got ${String(v)}.`);
+    const v = o[key];
+    const min = key === 'maxBindingBytes' ? 1024 : 1;
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= min)) {
+      throw new UnrollError('INVALID_ARGUMENT', `${where}: ${key} must be an integer ≥ ${min}, got ${describe(v)}.`);
     }
   }
-  const given = options.device;
-  const { device, adapter, name } = given === undefined ? await acquireDevice(options) : { device: given, adapter: undefined, name: 'device given' };
-  const ctx = new GpuContext(device, limitsOf(device, options), given === undefined, name, adapter);
-  return new Runtime(ctx, chunk);
+  const powerPreference = o['powerPreference'];
+  if (powerPreference !== undefined && powerPreference !== 'low-power' && powerPreference !== 'high-performance') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: powerPreference must be 'low-power' or 'high-performance' (or omitted), got ${describe(powerPreference)}.`);
+  }
+  const given = o['device'];
+  if (given !== undefined && !isGpuDevice(given)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: device must be a GPUDevice (from adapter.requestDevice()), got ${describe(given)}; omit it to let the runtime create one.`);
+  }
+  const caps = { maxBindingBytes: o['maxBindingBytes'] as number | undefined, maxWorkgroupsPerDimension: o['maxWorkgroupsPerDimension'] as number | undefined };
+  if (given !== undefined) return new Runtime(new GpuContext(given, limitsOf(given, caps), false, 'device given'), chunk);
+  const { device, adapter, name } = await acquireDevice(powerPreference === undefined ? {} : { powerPreference });
+  try {
+    return new Runtime(new GpuContext(device, limitsOf(device, caps), true, name, adapter), chunk);
+  } catch (e) {
+    device.destroy();
+    throw e;
+  }
+}
+
+const runtimeOptionKeys = ['device', 'powerPreference', 'chunk', 'maxBindingBytes', 'maxWorkgroupsPerDimension'];
+
+/** Longest chunk a scan thread walks (the kernels' counters are u32; far beyond any useful value). */
+const maxChunk = 65536;
+
+/** Whether `x` looks like a WebGPU device (there is no GPUDevice class to test against in Node). */
+function isGpuDevice(x: unknown): x is GPUDevice {
+  if (typeof x !== 'object' || x === null) return false;
+  const d = x as Partial<Record<keyof GPUDevice, unknown>>;
+  return (
+    typeof d.createBuffer === 'function' &&
+    typeof d.createShaderModule === 'function' &&
+    typeof d.createComputePipeline === 'function' &&
+    typeof d.pushErrorScope === 'function' &&
+    typeof d.destroy === 'function' &&
+    typeof d.limits === 'object' &&
+    d.limits !== null &&
+    typeof d.queue === 'object' &&
+    d.queue !== null &&
+    typeof (d.lost as { then?: unknown } | undefined)?.then === 'function'
+  );
 }
 
 class Runtime implements GpuRuntime {
@@ -112,19 +151,21 @@ class Runtime implements GpuRuntime {
     const ctx = this.#ctx;
     ctx.check('scan');
     checkKind('scan', kind, D);
+    const data = toF32('scan', 'elements', elements);
     const E = widthOf(kind, D) + D;
-    if (elements.length === 0 || elements.length % E !== 0) {
-      throw new UnrollError('LENGTH_MISMATCH', `scan: ${elements.length} numbers is not a whole, non-zero number of ${kind} elements of ${E} (A then b, D = ${D}).`);
+    if (data.length === 0 || data.length % E !== 0) {
+      throw new UnrollError('LENGTH_MISMATCH', `scan: ${data.length} numbers is not a whole, non-zero number of ${kind} elements of ${E} (A then b, D = ${D}).`);
     }
-    const T = elements.length / E;
-    const input = ctx.storage(toF32(elements), 'scan elements');
-    const out = ctx.buffer(elements.length * 4, usage.storage | usage.copySrc, 'scan output');
+    const T = data.length / E;
+    checkFloats('scan', 'elements', data.length, ctx.limits.maxBufferBytes);
+    const input = ctx.storage(data, 'scan elements');
+    const out = ctx.buffer(data.length * 4, usage.storage | usage.copySrc, 'scan output');
     let plan: ScanPlan | undefined;
     try {
       plan = await ScanPlan.create(ctx, { kind, D, S: 1, L: T, C: this.#chunk }, input, out);
       await ctx.allocated('scan');
       this.#run(plan);
-      return await ctx.read(out, elements.length, 0, 'scan');
+      return await ctx.read(out, data.length, 0, 'scan');
     } finally {
       plan?.destroy();
       ctx.release(input);
@@ -134,34 +175,42 @@ class Runtime implements GpuRuntime {
 
   async linearRecurrence(structure: Structure, A: FloatArray, b: FloatArray, s0: ArrayLike<number>): Promise<Float32Array> {
     const ctx = this.#ctx;
-    ctx.check('linearRecurrence');
+    const where = 'linearRecurrence';
+    ctx.check(where);
+    const st: unknown = structure;
+    if (typeof st !== 'object' || st === null || typeof (st as Partial<Structure>).name !== 'string' || typeof (st as Partial<Structure>).dim !== 'number') {
+      throw new UnrollError('INVALID_ARGUMENT', `${where}: structure must be a Structure of @unroll/scan (diagonal(D), identity(D), zero(D) or dense(D)), got ${describe(st)}.`);
+    }
     const D = structure.dim;
-    const kind = structure.name === 'zero' ? 'zero' : structure.name;
+    const kind = structure.name;
     if (kind !== 'diagonal' && kind !== 'identity' && kind !== 'dense' && kind !== 'zero') {
-      throw new UnrollError('UNSUPPORTED', `linearRecurrence: the GPU runs the diagonal, identity, zero and dense structures, not '${structure.name}'; use the CPU linearRecurrence.`);
+      throw new UnrollError('UNSUPPORTED', `${where}: the GPU runs the diagonal, identity, zero and dense structures, not '${structure.name}'; use the CPU linearRecurrence.`);
     }
-    if (kind !== 'zero') checkKind('linearRecurrence', kind, D);
-    if (s0.length === 0 || s0.length % D !== 0) {
-      throw new UnrollError('DIMENSION_MISMATCH', `linearRecurrence: s0 has ${s0.length} numbers; it must hold D = ${D} per sequence.`);
+    if (kind === 'zero') positiveInteger(where, 'structure.dim', D);
+    else checkKind(where, kind, D);
+    const aF32 = toF32(where, 'A', A);
+    const bF32 = toF32(where, 'b', b);
+    const start = finiteF32(where, 's0', s0);
+    if (start.length === 0 || start.length % D !== 0) {
+      throw new UnrollError('DIMENSION_MISMATCH', `${where}: s0 has ${start.length} numbers; it must hold D = ${D} per sequence.`);
     }
-    const S = s0.length / D;
-    if (b.length === 0 || b.length % (S * D) !== 0) {
-      throw new UnrollError('LENGTH_MISMATCH', `linearRecurrence: b has ${b.length} numbers, not a whole non-zero number of steps of S·D = ${S}·${D}.`);
+    const S = start.length / D;
+    if (bF32.length === 0 || bF32.length % (S * D) !== 0) {
+      throw new UnrollError('LENGTH_MISMATCH', `${where}: b has ${bF32.length} numbers, not a whole non-zero number of steps of S·D = ${S}·${D}.`);
     }
-    const T = b.length / (S * D);
+    const T = bF32.length / (S * D);
     const W = kind === 'zero' ? 0 : widthOf(kind, D);
-    if (A.length !== S * T * W) {
-      throw new UnrollError('LENGTH_MISMATCH', `linearRecurrence: A has ${A.length} numbers; ${structure.name} needs S·T·W = ${S}·${T}·${W} = ${S * T * W}.`);
-    }
-    for (let i = 0; i < s0.length; i++) {
-      if (!Number.isFinite(s0[i])) throw new UnrollError('NON_FINITE', `linearRecurrence: s0[${i}] is ${String(s0[i])}.`);
+    if (aF32.length !== S * T * W) {
+      throw new UnrollError('LENGTH_MISMATCH', `${where}: A has ${aF32.length} numbers; ${structure.name} needs S·T·W = ${S}·${T}·${W} = ${S * T * W}.`);
     }
     // A zero transition forgets the past: s_t = b_t.
-    if (kind === 'zero') return toF32(b).slice();
-    const bufB = ctx.storage(toF32(b), 'recurrence b');
-    const bufA = W > 0 ? ctx.storage(toF32(A), 'recurrence A') : undefined;
-    const bufS0 = ctx.storage(Float32Array.from(s0), 'recurrence s0');
-    const out = ctx.buffer(b.length * 4, usage.storage | usage.copySrc, 'recurrence states');
+    if (kind === 'zero') return bF32 === b ? bF32.slice() : bF32;
+    checkFloats(where, 'b', bF32.length, ctx.limits.maxBufferBytes);
+    checkFloats(where, 'A', aF32.length, ctx.limits.maxBufferBytes);
+    const bufB = ctx.storage(bF32, 'recurrence b');
+    const bufA = W > 0 ? ctx.storage(aF32, 'recurrence A') : undefined;
+    const bufS0 = ctx.storage(start, 'recurrence s0');
+    const out = ctx.buffer(bF32.length * 4, usage.storage | usage.copySrc, 'recurrence states');
     let plan: RecurrencePlan | undefined;
     try {
       plan = await RecurrencePlan.create(
@@ -174,7 +223,7 @@ class Runtime implements GpuRuntime {
       );
       await ctx.allocated('linearRecurrence');
       this.#run(plan);
-      return await ctx.read(out, b.length, 0, 'linearRecurrence');
+      return await ctx.read(out, bF32.length, 0, 'linearRecurrence');
     } finally {
       plan?.destroy();
       for (const buf of [bufA, bufB, bufS0, out]) if (buf !== undefined) ctx.release(buf);
@@ -198,13 +247,12 @@ class Runtime implements GpuRuntime {
     return evaluateDynamics(this.#ctx, dynamics, points);
   }
 
-  solve(dynamics: GpuDynamics, s0: ArrayLike<number>, T: number, options: GpuSolveOptions = {}): Promise<GpuSolveResult> {
+  solve(dynamics: GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult> {
     return gpuSolve(this.#ctx, this.#chunk, dynamics, s0, T, options);
   }
 
-  measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement> {
+  async measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement> {
     this.#ctx.check('measureScan');
-    checkKind('measureScan', options.kind, options.D);
     return measureScan(this.#ctx, this.#chunk, options);
   }
 
@@ -213,17 +261,3 @@ class Runtime implements GpuRuntime {
   }
 }
 
-function checkKind(where: string, kind: unknown, D: number): asserts kind is ScanKind {
-  if (kind !== 'diagonal' && kind !== 'identity' && kind !== 'dense') {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: kind must be 'diagonal', 'identity' or 'dense', got ${String(kind)}.`);
-  }
-  if (!Number.isInteger(D) || D < 1) throw new UnrollError('INVALID_ARGUMENT', `${where}: D must be a positive integer, got ${String(D)}.`);
-  if (kind === 'dense' && D > maxDenseDim) {
-    throw new UnrollError('UNSUPPORTED', `${where}: dense elements on the GPU need D ≤ ${maxDenseDim} (one D×D matrix per thread), got ${D}; use a diagonal approximation or the CPU scan.`);
-  }
-}
-
-
-function toF32(a: FloatArray): Float32Array {
-  return a instanceof Float32Array ? a : Float32Array.from(a);
-}

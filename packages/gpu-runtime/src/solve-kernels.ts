@@ -11,8 +11,9 @@ export type Linearization = 'jacobi' | 'picard' | 'diagonal' | 'dense';
 
 /**
  * The end of every reducing kernel: the workgroup's 64 pairs folded into one — sum of the
- * first components (saturating), max of the second — and written as this workgroup's
- * partial. Reductions never assume a subgroup size (SwiftShader's may be 4).
+ * first components, max of the second, both over marks (finite f32 that stand for NaN and
+ * infinity too, see `kernel.ts`, so a NaN is never lost in a max) — and written as this
+ * workgroup's partial. Reductions never assume a subgroup size (SwiftShader's may be 4).
  */
 const groupReduce = `
   unroll_red[li] = red;
@@ -91,8 +92,8 @@ export function linearizeKernel(dyn: GpuDynamics, kind: Linearization): KernelSp
     var rmax = 0.0;
     for (var i = 0u; i < D; i++) {
       let r = unroll_cur[item * D + i - unroll_u.base_cur] - f[i];
-      m = unroll_add(m, 0.5 * r * r);
-      rmax = max(rmax, unroll_finite_abs(r));
+      m = unroll_add(m, unroll_half_square(r));
+      rmax = max(rmax, unroll_mark(r));
     }
     ${method}
     red = vec2f(m, rmax);
@@ -123,7 +124,7 @@ export function updateKernel(): KernelSpec {
       unroll_next[k - unroll_u.base_next] = x;
       resets = 1.0;
     }
-    red = vec2f(resets, unroll_finite_abs(x - unroll_cur[k - unroll_u.base_cur]));
+    red = vec2f(resets, unroll_mark(x - unroll_cur[k - unroll_u.base_cur]));
   }${groupReduce}
 }`;
   return {

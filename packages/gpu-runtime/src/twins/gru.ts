@@ -1,4 +1,5 @@
 import { gru, type GruParams } from '@unroll/systems';
+import { twinParams } from '../check-input.js';
 import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
 
 /**
@@ -23,6 +24,7 @@ import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
  */
 export function gruTwin(params: GruParams): GpuDynamics {
   // The CPU system validates dim/inputDim/weights/inputs and resolves a seed to weights.
+  twinParams('twins.gru', params, '{ dim: 8, inputDim: 0, seed: 1 }');
   const cpu = gru(params);
   const { dim: D, inputDim: I } = params;
   const w = cpu.weights;

@@ -1,5 +1,6 @@
 import { UnrollError } from '@unroll/scan';
 import { gaussianMixture, langevin, type LangevinParams, type Potential } from '@unroll/systems';
+import { describe, twinParams } from '../check-input.js';
 import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
 
 /** The potentials with a WGSL twin, by their `params.kind`. */
@@ -31,6 +32,11 @@ const SUPPORTED = "twoWell (kind 'two-well') and gaussianMixture (kind 'gaussian
  * ```
  */
 export function langevinTwin(params: LangevinParams): GpuDynamics {
+  twinParams('twins.langevin', params, '{ potential: twoWell(4), stepSize: 0.01, seed: 3 }');
+  const given: unknown = (params as { potential?: unknown }).potential;
+  if (typeof given !== 'object' || given === null || typeof (given as { dim?: unknown }).dim !== 'number' || typeof (given as { params?: unknown }).params !== 'object') {
+    throw new UnrollError('INVALID_ARGUMENT', `twins.langevin: params.potential must be a potential of @unroll/systems (twoWell(D) or gaussianMixture(…)), got ${describe(given)}.`);
+  }
   // The CPU system validates ε and the noise's shape.
   const cpu = langevin(params);
   const { potential, stepSize: eps } = params;

@@ -1,4 +1,5 @@
 import { lorenz96, type Lorenz96Params } from '@unroll/systems';
+import { twinParams } from '../check-input.js';
 import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
 
 /**
@@ -28,6 +29,7 @@ import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
  */
 export function lorenz96Twin(params: Lorenz96Params): GpuDynamics {
   // The CPU system validates D ≥ 4, dt and the integrator, and fills in the defaults.
+  twinParams('twins.lorenz96', params, '{ dim: 16, forcing: 8 }');
   const cpu = lorenz96(params);
   const { dim: D, forcing: F, dt: h, integrator } = cpu.params;
   const rk4 = integrator === 'rk4';

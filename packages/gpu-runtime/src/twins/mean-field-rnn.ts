@@ -1,4 +1,5 @@
 import { meanFieldRnn, type MeanFieldRnnParams } from '@unroll/systems';
+import { twinParams } from '../check-input.js';
 import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
 
 /**
@@ -17,6 +18,7 @@ import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
  */
 export function meanFieldRnnTwin(params: MeanFieldRnnParams): GpuDynamics {
   // The CPU system validates dim, g and the inputs' shape, and draws W from the seed.
+  twinParams('twins.meanFieldRnn', params, '{ dim: 32, g: 0.9, seed: 7 }');
   const cpu = meanFieldRnn(params);
   const D = params.dim;
   const u = flatRows(params.inputs);
