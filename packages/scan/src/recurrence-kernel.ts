@@ -21,8 +21,10 @@ export interface RecurrenceKernel {
    */
   aggregate(A: FloatArray, b: FloatArray, t0: number, t1: number, m: FloatArray, mo: number, c: FloatArray, co: number): void;
   /**
-   * Work of one `aggregate` step relative to one `run` step (≈ 1 for diagonal, ≈ D + 1
-   * for dense): the threaded scheme sizes its chunks with it.
+   * Time of one `aggregate` step relative to one `run` step (≈ 1 for diagonal, ≈ 1.6·D
+   * + 0.8 for dense), measured once and fixed: the threaded scheme sizes its chunks and
+   * decides whether threads can help with it, and a constant keeps both — and so every
+   * rounding — the same from call to call.
    */
   readonly aggregateCost: number;
 }

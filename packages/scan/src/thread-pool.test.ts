@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fill, maxRelErr, uniform } from '../test/helpers.js';
-import { diagonal, identity, linearRecurrence, sharedFloatArray, shutdownThreads } from './index.js';
+import { diagonal, linearRecurrence, sharedFloatArray, shutdownThreads } from './index.js';
 import { setPinnedLimit, threadPoolState } from './thread-pool.js';
 
 afterEach(() => {
@@ -92,34 +92,49 @@ describe('thread pool memory', () => {
     expect(last.generation).toBe(first.generation);
   });
 
-  it('linearRecurrence(…, { threads: 2 }) on fresh shared arrays stops binding them past the pinned limit, stays right, and retires the workers once the event loop turns', async () => {
+  it('linearRecurrence(…, { threads: 2 }) on fresh shared arrays bounds what the workers pin: one fresh generation, then copies until the event loop turns; results stay right', async () => {
     await shutdownThreads();
-    const D = 4, T = 8192; // 256 KiB per array
-    setPinnedLimit(2 ** 20);
-    const generation = threadPoolState().generation;
-    for (let call = 0; call < 12; call++) {
-      const { A, b, s0 } = fresh(D, T, 500 + call, true);
-      const out = call % 2 === 0 ? sharedFloatArray('float64', T * D) : undefined;
-      const got = linearRecurrence(diagonal(D), A, b, s0, out === undefined ? threaded : { ...threaded, out });
-      expect(maxRelErr(got, linearRecurrence(diagonal(D), A, b, s0))).toBeLessThan(1e-9);
-      expect(threadPoolState().pinnedBytes).toBeLessThanOrEqual(2 ** 20);
-    }
-    expect(threadPoolState().generation).toBe(generation + 1); // no restart inside a synchronous loop
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(threadPoolState().workers).toBe(0); // retired while idle: what they held is released
-    const { A, b, s0 } = fresh(D, T, 999, true);
-    expect(maxRelErr(linearRecurrence(diagonal(D), A, b, s0, threaded), linearRecurrence(diagonal(D), A, b, s0))).toBeLessThan(1e-9);
-    expect(threadPoolState()).toMatchObject({ generation: generation + 2, workers: 1 });
+    const D = 4, T = 8192; // 256 KiB per array
+    const limit = 2 ** 20;
+    setPinnedLimit(limit);
+    const start = threadPoolState().generation;
+    const loop = (calls: number, seed: number) => {
+      for (let call = 0; call < calls; call++) {
+        const { A, b, s0 } = fresh(D, T, seed + call, true);
+        const out = call % 2 === 0 ? sharedFloatArray('float64', T * D) : undefined;
+        const got = linearRecurrence(diagonal(D), A, b, s0, out === undefined ? threaded : { ...threaded, out });
+        expect(maxRelErr(got, linearRecurrence(diagonal(D), A, b, s0))).toBeLessThan(1e-9);
+        // Garbage within the limit, plus this call's own buffers (at most 3 × 256 KiB).
+        expect(threadPoolState().pinnedBytes).toBeLessThanOrEqual(limit + 3 * 8 * T * D);
+      }
+    };
+    loop(24, 500); // synchronous: one retirement, then the new buffers are copied
+    expect(threadPoolState().generation).toBe(start + 2);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the retired workers exit
+    loop(24, 900); // the event loop has turned: past the limit again, a fresh generation
+    expect(threadPoolState().generation).toBe(start + 3);
   });
 
-  it('linearRecurrence(…, { threads: 2 }) admits one caller buffer larger than the limit (the first of a generation), in place', async () => {
+  it('linearRecurrence(…, { threads: 2 }) uses reused shared buffers larger than the limit in place, and a new set of them after a fresh generation', async () => {
     await shutdownThreads();
     setPinnedLimit(1024);
-    const T = 50_000;
-    const b = sharedFloatArray('float64', T).fill(1);
-    const s = linearRecurrence(identity(1), new Float64Array(0), b, [0], threaded);
-    expect(s[T - 1]).toBe(T);
-    expect(threadPoolState().pinnedBytes).toBe(8 * T);
+    const D = 2, T = 50_000;
+    const solve = (seed: number) => {
+      const { A, b, s0 } = fresh(D, T, seed, true);
+      const out = sharedFloatArray('float64', T * D);
+      for (let iteration = 0; iteration < 3; iteration++) {
+        linearRecurrence(diagonal(D), A, b, s0, { ...threaded, out });
+        expect(maxRelErr(out, linearRecurrence(diagonal(D), A, b, s0))).toBeLessThan(1e-9);
+        expect(threadPoolState().pinnedBytes).toBe(3 * 8 * T * D); // A, b and out, in place
+      }
+    };
+    const start = threadPoolState().generation;
+    solve(1);
+    expect(threadPoolState().generation).toBe(start + 1);
+    solve(2); // the first set is garbage now, past the limit: a fresh generation
+    expect(threadPoolState().generation).toBe(start + 2);
+    expect(threadPoolState().stagingBytes).toBeLessThan(4096); // nothing was copied
   });
 
   it('shutdownThreads() drops the workers and the staging buffers; the next threaded call starts afresh', async () => {

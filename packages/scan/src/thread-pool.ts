@@ -28,8 +28,8 @@ export interface PoolWorker {
  * Memory a worker was sent stays alive while the worker holds a reference to it, and a
  * worker that only waits and runs kernels allocates so little that it never collects
  * the bindings it has dropped. So a generation counts the bytes of caller-owned shared
- * memory (and of pool buffers since replaced) its workers were ever sent, and stops
- * accepting new caller buffers in place past {@link pinnedLimit} (see {@link admit}).
+ * memory (and of pool buffers since replaced) its workers were ever sent, and is
+ * replaced once what it no longer uses passes {@link pinnedLimit} (see {@link poolForCall}).
  */
 export interface Pool {
   readonly workers: PoolWorker[];
@@ -43,16 +43,14 @@ export interface Pool {
   readonly sent: WeakSet<object>;
   /** Bytes of caller-owned buffers these workers were sent, and of pool buffers replaced since. */
   pinnedBytes: number;
-  /** Whether a retirement is already waiting for the event loop. */
-  retireScheduled: boolean;
 }
 
 const maxWorkers = 64;
 /** The most threads `linearRecurrence` accepts: the main thread and 64 workers. */
 export const maxThreads = maxWorkers + 1;
 const startTimeoutMs = 30_000;
-/** Default {@link pinnedLimit}: 128 MiB. */
-const defaultPinnedLimit = 128 * 2 ** 20;
+/** Default {@link pinnedLimit}: 64 MiB. */
+const defaultPinnedLimit = 64 * 2 ** 20;
 let pinnedLimit = defaultPinnedLimit;
 let pool: Pool | undefined;
 /** Pools started since the module loaded (a new one after a shutdown or a recycle). */
@@ -120,7 +118,6 @@ export function acquirePool(n: number): Pool {
       nextVersion: 1,
       sent: new WeakSet(),
       pinnedBytes: 0,
-      retireScheduled: false,
     };
   }
   const p = pool;
@@ -150,38 +147,41 @@ export function acquirePool(n: number): Pool {
 }
 
 /**
- * Whether the workers may be sent the caller-owned shared buffer `buffer` to use in
- * place. Yes when they already were (it costs nothing more), or when it keeps what they
- * may pin within {@link pinnedLimit} (the first buffer of a generation is always
- * admitted, however large). Otherwise the caller's data goes through the staging
- * buffers — a copy, but no memory the workers keep — and the generation is retired the
- * next time the event loop turns, so that the next one starts with a clean slate.
+ * The pool for one call with `n` workers, and which of the call's caller-owned shared
+ * buffers (`buffers`: those of A, b and out that are shared) the workers may use in
+ * place; the others go through the staging buffers — a copy, but nothing the workers
+ * keep.
  *
- * Retiring cannot free memory sooner: a terminated worker gives back what it held only
- * once the main thread's event loop has run, which a synchronous caller's loop never lets
- * happen. Refusing new buffers is what keeps such a loop's memory flat.
+ * Buffers the workers already have, and buffers that keep the generation's garbage —
+ * bytes sent that the new binding no longer uses — within {@link pinnedLimit}, are used in
+ * place; so a caller reusing its buffers, however large, never copies. Past the limit
+ * the generation is retired and a fresh one takes the call's buffers in place — unless
+ * the previously retired one has not been released yet. A terminated worker gives back
+ * what it held only once the main thread's event loop has turned, which a synchronous
+ * caller's loop never lets happen; in that case new buffers are copied instead, and at
+ * most two generations' garbage (2 × the limit) is ever held.
  */
-export function admit(p: Pool, buffer: ArrayBufferLike): boolean {
-  if (p.sent.has(buffer)) return true;
-  if (p.pinnedBytes > 0 && p.pinnedBytes + buffer.byteLength > pinnedLimit) {
-    scheduleRetire(p);
-    return false;
+export function poolForCall(n: number, buffers: readonly ArrayBufferLike[]): { pool: Pool; inPlace: ReadonlySet<ArrayBufferLike> } {
+  let p = acquirePool(n);
+  const distinct = new Set(buffers);
+  let added = 0;
+  let current = 0;
+  for (const buffer of distinct) {
+    current += buffer.byteLength;
+    if (!p.sent.has(buffer)) added += buffer.byteLength;
   }
-  p.sent.add(buffer);
-  p.pinnedBytes += buffer.byteLength;
-  return true;
-}
-
-/** Retires `p` once the event loop turns (never while a call runs: calls are synchronous). */
-function scheduleRetire(p: Pool): void {
-  if (p.retireScheduled) return;
-  p.retireScheduled = true;
-  const timer = setTimeout(() => {
-    if (pool !== p) return;
-    pool = undefined;
+  if (p.pinnedBytes + added - current > pinnedLimit) {
+    if (retiring.size > 0) return { pool: p, inPlace: new Set([...distinct].filter((buffer) => p.sent.has(buffer))) };
     retire(p);
-  }, 0);
-  timer.unref();
+    pool = undefined;
+    p = acquirePool(n);
+  }
+  for (const buffer of distinct) {
+    if (p.sent.has(buffer)) continue;
+    p.sent.add(buffer);
+    p.pinnedBytes += buffer.byteLength;
+  }
+  return { pool: p, inPlace: distinct };
 }
 
 /** Tells a generation's workers to stop and terminates them; `shutdownThreads` awaits them. */
@@ -250,7 +250,7 @@ export function threadPoolState(): { generation: number; workers: number; bindin
   return { generation: generations, workers: p?.workers.length ?? 0, bindings: p === undefined ? 0 : p.nextVersion - 1, pinnedBytes: p?.pinnedBytes ?? 0, stagingBytes };
 }
 
-/** Sets the bytes a generation may pin before it is replaced (undefined: back to 128 MiB). For tests. */
+/** Sets the garbage bytes a generation may pin before it is replaced (undefined: back to 64 MiB). For tests. */
 export function setPinnedLimit(bytes: number | undefined): void {
   pinnedLimit = bytes ?? defaultPinnedLimit;
 }

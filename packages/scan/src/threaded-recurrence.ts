@@ -2,7 +2,7 @@ import type { BuiltinSpec } from './builtin-structures.js';
 import { dtypeOf, isShared, type FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import type { Structure } from './structure.js';
-import { acquirePool, admit, stagingArray, type StagingRole } from './thread-pool.js';
+import { poolForCall, stagingArray, type StagingRole } from './thread-pool.js';
 import { Command, Control, Param, spinLimit } from './threaded-protocol.js';
 import { UnrollError } from './unroll-error.js';
 
@@ -28,7 +28,7 @@ import { UnrollError } from './unroll-error.js';
  * better, but made results differ from call to call.)
  *
  * Workers see only shared memory. Caller arrays backed by a `SharedArrayBuffer` are used
- * in place while the pool admits them (see `admit`); ordinary ones are copied into the
+ * in place while the pool admits them (see `poolForCall`); ordinary ones are copied into the
  * pool's staging buffers (and the states copied back), which are reused from call to
  * call so the workers' binding stays put.
  */
@@ -50,11 +50,13 @@ export function threadedRecurrence(
   runs++;
   const dtype = dtypeOf(b);
 
-  const pool = acquirePool(P - 1);
+  const callerShared: ArrayBufferLike[] = [];
+  for (const x of W === 0 ? [b, out] : [A, b, out]) if (isShared(x)) callerShared.push(x.buffer);
+  const { pool, inPlace } = poolForCall(P - 1, callerShared);
   const { control, errorText, params, signals } = pool;
 
   const stage = (role: StagingRole, x: FloatArray, copy: boolean): FloatArray => {
-    if (isShared(x) && admit(pool, x.buffer)) return x;
+    if (inPlace.has(x.buffer)) return x;
     const y = stagingArray(role, dtype, x.length);
     if (copy) y.set(x);
     return y;
