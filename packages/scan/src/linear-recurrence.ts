@@ -13,7 +13,11 @@ import { assertStructure, describe, maxArrayLength, optionsOf, overlap, quoted }
 
 /** Options of {@link linearRecurrence}. */
 export interface LinearRecurrenceOptions {
-  /** Where to write the `[T][D]` states (same dtype as `b`). Default: a new array. */
+  /**
+   * Where to write the `[T][D]` states (same dtype as `b`). Default: a new ordinary
+   * array, with or without threads. May be `b` itself (the states overwrite the offsets);
+   * must not share memory with `A` or only part of its memory with `b`.
+   */
   readonly out?: FloatArray;
   /**
    * Threads to use (default 1, at most 65). With more than one, Node worker threads run
