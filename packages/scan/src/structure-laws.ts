@@ -55,8 +55,8 @@ export function checkStructureLaws(structure: Structure, opts?: StructureLawOpti
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
     throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: seed must be a finite number, got ${describe(seed)}.`);
   }
-  if (typeof tolerance !== 'number' || !(tolerance >= 0)) {
-    throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: tolerance must be a non-negative number, got ${describe(tolerance)}.`);
+  if (typeof tolerance !== 'number' || !(tolerance >= 0) || tolerance === Infinity) {
+    throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: tolerance must be a finite non-negative number, got ${describe(tolerance)}.`);
   }
   if (o.sample !== undefined && typeof o.sample !== 'function') {
     throw new UnrollError('INVALID_ARGUMENT', `checkStructureLaws: sample must be a function (random, out, oo) => void when given, got ${describe(o.sample)}.`);

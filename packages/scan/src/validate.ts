@@ -42,12 +42,13 @@ export function assertDim(where: string, D: unknown): asserts D is number {
 }
 
 /**
- * The options object of a call: `undefined` becomes `{}`; anything else that is not a
- * plain object (null included) is refused, so a typo never silently means "defaults".
+ * The options object of a call: `undefined` becomes `{}`; anything else that is not an
+ * options object (null, a number, an array or typed array) is refused, so a misplaced
+ * argument never silently means "defaults".
  */
 export function optionsOf<T extends object>(where: string, opts: T | undefined): Partial<T> {
   if (opts === undefined) return {};
-  if (!isObject(opts) || Array.isArray(opts)) {
+  if (!isObject(opts) || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: options must be an object (or left out), got ${describe(opts)}.`);
   }
   return opts;

@@ -72,6 +72,8 @@ describe('bad arguments', () => {
     expect(call(linearRecurrence, diagonal(1), A, b, [null])).toThrow(unroll('INVALID_ARGUMENT', /s0\[0\] is null/));
     expect(call(linearRecurrence, diagonal(1), A, b, [0], null)).toThrow(unroll('INVALID_ARGUMENT', /linearRecurrence: options must be an object \(or left out\), got null/));
     expect(call(linearRecurrence, diagonal(1), A, b, [0], 2)).toThrow(unroll('INVALID_ARGUMENT', /options must be an object .* got 2/));
+    expect(call(linearRecurrence, diagonal(1), A, b, [0], new Float64Array(2))).toThrow(unroll('INVALID_ARGUMENT', /options must be an object .* got a Float64Array/));
+    expect(call(linearRecurrence, diagonal(1), A, b, [0], [1])).toThrow(unroll('INVALID_ARGUMENT', /options must be an object .* got an Array\(1\)/));
     expect(call(linearRecurrence, diagonal(1), A, b, [0], { out: [0, 0] })).toThrow(unroll('LENGTH_MISMATCH', /out must be a float array of T·D = 2 numbers, got an Array\(2\)/));
     expect(call(linearRecurrence, diagonal(1), A, b, [0], { algorithm: null })).toThrow(unroll('INVALID_ARGUMENT', /unknown algorithm null/));
     expect(Array.from(linearRecurrence(diagonal(1), A, b, [0], undefined))).toEqual([1, 1.5]);
@@ -113,7 +115,9 @@ describe('bad arguments', () => {
     expect(call(checkStructureLaws, diagonal(2), null)).toThrow(unroll('INVALID_ARGUMENT', /checkStructureLaws: options must be an object/));
     expect(call(checkStructureLaws, diagonal(2), { trials: NaN })).toThrow(unroll('INVALID_ARGUMENT', /trials must be a positive integer, got NaN/));
     expect(call(checkStructureLaws, diagonal(2), { seed: 'x' })).toThrow(unroll('INVALID_ARGUMENT', /seed must be a finite number/));
-    expect(call(checkStructureLaws, diagonal(2), { tolerance: -1 })).toThrow(unroll('INVALID_ARGUMENT', /tolerance must be a non-negative number, got -1/));
+    expect(call(checkStructureLaws, diagonal(2), { tolerance: -1 })).toThrow(unroll('INVALID_ARGUMENT', /tolerance must be a finite non-negative number, got -1/));
+    expect(call(checkStructureLaws, diagonal(2), { tolerance: Infinity })).toThrow(unroll('INVALID_ARGUMENT', /tolerance must be/));
+    expect(call(checkStructureLaws, diagonal(2), new Float64Array(2))).toThrow(unroll('INVALID_ARGUMENT', /options must be an object .* got a Float64Array/));
     expect(call(checkStructureLaws, diagonal(2), { tolerance: NaN })).toThrow(unroll('INVALID_ARGUMENT', /tolerance must be/));
     expect(call(checkStructureLaws, diagonal(2), { sample: 3 })).toThrow(unroll('INVALID_ARGUMENT', /sample must be a function/));
     expect(checkStructureLaws(diagonal(2), undefined).ok).toBe(true);
