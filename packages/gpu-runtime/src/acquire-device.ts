@@ -9,27 +9,33 @@ export interface AcquireOptions {
 /**
  * Dawn's instance, created once per process and never dropped: if it were garbage
  * collected while its devices live, Dawn's Node binding frees memory they still use
- * (seen as random aborts in mutex code).
+ * (seen as random aborts in mutex code). The promise is what is kept, so runtimes created
+ * concurrently share one instance too (keeping the instance itself, two concurrent first
+ * calls would each create one and drop the other).
  */
-let dawnInstance: GPU | undefined;
+let dawnInstance: Promise<GPU> | undefined;
 
 /** The `GPU` entry point: the browser's `navigator.gpu`, else Dawn from the optional `webgpu` package. */
-async function findGpu(): Promise<GPU> {
+function findGpu(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu !== undefined) return nav.gpu;
-  if (dawnInstance !== undefined) return dawnInstance;
+  if (nav?.gpu !== undefined) return Promise.resolve(nav.gpu);
+  dawnInstance ??= loadDawn();
+  return dawnInstance;
+}
+
+async function loadDawn(): Promise<GPU> {
   let dawn: { create: (flags: string[]) => GPU };
   try {
-    dawn = (await import('webgpu'));
+    dawn = await import('webgpu');
   } catch (cause) {
+    dawnInstance = undefined; // let a later call retry once the package is installed
     throw new UnrollError(
       'UNSUPPORTED',
       "createGpuRuntime: no WebGPU here. In a browser, use one with navigator.gpu; in Node, install the optional peer dependency 'webgpu' (npm install webgpu), or pass { device }.",
       { cause },
     );
   }
-  dawnInstance = dawn.create([]);
-  return dawnInstance;
+  return dawn.create([]);
 }
 
 /**

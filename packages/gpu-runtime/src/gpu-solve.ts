@@ -186,7 +186,8 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   const settings = settingsOf(dyn, steps, opts);
   const n = S * steps * D;
   checkFloats('solve', `the trajectory (S·T·D = ${S}·${steps}·${D})`, n, ctx.limits.maxBufferBytes);
-  const W = settings.kind === 'diagonal' ? D : settings.kind === 'dense' ? D * D : 0;
+  // Floats of Ã_t per step: none for Jacobi, Picard and the sequential rollout.
+  const W = settings.method === 'sequential' ? 0 : settings.kind === 'diagonal' ? D : settings.kind === 'dense' ? D * D : 0;
   const aBytes = S * steps * W * 4;
   if (aBytes > settings.budget) {
     throw new UnrollError(

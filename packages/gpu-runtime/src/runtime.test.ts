@@ -135,6 +135,25 @@ describe('lifecycle under repetition', () => {
     expect(Date.now() - started).toBeLessThan(90_000);
   });
 
+  it('runtimes created concurrently share one Dawn instance (garbage collection in between cannot pull it away)', () => {
+    const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `
+      import { createGpuRuntime, defineGpuDynamics } from ${JSON.stringify(dist)};
+      const dyn = defineGpuDynamics({ dim: 1, params: [0.5], wgsl: 'fn step(t: u32, s: State) -> State { return State(params[0] * s[0] + 1.0); } fn diagonal(t: u32, s: State) -> State { return State(params[0]); }' });
+      const settle = async () => { for (let k = 0; k < 4; k++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 25)); } };
+      const rts = await Promise.all([createGpuRuntime(), createGpuRuntime(), createGpuRuntime()]);
+      await settle();
+      const out = [];
+      for (const rt of rts) out.push((await rt.solve(dyn, [0], 100)).converged);
+      await settle();
+      for (const rt of rts) { out.push((await rt.solve(dyn, [0], 100, { method: 'picard' })).converged); rt.destroy(); }
+      console.log(out.join(' '));`;
+    const child = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr.replace(/^Warning: .*Vulkan.*\n(\s+at .*\n)?/gm, '')).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe('true true true true true true');
+  });
+
   it('runtimes made and destroyed on one given device leave it usable, with nothing pending', async () => {
     const device = await newDevice();
     try {

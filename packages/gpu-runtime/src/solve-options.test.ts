@@ -140,6 +140,7 @@ fn jacobian(t: u32, s: State) -> Jacobian { var J: Jacobian; for (var i = 0u; i 
     expect((await rt.solve(dyn, s0, T, { method: 'quasi-deer', memoryBudget: 16_000 })).converged).toBe(true);
     await expect(rt.solve(dyn, s0, T, { method: 'deer', memoryBudget: 20_000 })).rejects.toMatchObject({ code: 'MEMORY_BUDGET', message: expect.stringMatching(/'quasi-deer'/) as unknown });
     expect((await rt.solve(dyn, s0, T, { method: 'jacobi', memoryBudget: 1 })).converged).toBe(true); // Jacobi stores no Ã_t
+    expect((await rt.solve(dyn, s0, T, { method: 'sequential', memoryBudget: 1 })).converged).toBe(true); // nor does the rollout
     expect(rt.liveBuffers).toBe(0);
   });
 });
