@@ -75,7 +75,7 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
   }
   const probeSpec: unknown = given['probe'];
   if (probeSpec !== undefined) checkRecord(label, 'probe', probeSpec, '{ t: 1, state: [ …D numbers ] }');
-  const t = spec.probe?.t ?? 1;
+  const t: unknown = spec.probe?.t === undefined ? 1 : spec.probe.t;
   checkInteger(label, 'probe.t', t, 1);
   const x = spec.probe?.state === undefined ? new Float64Array(D) : checkState(label, 'probe.state', spec.probe.state, D);
   if ((spec.vjpParams === undefined) !== (spec.paramCount === undefined)) {

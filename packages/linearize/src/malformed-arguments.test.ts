@@ -58,6 +58,7 @@ describe('defineDynamics with malformed specs', () => {
     expectRefusal(() => defineDynamics({ dim: 2, step: swap, name: 42 } as never), 'INVALID_ARGUMENT', /\bname\b/);
     expectRefusal(() => defineDynamics({ dim: 2, step: swap, probe: null } as never), 'INVALID_ARGUMENT', /\bprobe\b/);
     expectRefusal(() => defineDynamics({ dim: 2, step: swap, probe: { t: 0 } }), 'INVALID_ARGUMENT', /probe\.t\b/);
+    expectRefusal(() => defineDynamics({ dim: 2, step: swap, probe: { t: null } } as never), 'INVALID_ARGUMENT', /probe\.t\b/);
     expectRefusal(() => defineDynamics({ dim: 2, step: swap, probe: { state: null } } as never), 'INVALID_ARGUMENT', /probe\.state\b/);
     expectRefusal(() => defineDynamics({ dim: 2, step: swap, probe: { state: [0, NaN] } }), 'NON_FINITE', /probe\.state\[1\]/);
     expectRefusal(() => defineDynamics({ dim: 2, step: swap, probe: { state: ['a', 'b'] } } as never), 'INVALID_ARGUMENT', /probe\.state\[0\]/);
