@@ -1,5 +1,5 @@
 import type { DefinedDynamics } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
+import { checkArrayLength, checkInteger, checkNumber, checkRecord, optionalRecord } from './arguments.js';
 import { integrate, type Flow, type Integrator } from './flow.js';
 
 /** Parameters of {@link lorenz63}. */
@@ -16,9 +16,11 @@ export interface Lorenz63Params {
  * (10, 28, 8/3) with largest Lyapunov exponent ≈ 0.906 per unit time. Default: RK4 with
  * dt = 0.01.
  */
-export function lorenz63(params: Lorenz63Params = {}): DefinedDynamics & { readonly params: Required<Lorenz63Params> } {
-  const p = { sigma: 10, rho: 28, beta: 8 / 3, dt: 0.01, integrator: 'rk4' as Integrator, ...params };
-  const { sigma, rho, beta } = p;
+export function lorenz63(params?: Lorenz63Params): DefinedDynamics & { readonly params: Required<Lorenz63Params> } {
+  const given = optionalRecord('lorenz63(params)', 'params', params, "{ sigma: 10, rho: 28, beta: 8 / 3, dt: 0.01, integrator: 'rk4' }");
+  const { sigma = 10, rho = 28, beta = 8 / 3, dt = 0.01, integrator = 'rk4' } = given;
+  for (const [name, v] of [['sigma', sigma], ['rho', rho], ['beta', beta]] as const) checkNumber('lorenz63', name, v);
+  const p = { sigma, rho, beta, dt, integrator };
   const flow: Flow = {
     dim: 3,
     name: 'lorenz63',
@@ -46,9 +48,11 @@ export interface RosslerParams {
 }
 
 /** Rössler (1976): `ẋ = −y − z, ẏ = x + a y, ż = b + z (x − c)`; chaotic at (0.2, 0.2, 5.7). */
-export function rossler(params: RosslerParams = {}): DefinedDynamics & { readonly params: Required<RosslerParams> } {
-  const p = { a: 0.2, b: 0.2, c: 5.7, dt: 0.01, integrator: 'rk4' as Integrator, ...params };
-  const { a, b, c } = p;
+export function rossler(params?: RosslerParams): DefinedDynamics & { readonly params: Required<RosslerParams> } {
+  const given = optionalRecord('rossler(params)', 'params', params, "{ a: 0.2, b: 0.2, c: 5.7, dt: 0.01, integrator: 'rk4' }");
+  const { a = 0.2, b = 0.2, c = 5.7, dt = 0.01, integrator = 'rk4' } = given;
+  for (const [name, v] of [['a', a], ['b', b], ['c', c]] as const) checkNumber('rossler', name, v);
+  const p = { a, b, c, dt, integrator };
   const flow: Flow = {
     dim: 3,
     name: 'rossler',
@@ -79,9 +83,12 @@ export interface Lorenz96Params {
  * chaotic for F = 8 (the default), predictable for small F.
  */
 export function lorenz96(params: Lorenz96Params): DefinedDynamics & { readonly params: Required<Lorenz96Params> } {
-  const p = { forcing: 8, dt: 0.01, integrator: 'rk4' as Integrator, ...params };
-  const D = p.dim, F = p.forcing;
-  if (!Number.isInteger(D) || D < 4) throw new UnrollError('INVALID_ARGUMENT', `lorenz96: dim must be an integer ≥ 4, got ${String(D)}.`);
+  checkRecord('lorenz96(params)', 'params', params, "{ dim: 40, forcing: 8, dt: 0.01, integrator: 'rk4' }");
+  const { dim: D, forcing: F = 8, dt = 0.01, integrator = 'rk4' } = params;
+  checkInteger('lorenz96', 'dim', D, 4);
+  checkArrayLength('lorenz96', `the Jacobian scratch of an integrator step (dim² for dim = ${D})`, D * D, 'pass a smaller dim');
+  checkNumber('lorenz96', 'forcing', F);
+  const p = { dim: D, forcing: F, dt, integrator };
   const at = (i: number) => ((i % D) + D) % D;
   const flow: Flow = {
     dim: D,

@@ -1,5 +1,6 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { UnrollError, type FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkFunction, checkInteger, checkOneOf, checkRecord, describeValue } from './arguments.js';
 import { fromJacobian } from './from-jacobian.js';
 
 /** A continuous-time vector field `dx/dt = f(x)` with its Jacobian, in closed form. */
@@ -25,12 +26,16 @@ export type Integrator = 'euler' | 'rk4';
  *   `J = I + h/6 (K₁ + 2K₂ + 2K₃ + K₄)`.
  */
 export function integrate(flow: Flow, dt: number, method: Integrator): DefinedDynamics {
-  if (!(dt > 0) || !Number.isFinite(dt)) throw new UnrollError('INVALID_ARGUMENT', `${flow.name}: dt must be finite and > 0, got ${String(dt)}.`);
-  // A runtime guard for untyped callers: the type already rules it out.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-  if (method !== 'euler' && method !== 'rk4') {
-    throw new UnrollError('INVALID_ARGUMENT', `${flow.name}: integrator must be 'euler' or 'rk4', got ${String(method)}.`);
-  }
+  checkRecord('integrate(flow, dt, integrator)', 'flow', flow, "{ dim, name, f(x, xo, out, oo), jacobian(x, xo, out, oo) }");
+  const where = typeof flow.name === 'string' ? flow.name : 'integrate';
+  checkInteger(where, 'flow.dim', flow.dim, 1);
+  checkArrayLength(where, `the Jacobian scratch of an integrator step (dim² for flow.dim = ${flow.dim})`, flow.dim * flow.dim, 'pass a smaller flow.dim');
+  const fields: Record<string, unknown> = flow;
+  checkFunction(where, 'flow.f', fields['f'], '(x, xo, out, oo) writing dx/dt');
+  checkFunction(where, 'flow.jacobian', fields['jacobian'], '(x, xo, out, oo) writing ∂f/∂x (D×D row-major)');
+  const step: unknown = dt;
+  if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) throw new UnrollError('INVALID_ARGUMENT', `${where}: dt must be finite and > 0, got ${describeValue(step)}.`);
+  checkOneOf(where, 'integrator', method, ['euler', 'rk4']);
   const D = flow.dim, DD = D * D, h = dt;
   const k1 = new Float64Array(D), k2 = new Float64Array(D), k3 = new Float64Array(D), k4 = new Float64Array(D), y = new Float64Array(D);
   const F = new Float64Array(DD), K1 = new Float64Array(DD), K2 = new Float64Array(DD), K3 = new Float64Array(DD), K4 = new Float64Array(DD), J = new Float64Array(DD);
@@ -77,7 +82,7 @@ export function integrate(flow: Flow, dt: number, method: Integrator): DefinedDy
   };
   return defineDynamics({
     dim: D,
-    name: `${flow.name} (${method}, dt=${dt})`,
+    name: `${where} (${method}, dt=${dt})`,
     probe: { state: Array.from({ length: D }, (_, i) => 0.1 * (i + 1)) },
     step(_t, x, xo, out, oo) {
       if (method === 'euler') {

@@ -1,4 +1,5 @@
 import type { Dynamics, JvpFunction, StateFunction } from '@unroll/linearize';
+import { checkArrayLength, checkFunction, checkInteger } from './arguments.js';
 
 /**
  * `diagonal` and `jvp` read off a closed-form `jacobian` (exact, no finite differences),
@@ -6,6 +7,9 @@ import type { Dynamics, JvpFunction, StateFunction } from '@unroll/linearize';
  * Scratch allocated once.
  */
 export function fromJacobian(D: number, jacobian: NonNullable<Dynamics['jacobian']>): { diagonal: StateFunction; jvp: JvpFunction } {
+  checkInteger('fromJacobian(D, jacobian)', 'D', D, 1);
+  checkArrayLength('fromJacobian(D, jacobian)', `the D×D scratch (D = ${D})`, D * D, 'pass a smaller D');
+  checkFunction('fromJacobian(D, jacobian)', 'jacobian', jacobian, '(t, prev, po, out, oo) writing the D×D Jacobian');
   const J = new Float64Array(D * D);
   return {
     diagonal(t, prev, po, out, oo) {

@@ -1,5 +1,6 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
+import { checkArrayLength, checkIndices, checkNumber, checkOneOf, checkRecord, describeValue, isRecord } from './arguments.js';
 import type { Loss } from './losses.js';
 
 /** Parameters of {@link gradientDescent}. */
@@ -31,18 +32,32 @@ export interface GradientDescentParams {
  * State layout `[θ (P), m (P), v (P)]`.
  */
 export function gradientDescent(params: GradientDescentParams): DefinedDynamics & { readonly params: GradientDescentParams } {
-  const { loss, learningRate: eta } = params;
-  const optimizer = params.optimizer ?? 'sgd';
-  const mu = params.momentum ?? 0.9, b1 = params.beta1 ?? 0.9, b2 = params.beta2 ?? 0.999, eps = params.epsilon ?? 1e-8;
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new UnrollError('INVALID_ARGUMENT', `gradientDescent: learningRate must be finite and > 0, got ${String(eta)}.`);
+  const where = 'gradientDescent';
+  checkRecord('gradientDescent(params)', 'params', params, "{ loss: leastSquares(X, y), learningRate: 0.1, optimizer: 'sgd' }");
+  // Defaults apply to absent fields only: null is refused below like any other wrong type.
+  const { loss, learningRate: eta, optimizer = 'sgd', momentum: mu = 0.9, beta1: b1 = 0.9, beta2: b2 = 0.999, epsilon: eps = 1e-8 } = params;
+  checkLoss(loss);
+  checkOneOf(where, 'optimizer', optimizer, ['sgd', 'momentum', 'adam']);
+  const rate: unknown = eta;
+  if (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate)) throw new UnrollError('INVALID_ARGUMENT', `gradientDescent: learningRate must be finite and > 0, got ${describeValue(rate)}.`);
+  checkNumber(where, 'momentum', mu, { min: 0, max: 1, maxOpen: true });
+  checkNumber(where, 'beta1', b1, { min: 0, max: 1, maxOpen: true });
+  checkNumber(where, 'beta2', b2, { min: 0, max: 1, maxOpen: true });
+  checkNumber(where, 'epsilon', eps, { min: 0, minOpen: true });
   const P = loss.params;
+  const batchesGiven: unknown = params.batches;
+  if (batchesGiven !== undefined) {
+    if (!Array.isArray(batchesGiven) || batchesGiven.length === 0) {
+      throw new UnrollError('INVALID_ARGUMENT', `gradientDescent: batches must be non-empty lists of row indices in [0, ${loss.rows}) (or omitted for the full data set), got ${describeValue(batchesGiven)}.`);
+    }
+    batchesGiven.forEach((b: unknown, k) => { checkIndices(where, `batches[${k}]`, b, loss.rows, false, 'row indices'); });
+  }
+  const D = optimizer === 'sgd' ? P : optimizer === 'momentum' ? 2 * P : 3 * P;
+  checkArrayLength(where, `the Hessian (P² for the loss's ${P} parameters)`, P * P, 'use a smaller model');
+  checkArrayLength(where, `the Jacobian of the optimizer step (D² for D = ${D})`, D * D, "use a smaller model, or 'sgd'");
   const all = Array.from({ length: loss.rows }, (_, i) => i);
   const batches = params.batches ?? [all];
-  if (batches.length === 0 || batches.some((b) => b.length === 0 || b.some((i) => !Number.isInteger(i) || i < 0 || i >= loss.rows))) {
-    throw new UnrollError('INVALID_ARGUMENT', `gradientDescent: batches must be non-empty lists of row indices in [0, ${loss.rows}).`);
-  }
   const batch = (t: number) => batches[(t - 1) % batches.length] ?? all;
-  const D = optimizer === 'sgd' ? P : optimizer === 'momentum' ? 2 * P : 3 * P;
   const g = new Float64Array(P), H = new Float64Array(P * P), Hv = new Float64Array(P), Hd = new Float64Array(P);
   const A = new Float64Array(P), B = new Float64Array(P);
 
@@ -185,4 +200,21 @@ export function gradientDescent(params: GradientDescentParams): DefinedDynamics 
     jvp: (t, s, so, v, vo, out, oo) => { jvp(t, s, so, v, vo, out, oo); },
   });
   return Object.freeze({ ...dyn, params: Object.freeze({ ...params }) });
+}
+
+/** Throws unless `loss` is a {@link Loss}: positive integer `params` and `rows`, and its derivative functions. */
+function checkLoss(loss: unknown): asserts loss is Loss {
+  const fns = ['gradient', 'hessian', 'hessianDiagonal', 'hvp'] as const;
+  if (!isRecord(loss) || fns.some((f) => typeof loss[f] !== 'function')) {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `gradientDescent: loss must be a Loss — leastSquares(X, y), logisticRegression(X, y), tinyMlp(X, y), or your own { params, rows, gradient, hessian, hessianDiagonal, hvp } — got ${describeValue(loss)}.`,
+    );
+  }
+  for (const key of ['params', 'rows'] as const) {
+    const v = loss[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+      throw new UnrollError('INVALID_ARGUMENT', `gradientDescent: loss.${key} must be a positive integer, got ${describeValue(v)}.`);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { defineDynamics, defineStrategy, type DefinedDynamics, type Strategy } from '@unroll/linearize';
 import { UnrollError, defineStructure, type FloatArray, type Structure } from '@unroll/scan';
+import { checkArrayLength, checkInteger, checkRecord, checkSeed, describeValue, isArrayLike } from './arguments.js';
 import { createRng } from './random.js';
 
 /**
@@ -8,7 +9,8 @@ import { createRng } from './random.js';
  * `compose(A, B)` = B·A has indices `a[b[i]]`.
  */
 export function permutation(n: number): Structure {
-  if (!Number.isInteger(n) || n < 1) throw new UnrollError('INVALID_ARGUMENT', `permutation(n): n must be a positive integer, got ${String(n)}.`);
+  checkInteger('permutation(n)', 'n', n, 1);
+  checkArrayLength('permutation(n)', `one permutation of n = ${n} (n indices per step)`, n, 'pass a smaller n');
   return defineStructure({
     name: 'permutation',
     dim: n,
@@ -45,23 +47,32 @@ export interface GroupWordParams {
  * word's end, f_t is the identity. `strategy` fills the O(n) `permutation` structure.
  */
 export function groupWord(params: GroupWordParams): DefinedDynamics & { readonly params: GroupWordParams; readonly word: readonly Int32Array[]; readonly strategy: Strategy } {
+  checkRecord('groupWord(params)', 'params', params, '{ n: 3, seed: 1, length: 100 }');
   const { n } = params;
-  if (!Number.isInteger(n) || n < 1) throw new UnrollError('INVALID_ARGUMENT', `groupWord: n must be a positive integer, got ${String(n)}.`);
+  checkInteger('groupWord', 'n', n, 1);
+  checkArrayLength('groupWord', `the Jacobian of S_n (n² for n = ${n})`, n * n, 'pass a smaller n');
   let word: Int32Array[];
-  if (params.word !== undefined) {
-    word = params.word.map((letter, t) => {
-      const p = Int32Array.from(letter);
+  const given: unknown = params.word;
+  if (given !== undefined) {
+    if (!Array.isArray(given)) throw new UnrollError('INVALID_ARGUMENT', `groupWord: word must be an array of letters, each a permutation of 0 … ${n - 1}, got ${describeValue(given)}.`);
+    checkArrayLength('groupWord', `the word (letters·n = ${given.length}·${n})`, given.length * n, 'pass a shorter word');
+    word = given.map((letter: unknown, t) => {
+      const values: unknown[] = isArrayLike(letter) ? Array.from(letter) : [];
       const seen = new Uint8Array(n);
-      if (p.length !== n || p.some((v) => !(v >= 0 && v < n) || seen[v]++ !== 0)) {
-        throw new UnrollError('INVALID_ARGUMENT', `groupWord: word[${t}] is not a permutation of 0 … ${n - 1}.`);
+      const isPermutation = values.length === n && values.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < n && seen[v]++ === 0);
+      if (!isPermutation) {
+        throw new UnrollError('INVALID_ARGUMENT', `groupWord: word[${t}] is not a permutation of 0 … ${n - 1}, got ${describeValue(letter)}.`);
       }
-      return p;
+      return Int32Array.from(values as number[]);
     });
   } else {
     const { seed, length } = params;
-    if (seed === undefined || length === undefined || !Number.isInteger(length) || length < 0) {
+    if (seed === undefined || length === undefined) {
       throw new UnrollError('INVALID_ARGUMENT', 'groupWord: give a word, or a seed and a length.');
     }
+    checkSeed('groupWord', 'seed', seed);
+    checkInteger('groupWord', 'length', length, 0);
+    checkArrayLength('groupWord', `the word (length·n = ${length}·${n})`, length * n, 'pass a shorter length');
     const rng = createRng(seed);
     word = Array.from({ length }, () => {
       const p = Int32Array.from({ length: n }, (_, i) => i);

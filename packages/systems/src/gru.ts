@@ -1,5 +1,6 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { UnrollError, type FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkInteger, checkNumbers, checkRecord, checkSeed, isArrayLike } from './arguments.js';
 import { flattenInputs, inputRow } from './inputs.js';
 import { createRng } from './random.js';
 
@@ -45,25 +46,41 @@ const names = ['Wir', 'Wiz', 'Win', 'Whr', 'Whz', 'Whn', 'bir', 'biz', 'bin', 'b
  * randomly initialised weights (the case study of the unifying-framework paper).
  */
 export function gru(params: GruParams): DefinedDynamics & { readonly params: GruParams; readonly weights: Readonly<Record<(typeof names)[number], Float64Array>> } {
+  checkRecord('gru(params)', 'params', params, '{ dim: 8, inputDim: 2, seed: 1 }');
   const { dim: D, inputDim: I } = params;
-  if (!Number.isInteger(D) || D < 1 || !Number.isInteger(I) || I < 0) {
-    throw new UnrollError('INVALID_ARGUMENT', `gru: dim must be a positive integer and inputDim a non-negative integer, got ${String(D)} and ${String(I)}.`);
-  }
+  checkInteger('gru', 'dim', D, 1);
+  checkInteger('gru', 'inputDim', I, 0);
   const sizes: Record<(typeof names)[number], number> = { Wir: D * I, Wiz: D * I, Win: D * I, Whr: D * D, Whz: D * D, Whn: D * D, bir: D, biz: D, bin: D, bhr: D, bhz: D, bhn: D };
+  checkArrayLength('gru', `each hidden weight matrix (dim² for dim = ${D})`, D * D, 'pass a smaller dim');
+  checkArrayLength('gru', `each input weight matrix (dim·inputDim = ${D}·${I})`, D * I, 'pass a smaller dim or inputDim');
   const w = {} as Record<(typeof names)[number], Float64Array>;
-  if (params.weights !== undefined) {
+  const weights: unknown = params.weights;
+  if (weights !== undefined) {
+    checkRecord('gru', 'weights', weights, `{ ${names.join(', ')} } (PyTorch layout)`);
+    const missing = names.filter((k) => weights[k] === undefined);
+    if (missing.length > 0) {
+      const unknown = Object.keys(weights).filter((k) => !(names as readonly string[]).includes(k));
+      throw new UnrollError(
+        'INVALID_ARGUMENT',
+        `gru: weights.${missing.join(', weights.')} ${missing.length === 1 ? 'is' : 'are'} missing; give all of ${names.join(', ')} (PyTorch layout)${unknown.length > 0 ? `, not ${unknown.join(', ')}` : ''} — or a seed instead of weights.`,
+      );
+    }
     for (const k of names) {
-      const src = params.weights[k];
-      if (src.length !== sizes[k]) throw new UnrollError('DIMENSION_MISMATCH', `gru: weights.${k} has ${src.length} numbers, expected ${sizes[k]}.`);
-      w[k] = Float64Array.from(src);
+      const shape = k.startsWith('b') ? `[dim] = ${D}` : k.startsWith('Wi') ? `[dim][inputDim] = ${D}·${I}` : `[dim][dim] = ${D}·${D}`;
+      const src = weights[k];
+      if (isArrayLike(src) && src.length !== sizes[k]) {
+        throw new UnrollError('DIMENSION_MISMATCH', `gru: weights.${k} has ${src.length} numbers, expected ${sizes[k]} (${shape}, row-major).`);
+      }
+      w[k] = checkNumbers('gru', `weights.${k}`, src, sizes[k]);
     }
   } else {
     if (params.seed === undefined) throw new UnrollError('INVALID_ARGUMENT', 'gru: give weights or a seed.');
+    checkSeed('gru', 'seed', params.seed);
     const rng = createRng(params.seed);
     const bound = 1 / Math.sqrt(D);
     for (const k of names) w[k] = Float64Array.from({ length: sizes[k] }, () => bound * (2 * rng.uniform() - 1));
   }
-  const x = flattenInputs('gru', params.inputs, I);
+  const x = flattenInputs('gru', 'inputs', params.inputs, I);
   const { Wir, Wiz, Win, Whr, Whz, Whn, bir, biz, bin, bhr, bhz, bhn } = w;
   const r = new Float64Array(D), z = new Float64Array(D), n = new Float64Array(D), a = new Float64Array(D);
   const lastH = new Float64Array(D);

@@ -1,6 +1,7 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { UnrollError, type FloatArray } from '@unroll/scan';
 import { counterNormal } from './counter-normal.js';
+import { checkArrayLength, checkInteger, checkRecord, checkSeed, describeValue, isRecord } from './arguments.js';
 import { flattenInputs, inputRow } from './inputs.js';
 import type { Potential } from './potentials.js';
 
@@ -22,17 +23,23 @@ export interface LangevinParams {
  * convex and ε small (a Gaussian target), less so across the barrier of a two-well.
  */
 export function langevin(params: LangevinParams): DefinedDynamics & { readonly params: LangevinParams } {
+  checkRecord('langevin(params)', 'params', params, '{ potential: twoWell(2), stepSize: 0.01, seed: 1 }');
   const { potential, stepSize: eps } = params;
+  checkPotential(potential);
   const D = potential.dim;
-  if (!(eps > 0) || !Number.isFinite(eps)) throw new UnrollError('INVALID_ARGUMENT', `langevin: stepSize must be finite and > 0, got ${String(eps)}.`);
-  const seed = params.seed ?? 0;
-  const explicit = params.noise === undefined ? undefined : flattenInputs('langevin noise', params.noise, D);
+  checkArrayLength('langevin', `the Hessian scratch (dim² for potential.dim = ${D})`, D * D, 'use a potential of smaller dim');
+  const step: unknown = eps;
+  if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) throw new UnrollError('INVALID_ARGUMENT', `langevin: stepSize must be finite and > 0, got ${describeValue(step)}.`);
+  const { seed = 0 } = params;
+  checkSeed('langevin', 'seed', seed);
+  const explicit = params.noise === undefined ? undefined : flattenInputs('langevin', 'noise', params.noise, D);
+  const potentialName: unknown = potential.name;
   const scale = Math.sqrt(2 * eps);
   const H = new Float64Array(D * D);
   const grad = new Float64Array(D);
   const dyn = defineDynamics({
     dim: D,
-    name: `langevin(${potential.name}, ε=${eps})`,
+    name: `langevin(${typeof potentialName === 'string' ? potentialName : 'potential'}, ε=${eps})`,
     step(t, s, so, out, oo) {
       potential.gradient(s, so, grad, 0);
       const no = explicit === undefined ? -1 : inputRow(explicit, D, t);
@@ -60,4 +67,15 @@ export function langevin(params: LangevinParams): DefinedDynamics & { readonly p
     },
   });
   return Object.freeze({ ...dyn, params: Object.freeze({ ...params }) });
+}
+
+/** Throws unless `potential` is a {@link Potential}: a positive integer dim, and gradient and hessian functions. */
+function checkPotential(potential: unknown): asserts potential is Potential {
+  if (!isRecord(potential) || typeof potential['gradient'] !== 'function' || typeof potential['hessian'] !== 'function') {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `langevin: potential must be a Potential — twoWell(dim), gaussianMixture({ means, covariances }), or your own { dim, name, gradient(x, xo, out, oo), hessian(x, xo, out, oo) } — got ${describeValue(potential)}${isRecord(potential) && 'kind' in potential ? ' (plain data with a kind is not a potential: build it with its factory)' : ''}.`,
+    );
+  }
+  checkInteger('langevin', 'potential.dim', potential['dim'], 1);
 }

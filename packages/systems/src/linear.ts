@@ -1,5 +1,6 @@
 import { defineDynamics, defineStrategy, type DefinedDynamics, type Strategy } from '@unroll/linearize';
 import { UnrollError, type FloatArray, type Structure } from '@unroll/scan';
+import { checkArrayLength, checkNumbers, checkRecord, describeValue, isRecord } from './arguments.js';
 
 /** Parameters of {@link linear}. */
 export interface LinearParams {
@@ -23,10 +24,22 @@ export interface LinearParams {
  * past its last.
  */
 export function linear(params: LinearParams): DefinedDynamics & { readonly params: LinearParams; readonly strategy: Strategy } {
+  checkRecord('linear(params)', 'params', params, '{ structure: diagonal(2), A: [0.5, 0.5], b: [1, 1] }');
   const { structure } = params;
+  const given: unknown = structure;
+  const shapeOk =
+    isRecord(given) &&
+    typeof given['apply'] === 'function' &&
+    typeof given['name'] === 'string' &&
+    typeof given['dim'] === 'number' && Number.isInteger(given['dim']) && given['dim'] >= 1 &&
+    typeof given['width'] === 'number' && Number.isInteger(given['width']) && given['width'] >= 0;
+  if (!shapeOk) {
+    throw new UnrollError('INVALID_ARGUMENT', `linear: structure must be a scan Structure — dense(D), diagonal(D), blockDiagonal(D, B) or one made by defineStructure — got ${describeValue(given)}.`);
+  }
   const D = structure.dim, W = structure.width;
-  const A = Float64Array.from(params.A);
-  const b = Float64Array.from(params.b ?? new Float64Array(D));
+  checkArrayLength('linear', `the Jacobian scratch (dim² for structure.dim = ${D})`, D * D, 'use a structure of smaller dim');
+  const A = checkNumbers('linear', 'A', params.A);
+  const b = params.b === undefined ? new Float64Array(D) : checkNumbers('linear', 'b', params.b);
   if (W === 0 ? A.length !== 0 : A.length === 0 || A.length % W !== 0) {
     throw new UnrollError('DIMENSION_MISMATCH', `linear: A must hold a whole number of ${structure.name} matrices of ${W} numbers, got ${A.length}.`);
   }

@@ -1,4 +1,5 @@
 import { UnrollError } from '@unroll/scan';
+import { checkArrayLength, checkNumbers, describeValue, isArrayLike } from './arguments.js';
 
 /**
  * A loss over a data set with closed-form gradient and Hessian on a minibatch (the rows
@@ -23,11 +24,31 @@ export interface Loss {
   readonly data: { readonly kind: string; readonly X: readonly (readonly number[])[]; readonly y: readonly number[]; readonly hidden?: number };
 }
 
+/**
+ * Checks a data set — X: N ≥ 1 rows of P ≥ 1 finite features, y: N finite targets — and
+ * returns P.
+ */
 export function checkData(where: string, X: readonly (readonly number[])[], y: readonly number[]): number {
-  const P = X[0]?.length ?? 0;
-  if (X.length === 0 || X.length !== y.length || X.some((row) => row.length !== P) || P === 0) {
-    throw new UnrollError('DIMENSION_MISMATCH', `${where}: X must be N rows of P > 0 features and y N targets.`);
+  const rows: unknown = X, targets: unknown = y;
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: X must be N rows of P > 0 features (an array of arrays), got ${describeValue(rows)}.`);
   }
+  const first: unknown = rows[0];
+  const P = isArrayLike(first) ? first.length : 0;
+  if (P === 0) throw new UnrollError('INVALID_ARGUMENT', `${where}: X[0] must be an array of P > 0 features (X must be N rows of P > 0 features), got ${describeValue(first)}.`);
+  checkArrayLength(where, `X (N·P = ${rows.length}·${P})`, rows.length * P, 'pass less data');
+  for (let i = 0; i < rows.length; i++) {
+    const row: unknown = rows[i];
+    if (!isArrayLike(row) || row.length !== P) {
+      throw new UnrollError('DIMENSION_MISMATCH', `${where}: X must be N rows of P > 0 features: X[${i}] has ${isArrayLike(row) ? `${row.length} entries` : describeValue(row)}, X[0] has ${P}.`);
+    }
+    checkNumbers(where, `X[${i}]`, row, P);
+  }
+  if (!isArrayLike(targets)) throw new UnrollError('INVALID_ARGUMENT', `${where}: y must be an array of N = ${rows.length} targets, got ${describeValue(targets)}.`);
+  if (targets.length !== rows.length) {
+    throw new UnrollError('DIMENSION_MISMATCH', `${where}: y has ${targets.length} targets but X has ${rows.length} rows (X must be N rows of P > 0 features and y N targets).`);
+  }
+  checkNumbers(where, 'y', targets, rows.length);
   return P;
 }
 

@@ -1,5 +1,5 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
+import { checkNumber, checkRecord, optionalRecord } from './arguments.js';
 
 /** Parameters of {@link logisticMap}. */
 export interface LogisticMapParams {
@@ -11,8 +11,9 @@ export interface LogisticMapParams {
  * point), chaotic at r = 4 (Lyapunov exponent ln 2). Jacobian `r (1 − 2s)`.
  */
 export function logisticMap(params: LogisticMapParams): DefinedDynamics & { readonly params: LogisticMapParams } {
+  checkRecord('logisticMap(params)', 'params', params, '{ r: 3.5 }');
   const { r } = params;
-  if (!Number.isFinite(r)) throw new UnrollError('INVALID_ARGUMENT', `logisticMap: r must be finite, got ${String(r)}.`);
+  checkNumber('logisticMap', 'r', r);
   const derivative = (s: number) => r * (1 - 2 * s);
   const dyn = defineDynamics({
     dim: 1,
@@ -36,9 +37,11 @@ export interface HenonMapParams {
  * The Hénon map `(x, y)' = (1 − a x² + y, b x)`: chaotic at the classic (1.4, 0.3) with
  * largest Lyapunov exponent ≈ 0.419. Jacobian `[[−2a x, 1], [b, 0]]`.
  */
-export function henonMap(params: HenonMapParams = { a: 1.4, b: 0.3 }): DefinedDynamics & { readonly params: HenonMapParams } {
-  const { a, b } = params;
-  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new UnrollError('INVALID_ARGUMENT', 'henonMap: a and b must be finite.');
+export function henonMap(params?: HenonMapParams): DefinedDynamics & { readonly params: HenonMapParams } {
+  const given = optionalRecord<Partial<HenonMapParams>>('henonMap(params)', 'params', params, '{ a: 1.4, b: 0.3 }');
+  const { a = 1.4, b = 0.3 } = given;
+  checkNumber('henonMap', 'a', a);
+  checkNumber('henonMap', 'b', b);
   const dyn = defineDynamics({
     dim: 2,
     name: 'henon-map',

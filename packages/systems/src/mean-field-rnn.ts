@@ -1,5 +1,6 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { UnrollError, type FloatArray } from '@unroll/scan';
+import type { FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkInteger, checkNumber, checkRecord, checkSeed } from './arguments.js';
 import { flattenInputs, inputRow } from './inputs.js';
 import { createRng } from './random.js';
 
@@ -20,14 +21,17 @@ export interface MeanFieldRnnParams {
  * grows. Jacobian `J_ij = W_ij (1 − tanh² s_j)`, whose diagonal is zero.
  */
 export function meanFieldRnn(params: MeanFieldRnnParams): DefinedDynamics & { readonly params: MeanFieldRnnParams; readonly weights: Float64Array } {
+  checkRecord('meanFieldRnn(params)', 'params', params, '{ dim: 64, g: 0.5, seed: 1 }');
   const { dim: D, g, seed } = params;
-  if (!Number.isInteger(D) || D < 1) throw new UnrollError('INVALID_ARGUMENT', `meanFieldRnn: dim must be a positive integer, got ${String(D)}.`);
-  if (!(g >= 0) || !Number.isFinite(g)) throw new UnrollError('INVALID_ARGUMENT', `meanFieldRnn: g must be finite and ≥ 0, got ${String(g)}.`);
+  checkInteger('meanFieldRnn', 'dim', D, 1);
+  checkArrayLength('meanFieldRnn', `the weights W (dim² for dim = ${D})`, D * D, 'pass a smaller dim');
+  checkNumber('meanFieldRnn', 'g', g, { min: 0 });
+  checkSeed('meanFieldRnn', 'seed', seed);
+  const u = flattenInputs('meanFieldRnn', 'inputs', params.inputs, D);
   const rng = createRng(seed);
   const W = new Float64Array(D * D);
   const sd = g / Math.sqrt(D);
   for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) W[i * D + j] = i === j ? 0 : sd * rng.normal();
-  const u = flattenInputs('meanFieldRnn', params.inputs, D);
   const th = new Float64Array(D);
   const dyn = defineDynamics({
     dim: D,

@@ -1,6 +1,7 @@
 import { defineDynamics, type DefinedDynamics, type Dynamics } from '@unroll/linearize';
 import { UnrollError, type FloatArray } from '@unroll/scan';
 import { fromJacobian } from './from-jacobian.js';
+import { checkArrayLength, checkDynamics, checkIndices, checkInteger, checkNumbers, checkRecord, describeValue, isArrayLike } from './arguments.js';
 import { flattenInputs, inputRow } from './inputs.js';
 
 /** Parameters of {@link observer}. */
@@ -20,8 +21,22 @@ export interface ObserverParams {
 
 /** The measurement rows an observer of `observed` coordinates reads for a reference trajectory (from its s_0). */
 export function measurements(reference: FloatArray, s0: ArrayLike<number>, D: number, observed: readonly number[]): Float64Array {
+  const where = 'measurements(reference, s0, D, observed)';
+  checkInteger(where, 'D', D, 1);
+  const ref: unknown = reference;
+  if (!isArrayLike(ref)) throw new UnrollError('INVALID_ARGUMENT', `${where}: reference must be the trajectory s_1 … s_T, [T][D] row-major (a Float64Array), got ${describeValue(ref)}.`);
+  if (ref.length % D !== 0) {
+    throw new UnrollError('LENGTH_MISMATCH', `${where}: reference has ${ref.length} numbers, not a whole number of states of D = ${D}; pass s_1 … s_T row-major.`);
+  }
+  for (let i = 0; i < ref.length; i++) {
+    const v = ref[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new UnrollError('NON_FINITE', `${where}: reference[${i}] is ${describeValue(v)}; pass a finite trajectory.`);
+  }
+  checkNumbers(where, 's0', s0, D);
+  checkIndices(where, 'observed', observed, D, false);
   const T = reference.length / D;
   const m = observed.length;
+  checkArrayLength(where, `the measurements (T·m = ${T}·${m})`, T * m, 'pass a shorter reference or fewer observed coordinates');
   const out = new Float64Array(T * m);
   for (let t = 0; t < T; t++) {
     for (let k = 0; k < m; k++) {
@@ -43,25 +58,44 @@ export function measurements(reference: FloatArray, s0: ArrayLike<number>, D: nu
  * The system must have a closed-form Jacobian.
  */
 export function observer(system: Dynamics, params: ObserverParams): DefinedDynamics & { readonly params: ObserverParams } {
+  checkDynamics('observer(system, params)', 'system', system);
   const D = system.dim;
+  checkRecord('observer(system, params)', 'params', params, '{ observed: [0], measurements, substitution: true }');
   const obs = params.observed;
+  const observedGiven: unknown = obs;
+  if (!isArrayLike(observedGiven) || observedGiven.length === 0 || !Array.from(observedGiven).every((i) => typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < D) || new Set(Array.from(observedGiven)).size !== observedGiven.length) {
+    throw new UnrollError('INVALID_ARGUMENT', `observer: observed must list distinct coordinates in [0, ${D}), got ${describeValue(observedGiven)}.`);
+  }
   const m = obs.length;
-  if (m === 0 || obs.some((i) => !Number.isInteger(i) || i < 0 || i >= D) || new Set(obs).size !== m) {
-    throw new UnrollError('INVALID_ARGUMENT', `observer: observed must list distinct coordinates in [0, ${D}).`);
+  const substitution: unknown = params.substitution;
+  if (substitution !== undefined && typeof substitution !== 'boolean') {
+    throw new UnrollError('INVALID_ARGUMENT', `observer: substitution must be true, false or absent, got ${describeValue(substitution)}.`);
   }
   if ((params.gain === undefined) === (params.substitution !== true)) {
     throw new UnrollError('INVALID_ARGUMENT', 'observer: choose one design — a gain matrix, or substitution: true.');
   }
-  const jac = system.jacobian?.bind(system);
-  if (jac === undefined) throw new UnrollError('INVALID_ARGUMENT', 'observer: the system needs a closed-form jacobian.');
-  const L = new Float64Array(D * m);
-  if (params.gain !== undefined) {
-    if (params.gain.length !== D || params.gain.some((row) => row.length !== m)) {
-      throw new UnrollError('DIMENSION_MISMATCH', `observer: gain must be ${D}×${m} (one column per observed coordinate).`);
-    }
-    params.gain.forEach((row, i) => { row.forEach((v, k) => { L[i * m + k] = v; }); });
+  const jacobianGiven: unknown = (system as unknown as Record<string, unknown>)['jacobian'];
+  if (typeof jacobianGiven !== 'function') throw new UnrollError('INVALID_ARGUMENT', `observer: the system needs a closed-form jacobian (a function), got ${describeValue(jacobianGiven)}.`);
+  const jac = (jacobianGiven as NonNullable<Dynamics['jacobian']>).bind(system);
+  checkArrayLength('observer', `the Jacobian scratch (dim² for system.dim = ${D})`, D * D, 'observe a smaller system');
+  const gain: unknown = params.gain;
+  if (gain !== undefined && !Array.isArray(gain)) {
+    throw new UnrollError('INVALID_ARGUMENT', `observer: gain must be a ${D}×${m} matrix (an array of ${D} rows of ${m} numbers) or absent, got ${describeValue(gain)}.`);
   }
-  const y = flattenInputs('observer measurements', params.measurements, m);
+  if (Array.isArray(gain) && (gain.length !== D || gain.some((row) => !isArrayLike(row) || row.length !== m))) {
+    throw new UnrollError('DIMENSION_MISMATCH', `observer: gain must be ${D}×${m} (one column per observed coordinate), got ${describeValue(gain)}.`);
+  }
+  const L = new Float64Array(D * m);
+  if (Array.isArray(gain)) {
+    gain.forEach((row: unknown, i) => {
+      checkNumbers('observer', `gain[${i}]`, row, m).forEach((v, k) => { L[i * m + k] = v; });
+    });
+  }
+  const given: unknown = params.measurements;
+  if (given === undefined) {
+    throw new UnrollError('INVALID_ARGUMENT', 'observer: measurements are required — [T][m] rows, y of the reference state s_{t−1} for step t; build them with measurements(reference, s0, D, observed).');
+  }
+  const y = flattenInputs('observer', 'measurements', given, m);
   const x = new Float64Array(D);
   const f = new Float64Array(D);
   const substitute = (t: number, s: FloatArray, so: number) => {

@@ -1,4 +1,5 @@
 import { UnrollError, type FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkInteger, checkNumbers, checkRecord, describeValue, isArrayLike } from './arguments.js';
 
 /** A potential φ on R^D with closed-form gradient and Hessian (Langevin targets ∝ e^{−φ}). */
 export interface Potential {
@@ -17,7 +18,8 @@ export interface Potential {
  * barrier of height 1 between them): ∇φ = 4x(x² − 1), ∇²φ = diag(12x² − 4).
  */
 export function twoWell(dim = 1): Potential {
-  if (!Number.isInteger(dim) || dim < 1) throw new UnrollError('INVALID_ARGUMENT', `twoWell: dim must be a positive integer, got ${String(dim)}.`);
+  checkInteger('twoWell(dim)', 'dim', dim, 1);
+  checkArrayLength('twoWell(dim)', `a point of dim = ${dim}`, dim, 'pass a smaller dim');
   return {
     dim,
     name: 'two-well',
@@ -51,13 +53,44 @@ export interface GaussianMixtureParams {
  * ∇φ = Σ γ_k g_k and ∇²φ = Σ γ_k (P_k − g_k g_kᵀ) + (Σ γ_k g_k)(Σ γ_k g_k)ᵀ.
  */
 export function gaussianMixture(params: GaussianMixtureParams): Potential {
-  const K = params.means.length;
-  if (K < 1 || params.covariances.length !== K) {
-    throw new UnrollError('DIMENSION_MISMATCH', `gaussianMixture: need as many covariances as means (≥ 1), got ${K} and ${params.covariances.length}.`);
+  const where = 'gaussianMixture';
+  checkRecord('gaussianMixture(params)', 'params', params, '{ means: [[0, 0]], covariances: [[[1, 0], [0, 1]]] }');
+  const means: unknown = params.means, covariances: unknown = params.covariances;
+  if (!Array.isArray(means) || means.length === 0) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: means must be a non-empty array of D-vectors (one per component), got ${describeValue(means)}.`);
   }
-  const D = params.means[0]?.length ?? 0;
-  const weights = params.weights ?? new Array<number>(K).fill(1);
-  if (weights.length !== K || weights.some((w) => !(w > 0))) throw new UnrollError('INVALID_ARGUMENT', 'gaussianMixture: weights must be K positive numbers.');
+  if (!Array.isArray(covariances)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: covariances must be an array of D×D matrices (one per mean), got ${describeValue(covariances)}.`);
+  }
+  const K = means.length;
+  if (covariances.length !== K) {
+    throw new UnrollError('DIMENSION_MISMATCH', `${where}: need as many covariances as means (≥ 1), got ${K} means and ${covariances.length} covariances.`);
+  }
+  const first: unknown = means[0];
+  const D = isArrayLike(first) ? first.length : 0;
+  if (D < 1) throw new UnrollError('INVALID_ARGUMENT', `${where}: means[0] must be a non-empty array of numbers (its length is D), got ${describeValue(first)}.`);
+  checkArrayLength(where, `the precisions (components·D² = ${K}·${D}²)`, K * D * D, 'use fewer components or a smaller D');
+  const weights = params.weights === undefined ? new Array<number>(K).fill(1) : Array.from(checkNumbers(where, 'weights', params.weights, K));
+  if (weights.some((w) => !(w > 0))) throw new UnrollError('INVALID_ARGUMENT', `${where}: weights must be K = ${K} positive numbers (they are normalised), got [${weights.join(', ')}].`);
+  // Every mean and covariance entry finite, the covariances square and symmetric.
+  for (let k = 0; k < K; k++) {
+    checkNumbers(where, `means[${k}]`, means[k], D);
+    const C: unknown = covariances[k];
+    if (!isArrayLike(C) || C.length !== D) {
+      throw new UnrollError('DIMENSION_MISMATCH', `${where}: component ${k} must have a ${D}×${D} covariance (an array of ${D} rows), got ${describeValue(C)}.`);
+    }
+    const rows = Array.from(C, (row: unknown, i) => checkNumbers(where, `covariances[${k}][${i}]`, row, D));
+    let scale = 0;
+    for (let i = 0; i < D; i++) scale = Math.max(scale, Math.abs(rows[i]?.[i] ?? 0));
+    for (let i = 0; i < D; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = rows[i]?.[j] ?? 0, b = rows[j]?.[i] ?? 0;
+        if (Math.abs(a - b) > 1e-10 * scale) {
+          throw new UnrollError('INVALID_ARGUMENT', `${where}: covariance ${k} is not symmetric (entry [${i}][${j}] = ${a}, [${j}][${i}] = ${b}); pass a symmetric positive definite matrix.`);
+        }
+      }
+    }
+  }
   const wsum = weights.reduce((a, b) => a + b, 0);
   const mu = new Float64Array(K * D);
   const P = new Float64Array(K * D * D);

@@ -1,4 +1,5 @@
 import { mulberry32 } from '@unroll/scan';
+import { checkSeed } from './arguments.js';
 
 /** A seeded source of random numbers, identical on every platform for the same seed. */
 export interface Rng {
@@ -15,6 +16,7 @@ export interface Rng {
  * describes its system.
  */
 export function createRng(seed: number): Rng {
+  checkSeed('createRng(seed)', 'seed', seed);
   const next = mulberry32(seed);
   let spare: number | undefined;
   return {

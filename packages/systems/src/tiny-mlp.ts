@@ -1,4 +1,4 @@
-import { UnrollError } from '@unroll/scan';
+import { checkArrayLength, checkInteger, checkSeed, optionalRecord } from './arguments.js';
 import { checkData, type Loss } from './losses.js';
 import { createRng } from './random.js';
 
@@ -22,12 +22,12 @@ export interface TinyMlpLoss extends Loss {
  * W̃_k = [W₁ row k, b₁ₖ]. The Hessian-vector product uses them directly (Pearlmutter's
  * R-operator written out): O(|B|·P).
  */
-export function tinyMlp(X: readonly (readonly number[])[], y: readonly number[], options: { hidden?: number } = {}): TinyMlpLoss {
+export function tinyMlp(X: readonly (readonly number[])[], y: readonly number[], options?: { hidden?: number }): TinyMlpLoss {
   const Pin = checkData('tinyMlp', X, y);
-  const H = options.hidden ?? 4;
-  if (!Number.isInteger(H) || H < 1) throw new UnrollError('INVALID_ARGUMENT', `tinyMlp: hidden must be a positive integer, got ${String(H)}.`);
-  if (y.some((v) => !Number.isFinite(v))) throw new UnrollError('NON_FINITE', 'tinyMlp: targets must be finite.');
+  const { hidden: H = 4 } = optionalRecord('tinyMlp', 'options', options, '{ hidden: 4 }');
+  checkInteger('tinyMlp', 'hidden', H, 1);
   const P = H * Pin + 2 * H + 1;
+  checkArrayLength('tinyMlp', `the parameters (hidden·(P + 2) + 1 = ${P})`, P, 'pass a smaller hidden');
   const inIndex = (k: number, j: number) => (j < Pin ? k * Pin + j : H * Pin + k); // W̃_kj in θ
   const w2Index = (k: number) => H * Pin + H + k;
   const b2Index = P - 1;
@@ -62,6 +62,7 @@ export function tinyMlp(X: readonly (readonly number[])[], y: readonly number[],
     hidden: H,
     data: { kind: 'tiny-mlp', X, y, hidden: H },
     initialParams(seed) {
+      checkSeed('tinyMlp(…).initialParams(seed)', 'seed', seed);
       const rng = createRng(seed);
       const theta = new Float64Array(P);
       const s1 = Math.sqrt(2 / (Pin + H)), s2 = Math.sqrt(2 / (H + 1));
