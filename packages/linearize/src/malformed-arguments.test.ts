@@ -142,6 +142,18 @@ describe('strategy factories with malformed arguments', () => {
   });
 });
 
+describe('custom strategies that break their contract', () => {
+  it('a custom strategy whose prepare returns 0 throws INVALID_ARGUMENT naming prepare and the strategy', () => {
+    const broken = defineStrategy({ name: 'broken', structure: (D) => diagonalStructure(D), prepare: () => 0 as never });
+    expectRefusal(() => broken.prepare(valid()), 'INVALID_ARGUMENT', /\bprepare\b/, /'broken'/, /Linearizer/);
+  });
+
+  it('a custom strategy whose structure(D) has another dim throws INVALID_ARGUMENT naming structure', () => {
+    const broken = defineStrategy({ name: 'off-by-one', structure: (D) => diagonalStructure(D + 1), prepare: (dyn) => diagonal().prepare(dyn) });
+    expectRefusal(() => broken.structure(2), 'INVALID_ARGUMENT', /\bstructure\b/, /dim 3/);
+  });
+});
+
 describe('every export, given arbitrary values', () => {
   const calls: [string, (x: unknown) => unknown][] = [
     ['defineDynamics(x)', (x) => defineDynamics(x as never)],

@@ -85,11 +85,20 @@ export function defineStrategy(spec: StrategySpec): Strategy {
     name,
     structure(D: number): Structure {
       checkDim(`${name}.structure(D)`, 'D', D);
-      return structure(D);
+      const s: unknown = structure(D);
+      const fields = typeof s === 'object' && s !== null ? (s as Record<string, unknown>) : undefined;
+      if (fields?.['dim'] !== D || typeof fields['apply'] !== 'function' || typeof fields['width'] !== 'number') {
+        throw new UnrollError('INVALID_ARGUMENT', `strategy '${name}': structure(${D}) returned ${describeValue(s)}${fields === undefined ? '' : ` of dim ${describeValue(fields['dim'])}`}; it must return a Structure of dim ${D} (dense(D), diagonal(D), defineStructure(…)).`);
+      }
+      return s as Structure;
     },
     prepare(dyn: Dynamics): Linearizer {
       checkDynamics(`${name}.prepare(dyn)`, dyn);
-      return prepare(dyn);
+      const lin: unknown = prepare(dyn);
+      if (typeof lin !== 'object' || lin === null || typeof (lin as { fill?: unknown }).fill !== 'function') {
+        throw new UnrollError('INVALID_ARGUMENT', `strategy '${name}': prepare(dyn) returned ${describeValue(lin)}; it must return a Linearizer { fill(t, prev, po, out, oo), source, cost }.`);
+      }
+      return lin as Linearizer;
     },
   });
 }
