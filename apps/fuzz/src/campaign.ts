@@ -27,6 +27,7 @@ export const sizes: Readonly<Record<Size, Counts>> = {
 
 /** The campaign's classes, in report order. */
 export const classNames = ['random-solves', 'malformed-calls', 'gpu-cycles', 'thread-memory'] as const;
+/** One of {@link classNames}. */
 export type ClassName = (typeof classNames)[number];
 
 /** Options of {@link runCampaign}. */

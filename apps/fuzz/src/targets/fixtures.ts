@@ -5,8 +5,9 @@ import { defineDynamics, type DefinedDynamics, type DynamicsSpec } from '@unroll
  * function that mutates its input cannot affect the next case.
  */
 
-/** State dimension and steps of the fixtures. */
+/** State dimension of the fixtures. */
 export const D = 2;
+/** Steps of the fixtures' trajectories. */
 export const T = 6;
 
 /** The spec of a 2-D tanh RNN with closed-form Jacobian (valid for `defineDynamics`). */
