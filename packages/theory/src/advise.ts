@@ -3,7 +3,8 @@ import { UnrollError } from '@unroll/scan';
 import { solve, type Method } from '@unroll/solvers';
 import { largestLyapunovExponent } from './lyapunov.js';
 import { plBounds } from './pl-bounds.js';
-import { trajectory } from './trajectory.js';
+import { checkOptions, checkSeed, describeValue } from './arguments.js';
+import { trajectory, trajectoryShape } from './trajectory.js';
 
 /** Options of {@link advise}. */
 export interface AdviseOptions {
@@ -68,14 +69,26 @@ interface Candidate {
  * Candidates: DEER when D ≤ `denseLimit` (exact Jacobians, fewest iterations),
  * quasi-DEER, Jacobi and Picard (the unifying framework's four LDS choices).
  */
-export function advise(dyn: Dynamics, s0: ArrayLike<number>, T: number, options: AdviseOptions = {}): Advice {
-  if (!Number.isInteger(T) || T < 1) throw new UnrollError('INVALID_ARGUMENT', `advise: T must be an integer ≥ 1, got ${String(T)}.`);
-  const P = options.processors ?? Infinity;
-  if (!(P >= 1)) throw new UnrollError('INVALID_ARGUMENT', `advise: processors must be ≥ 1, got ${String(P)}.`);
+export function advise(dyn: Dynamics, s0: ArrayLike<number>, T: number, options?: AdviseOptions): Advice {
+  const where = 'advise';
+  const steps: unknown = T;
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) throw new UnrollError('INVALID_ARGUMENT', `advise: T must be an integer ≥ 1, got ${describeValue(steps)}.`);
+  // dyn and s0 are checked before anything else, even when T is too short to need them.
+  trajectoryShape(where, dyn, s0, 1);
+  const opts = checkOptions(where, options, '{ prefix: 256, processors: 1024 }');
+  // Defaults apply to absent options only: null is refused like any other wrong type.
+  const { processors: P = Infinity, prefix, denseLimit = 16, tol = 1e-8, seed = 0 }: { processors?: unknown; prefix?: unknown; denseLimit?: unknown; tol?: unknown; seed?: unknown } = opts;
+  if (typeof P !== 'number' || !(P >= 1) || !(Number.isInteger(P) || P === Infinity)) {
+    throw new UnrollError('INVALID_ARGUMENT', `advise: processors must be an integer ≥ 1 (or Infinity, the default: an ideal parallel machine), got ${describeValue(P)}.`);
+  }
+  if (typeof denseLimit !== 'number' || !(denseLimit >= 0)) throw new UnrollError('INVALID_ARGUMENT', `advise: denseLimit must be a number ≥ 0 (the largest D for dense DEER), got ${describeValue(denseLimit)}.`);
+  if (typeof tol !== 'number' || !(tol > 0) || !Number.isFinite(tol)) throw new UnrollError('INVALID_ARGUMENT', `advise: tol must be finite and > 0, got ${describeValue(tol)}.`);
+  checkSeed(where, seed);
+  if (prefix !== undefined && (typeof prefix !== 'number' || !Number.isInteger(prefix) || (T >= 8 && (prefix < 8 || prefix > T)))) {
+    throw new UnrollError('INVALID_ARGUMENT', `advise: prefix must be an integer in [8, T] = [8, ${T}], got ${describeValue(prefix)}.`);
+  }
   if (T < 8) return { lle: Number.NaN, predictable: false, recommended: 'sequential', predictedIterations: T, parallelMethod: 'sequential', relativeCost: 1, reasons: [`T = ${T} is too short for parallel evaluation to pay.`] };
-  const n = options.prefix ?? Math.min(T, 256);
-  if (!Number.isInteger(n) || n < 8 || n > T) throw new UnrollError('INVALID_ARGUMENT', `advise: prefix must be an integer in [8, T] = [8, ${T}], got ${String(n)}.`);
-  const tol = options.tol ?? 1e-8, seed = options.seed ?? 0;
+  const n = prefix ?? Math.min(T, 256);
   const D = dyn.dim;
   const { states } = trajectory('advise', dyn, s0, n);
   const lle = largestLyapunovExponent(dyn, s0, states, { burnIn: Math.floor(n / 10), seed }).value;
@@ -88,7 +101,7 @@ export function advise(dyn: Dynamics, s0: ArrayLike<number>, T: number, options:
 
   const depth = T / Math.min(P, T) + Math.log2(Math.min(P, T)) + 1;
   const quarter = Math.floor(n / 4);
-  const methods: Method[] = D <= (options.denseLimit ?? 16) ? ['deer', 'quasi-deer', 'jacobi', 'picard'] : ['quasi-deer', 'jacobi', 'picard'];
+  const methods: Method[] = D <= denseLimit ? ['deer', 'quasi-deer', 'jacobi', 'picard'] : ['quasi-deer', 'jacobi', 'picard'];
   const candidates: Candidate[] = methods.map((method) => {
     const short = solve(dyn, s0, quarter, { method, tol, maxIterations: quarter });
     const kShort = short.converged ? short.iterations : quarter;

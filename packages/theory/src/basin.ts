@@ -1,7 +1,9 @@
 import { UnrollError } from '@unroll/scan';
+import { checkPositive, checkRecord, describeValue } from './arguments.js';
 
-function positive(where: string, name: string, v: number): void {
-  if (!(v > 0) || !Number.isFinite(v)) throw new UnrollError('INVALID_ARGUMENT', `${where}: ${name} must be finite and > 0, got ${String(v)}.`);
+/** Throws unless `v` is a finite number ≥ 0. */
+function nonNegative(where: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new UnrollError('INVALID_ARGUMENT', `${where}: ${name} must be finite and ≥ 0, got ${describeValue(v)}.`);
 }
 
 /**
@@ -13,9 +15,10 @@ function positive(where: string, name: string, v: number): void {
  * constant (`meritConditioning`, or `plBounds` from the LLE).
  */
 export function quadraticBasinRadius(options: { mu: number; lipschitz: number }): number {
+  checkRecord('quadraticBasinRadius(options)', 'options', options, '{ mu: 1e-3, lipschitz: 2 }');
   const { mu, lipschitz } = options;
-  if (!(mu >= 0) || !Number.isFinite(mu)) throw new UnrollError('INVALID_ARGUMENT', `quadraticBasinRadius: mu must be finite and ≥ 0, got ${String(mu)}.`);
-  if (!(lipschitz >= 0) || !Number.isFinite(lipschitz)) throw new UnrollError('INVALID_ARGUMENT', `quadraticBasinRadius: lipschitz must be finite and ≥ 0, got ${String(lipschitz)}.`);
+  nonNegative('quadraticBasinRadius', 'mu', mu);
+  nonNegative('quadraticBasinRadius', 'lipschitz', lipschitz);
   return lipschitz === 0 ? Infinity : (2 * mu) / lipschitz;
 }
 
@@ -56,15 +59,21 @@ export interface PredictedIterations {
  */
 export function predictIterations(options: PredictIterationsOptions): PredictedIterations {
   const where = 'predictIterations';
-  const { mu, lipschitz, residual, beta } = options;
-  const chi = options.chi ?? 1, tol = options.tol ?? 1e-10, T = options.T ?? Infinity;
-  positive(where, 'tol', tol);
-  if (!(mu >= 0) || !Number.isFinite(mu)) throw new UnrollError('INVALID_ARGUMENT', `${where}: mu must be finite and ≥ 0, got ${String(mu)}.`);
-  if (!(residual >= 0) || !Number.isFinite(residual)) throw new UnrollError('INVALID_ARGUMENT', `${where}: residual must be finite and ≥ 0, got ${String(residual)}.`);
-  if (!(lipschitz >= 0) || !Number.isFinite(lipschitz)) throw new UnrollError('INVALID_ARGUMENT', `${where}: lipschitz must be finite and ≥ 0, got ${String(lipschitz)}.`);
-  if (!(beta > 0 && beta < 1)) throw new UnrollError('INVALID_ARGUMENT', `${where}: beta must be in (0, 1), got ${String(beta)}.`);
-  if (!(chi >= 1)) throw new UnrollError('INVALID_ARGUMENT', `${where}: chi must be ≥ 1, got ${String(chi)}.`);
-  if (!(T >= 1)) throw new UnrollError('INVALID_ARGUMENT', `${where}: T must be ≥ 1, got ${String(T)}.`);
+  checkRecord('predictIterations(options)', 'options', options, '{ mu, lipschitz, residual, beta: 0.5 }');
+  // Defaults apply to absent chi, tol and T only: null is refused like any other wrong type.
+  const { mu, lipschitz, residual, beta, chi = 1, tol = 1e-10, T = Infinity } = options;
+  checkPositive(where, 'tol', tol);
+  nonNegative(where, 'mu', mu);
+  nonNegative(where, 'residual', residual);
+  nonNegative(where, 'lipschitz', lipschitz);
+  const rate: unknown = beta;
+  if (typeof rate !== 'number' || !(rate > 0 && rate < 1)) throw new UnrollError('INVALID_ARGUMENT', `${where}: beta must be in (0, 1), got ${describeValue(rate)}.`);
+  const overshoot: unknown = chi;
+  if (typeof overshoot !== 'number' || !(overshoot >= 1) || !Number.isFinite(overshoot)) throw new UnrollError('INVALID_ARGUMENT', `${where}: chi must be finite and ≥ 1, got ${describeValue(overshoot)}.`);
+  const steps: unknown = T;
+  if (typeof steps !== 'number' || !(steps >= 1) || !(Number.isInteger(steps) || steps === Infinity)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: T must be an integer ≥ 1 (or Infinity, the default), got ${describeValue(steps)}.`);
+  }
   const cap = (k: number) => Math.max(1, Math.min(T, k));
   if (residual <= tol) return { iterations: 1, linearPhase: 0, quadraticPhase: 0 };
   if (lipschitz === 0) return { iterations: 1, linearPhase: 0, quadraticPhase: 1 }; // linear dynamics: Newton is exact at once

@@ -1,8 +1,9 @@
-import { resolveDerivatives, type Dynamics, type Strategy } from '@unroll/linearize';
-import { UnrollError, type FloatArray } from '@unroll/scan';
+import { resolveDerivatives, type Dynamics, type Linearizer, type Strategy } from '@unroll/linearize';
+import { UnrollError, type FloatArray, type Structure } from '@unroll/scan';
 import { inverseNorm } from './inverse-norm.js';
-import { spectralNorm } from './spectral-norm.js';
-import { trajectory } from './trajectory.js';
+import { spectralNormKernel } from './spectral-norm.js';
+import { checkArrayLength, checkInteger, checkOptions, checkSeed, checkStrategy, describeValue, isRecord } from './arguments.js';
+import { trajectoryShape, trajectoryStates } from './trajectory.js';
 
 /** What {@link convergenceFactor} returns. */
 export interface ConvergenceFactor {
@@ -39,14 +40,36 @@ export interface ConvergenceFactorOptions {
  * Ã_t are the strategy's fills at s_{t−1} (densified through its structure's `apply`),
  * A_t the dynamics' Jacobians, for t = 2 … T (A_1 multiplies the fixed s_0).
  */
-export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, options: ConvergenceFactorOptions = {}): ConvergenceFactor {
-  const { D, T, states: s } = trajectory('convergenceFactor', dyn, s0, states);
-  const budget = options.memoryBudget ?? 2 ** 24;
+export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, options?: ConvergenceFactorOptions): ConvergenceFactor {
+  const where = 'convergenceFactor';
+  checkStrategy(where, strategy);
+  const shape = trajectoryShape(where, dyn, s0, states);
+  const { D, T } = shape;
+  const opts = checkOptions(where, options, '{ maxIterations: 500, seed: 1, memoryBudget: 2 ** 24 }');
+  // Defaults apply to absent options only: null is refused like any other wrong type.
+  const { memoryBudget: budget = 2 ** 24, maxIterations, seed } = opts;
+  const budgetGiven: unknown = budget;
+  if (typeof budgetGiven !== 'number' || !(budgetGiven > 0)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: memoryBudget must be a positive number of float64 entries, got ${describeValue(budgetGiven)}.`);
+  }
+  if (maxIterations !== undefined) checkInteger(where, 'maxIterations', maxIterations, 1);
+  if (seed !== undefined) checkSeed(where, seed);
   if (2 * T * D * D > budget) {
     throw new UnrollError('MEMORY_BUDGET', `convergenceFactor: 2·T·D² = ${2 * T * D * D} numbers exceeds the budget ${budget}; pass a shorter trajectory (the factor is a per-step property) or raise memoryBudget.`);
   }
-  const structure = strategy.structure(D);
-  const linearizer = strategy.prepare(dyn);
+  checkArrayLength(where, `the dense Ã_t and A_t (T·D² = ${T}·${D}² each)`, T * D * D, 'pass a shorter trajectory (the factor is a per-step property)');
+  const given: unknown = strategy.structure(D);
+  if (!isRecord(given) || given['dim'] !== D || typeof given['apply'] !== 'function' || typeof given['width'] !== 'number' || !Number.isInteger(given['width']) || given['width'] < 0) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: strategy '${strategy.name}' gave ${describeValue(given)} for structure(${D}), not a Structure of dim ${D} with an apply method; check its structure(D).`);
+  }
+  const structure = given as unknown as Structure;
+  checkArrayLength(where, `one Ã_t of strategy '${strategy.name}' (width ${structure.width})`, structure.width, 'use a smaller structure');
+  const s = trajectoryStates(where, dyn, shape);
+  const linearizer: unknown = strategy.prepare(dyn);
+  if (!isRecord(linearizer) || typeof linearizer['fill'] !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: strategy '${strategy.name}'.prepare(dyn) returned ${describeValue(linearizer)}, not a Linearizer { fill, source, cost }; check its prepare.`);
+  }
+  const fill = (linearizer as unknown as Linearizer).fill.bind(linearizer);
   const jac = resolveDerivatives(dyn).jacobian.fn;
   const At = new Float64Array(T * D * D), Bt = new Float64Array(T * D * D);
   const packed = new Float64Array(Math.max(1, structure.width)), unit = new Float64Array(D), col = new Float64Array(D);
@@ -55,7 +78,7 @@ export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLi
   for (let t = 2; t <= T; t++) {
     const po = (t - 2) * D, o = (t - 1) * D * D;
     jac(t, s, po, At, o);
-    linearizer.fill(t, s, po, packed, 0);
+    fill(t, s, po, packed, 0);
     for (let j = 0; j < D; j++) {
       unit.fill(0);
       unit[j] = 1;
@@ -63,7 +86,7 @@ export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLi
       for (let i = 0; i < D; i++) Bt[o + i * D + j] = col[i] ?? 0;
     }
     for (let k = 0; k < D * D; k++) diff[k] = (Bt[o + k] ?? 0) - (At[o + k] ?? 0);
-    approximationError = Math.max(approximationError, spectralNorm(diff, 0, D, scratch));
+    approximationError = Math.max(approximationError, spectralNormKernel(diff, 0, D, scratch));
   }
   const inv = inverseNorm(
     {
@@ -86,7 +109,7 @@ export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLi
         }
       },
     },
-    { ...(options.maxIterations !== undefined && { maxIterations: options.maxIterations }), ...(options.seed !== undefined && { seed: options.seed }) },
+    { ...(maxIterations !== undefined && { maxIterations }), ...(seed !== undefined && { seed }) },
   );
   const logFactor = inv.logNorm + Math.log(approximationError);
   return { factor: Math.exp(logFactor), logFactor, logInverseNorm: inv.logNorm, approximationError, exact: inv.converged };

@@ -1,4 +1,5 @@
 import { UnrollError, mulberry32 } from '@unroll/scan';
+import { checkArrayLength, checkFunction, checkOptions, checkRecord, checkSeed, describeValue } from './arguments.js';
 
 /**
  * The residual Jacobian of a trajectory, `J = I − N`, given block by block: identity
@@ -102,18 +103,27 @@ const fullReorthogonalization = 64;
  *   tol is not positive, or maxIterations is not a positive integer; `NON_FINITE` when a
  *   product with the A_t is not finite (NaN in an A_t, or entries beyond about 1e289).
  */
-export function inverseNorm(op: BlockBidiagonal, options: InverseNormOptions = {}): InverseNorm {
-  const D = op.dim, T = op.steps;
-  if (!Number.isInteger(D) || D < 1 || !Number.isInteger(T) || T < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `inverseNorm: dim and steps must be positive integers, got dim ${String(D)} and steps ${String(T)}.`);
+export function inverseNorm(op: BlockBidiagonal, options?: InverseNormOptions): InverseNorm {
+  const where = 'inverseNorm';
+  checkRecord(where, 'op', op, '{ dim, steps, apply(t, x, xo, out, oo), applyTranspose(t, x, xo, out, oo) }');
+  const { dim: D, steps: T }: { dim: unknown; steps: unknown } = op;
+  if (typeof D !== 'number' || typeof T !== 'number' || !Number.isInteger(D) || D < 1 || !Number.isInteger(T) || T < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `inverseNorm: dim and steps must be positive integers, got dim ${describeValue(D)} and steps ${describeValue(T)}.`);
   }
-  const tol = options.tol ?? 1e-13;
-  if (!(tol > 0)) throw new UnrollError('INVALID_ARGUMENT', `inverseNorm: tol must be positive, got ${String(tol)}.`);
+  const fields: Record<string, unknown> = op;
+  checkFunction(where, 'op.apply', fields['apply'], '(t, x, xo, out, oo) writing A_t x');
+  checkFunction(where, 'op.applyTranspose', fields['applyTranspose'], '(t, x, xo, out, oo) writing A_tᵀ x');
+  const opts = checkOptions(where, options, '{ tol: 1e-13, maxIterations: 200, seed: 1 }');
+  // Defaults apply to absent options only: null is refused like any other wrong type.
+  const { tol = 1e-13, seed = 1 }: { tol?: unknown; seed?: unknown } = opts;
+  if (typeof tol !== 'number' || !(tol > 0) || !Number.isFinite(tol)) throw new UnrollError('INVALID_ARGUMENT', `inverseNorm: tol must be positive and finite, got ${describeValue(tol)}.`);
+  checkSeed(where, seed);
   const N = T * D;
-  const maxIterations = options.maxIterations ?? 2 * N;
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `inverseNorm: maxIterations must be a positive integer, got ${String(maxIterations)}.`);
+  const { maxIterations = 2 * N }: { maxIterations?: unknown } = opts;
+  if (typeof maxIterations !== 'number' || !Number.isInteger(maxIterations) || maxIterations < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `inverseNorm: maxIterations must be a positive integer, got ${describeValue(maxIterations)}.`);
   }
+  checkArrayLength(where, `the Lanczos basis (min(maxIterations, 66)·steps·dim = ${Math.min(maxIterations, fullReorthogonalization + 2)}·${T}·${D})`, Math.min(maxIterations, fullReorthogonalization + 2) * N, 'pass fewer steps (a window of the trajectory) or a smaller maxIterations');
   // T = 1: J = I exactly.
   if (T === 1) return { logNorm: 0, converged: true, iterations: 0 };
 
@@ -135,7 +145,7 @@ export function inverseNorm(op: BlockBidiagonal, options: InverseNormOptions = {
   let beta: Float64Array = new Float64Array(alpha.length);
   let basis = new Float64Array(Math.min(slots, 16) * N);
 
-  const next = mulberry32(options.seed ?? 1);
+  const next = mulberry32(seed);
   let norm = 0;
   for (let i = 0; i < N; i++) {
     const v = (next() / 2 ** 32) * 2 - 1;

@@ -1,7 +1,8 @@
 import { resolveDerivatives, type Dynamics } from '@unroll/linearize';
 import { UnrollError, type FloatArray } from '@unroll/scan';
-import { spectralNorm } from './spectral-norm.js';
-import { trajectory } from './trajectory.js';
+import { checkInteger, checkRecord, describeValue } from './arguments.js';
+import { spectralNormKernel } from './spectral-norm.js';
+import { trajectoryShape, trajectoryStates } from './trajectory.js';
 
 /** What {@link lyapunovRegularity} returns: the tightest constants of eq. 10 on this trajectory. */
 export interface LyapunovRegularity {
@@ -18,14 +19,22 @@ export interface LyapunovRegularity {
  * brackets this trajectory's μ. Products are rescaled by e^{−λ} each step and never
  * overflow. Cost O(T·maxSpan·D³): meant for the small problems of tests and studies.
  *
- * @throws {UnrollError} `MEMORY_BUDGET` when T·D² exceeds 2^24 numbers.
+ * @throws {UnrollError} `INVALID_ARGUMENT` (not a Dynamics, options not `{ lle, maxSpan? }`,
+ *   lle not finite, maxSpan not an integer in [1, T]), `DIMENSION_MISMATCH` /
+ *   `LENGTH_MISMATCH` / `NON_FINITE` (s0, states), `MEMORY_BUDGET` when T·D² exceeds 2^24
+ *   numbers.
  */
 export function lyapunovRegularity(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, options: { lle: number; maxSpan?: number }): LyapunovRegularity {
-  const { D, T, s0: start, states: s } = trajectory('lyapunovRegularity', dyn, s0, states);
-  const { lle } = options;
-  if (!Number.isFinite(lle)) throw new UnrollError('INVALID_ARGUMENT', `lyapunovRegularity: lle must be finite, got ${String(lle)}.`);
-  const maxSpan = options.maxSpan ?? T;
+  const where = 'lyapunovRegularity';
+  const shape = trajectoryShape(where, dyn, s0, states);
+  const { D, T, s0: start } = shape;
+  checkRecord(where, 'options', options, '{ lle: -0.5 }');
+  const lle: unknown = options.lle;
+  if (typeof lle !== 'number' || !Number.isFinite(lle)) throw new UnrollError('INVALID_ARGUMENT', `lyapunovRegularity: lle must be finite, got ${describeValue(lle)}.`);
+  const { maxSpan = T } = options;
+  checkInteger(where, 'maxSpan', maxSpan, 1);
   if (T * D * D > 2 ** 24) throw new UnrollError('MEMORY_BUDGET', `lyapunovRegularity: T·D² = ${T * D * D} numbers exceeds 2^24; pass a shorter trajectory.`);
+  const s = trajectoryStates(where, dyn, shape);
   const jac = resolveDerivatives(dyn).jacobian.fn;
   const J = new Float64Array(T * D * D);
   for (let t = 1; t <= T; t++) jac(t, t === 1 ? start : s, t === 1 ? 0 : (t - 2) * D, J, (t - 1) * D * D);
@@ -46,7 +55,7 @@ export function lyapunovRegularity(dyn: Dynamics, s0: ArrayLike<number>, states:
         }
       }
       P.set(Q);
-      const n = spectralNorm(P, 0, D, scratch);
+      const n = spectralNormKernel(P, 0, D, scratch);
       if (n > a) a = n;
       if (n < b) b = n;
     }

@@ -1,6 +1,7 @@
 import { resolveDerivatives, type Dynamics } from '@unroll/linearize';
 import { UnrollError, mulberry32, type FloatArray } from '@unroll/scan';
-import { trajectory } from './trajectory.js';
+import { checkArrayLength, checkOptions, checkRecord, checkSeed, describeValue } from './arguments.js';
+import { trajectoryShape, trajectoryStates, type TrajectoryShape } from './trajectory.js';
 
 /** Options of {@link largestLyapunovExponent} and {@link finiteTimeLyapunov}. */
 export interface LyapunovOptions {
@@ -26,14 +27,19 @@ export interface LyapunovEstimate {
   readonly stretch: Float64Array;
 }
 
-function checkOptions(where: string, o: LyapunovOptions, T: number): { K: number; seed: number; burnIn: number; scale: number } {
-  const K = o.vectors ?? 3, burnIn = o.burnIn ?? 0;
-  if (!Number.isInteger(K) || K < 1) throw new UnrollError('INVALID_ARGUMENT', `${where}: vectors must be an integer ≥ 1, got ${String(K)}.`);
-  if (!Number.isInteger(burnIn) || burnIn < 0 || burnIn >= T) {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: burnIn must be an integer in [0, T) = [0, ${T}), got ${String(burnIn)}.`);
+/** The checked options of a Lyapunov estimate over T steps of dimension D (nothing allocated yet). */
+function lyapunovSettings(where: string, o: LyapunovOptions, T: number, D: number): { K: number; seed: number; burnIn: number; scale: number } {
+  // Defaults apply to absent options only: null is refused like any other wrong type.
+  const { vectors: K = 3, burnIn = 0, seed = 0, dt }: { vectors?: unknown; burnIn?: unknown; seed?: unknown; dt?: unknown } = o;
+  if (typeof K !== 'number' || !Number.isInteger(K) || K < 1) throw new UnrollError('INVALID_ARGUMENT', `${where}: vectors must be an integer ≥ 1, got ${describeValue(K)}.`);
+  if (typeof burnIn !== 'number' || !Number.isInteger(burnIn) || burnIn < 0 || burnIn >= T) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: burnIn must be an integer in [0, T) = [0, ${T}), got ${describeValue(burnIn)}.`);
   }
-  if (o.dt !== undefined && !(o.dt > 0 && Number.isFinite(o.dt))) throw new UnrollError('INVALID_ARGUMENT', `${where}: dt must be finite and > 0, got ${String(o.dt)}.`);
-  return { K, seed: o.seed ?? 0, burnIn, scale: 1 / (o.dt ?? 1) };
+  checkSeed(where, seed);
+  if (dt !== undefined && (typeof dt !== 'number' || !(dt > 0 && Number.isFinite(dt)))) throw new UnrollError('INVALID_ARGUMENT', `${where}: dt must be finite and > 0, got ${describeValue(dt)}.`);
+  checkArrayLength(where, `the log stretches (T·vectors = ${T}·${K})`, T * K, 'use fewer vectors or a shorter trajectory');
+  checkArrayLength(where, `the vectors (vectors·D = ${K}·${D})`, K * D, 'use fewer vectors');
+  return { K, seed, burnIn, scale: 1 / (dt ?? 1) };
 }
 
 /**
@@ -42,8 +48,9 @@ function checkOptions(where: string, o: LyapunovOptions, T: number): { K: number
  * (App. J.6), which never forms a Jacobian product and so never overflows. Uses the
  * dynamics' JVP (closed form, or central differences when it has none).
  */
-function logStretches(where: string, dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, K: number, seed: number): { T: number; logs: Float64Array } {
-  const { D, T, s0: start, states: s } = trajectory(where, dyn, s0, states);
+function logStretches(where: string, dyn: Dynamics, shape: TrajectoryShape, K: number, seed: number): { T: number; logs: Float64Array } {
+  const { D, T, s0: start } = shape;
+  const s = trajectoryStates(where, dyn, shape);
   const jvp = resolveDerivatives(dyn).jvp.fn;
   const rand = mulberry32(seed);
   const normal = () => {
@@ -94,10 +101,12 @@ function logStretches(where: string, dyn: Dynamics, s0: ArrayLike<number>, state
  * ```
  * @throws {UnrollError} for mismatched dimensions, non-finite states, bad options.
  */
-export function largestLyapunovExponent(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, options: LyapunovOptions = {}): LyapunovEstimate {
-  const T0 = typeof states === 'number' ? states : Math.floor(states.length / Math.max(1, dyn.dim));
-  const { K, seed, burnIn, scale } = checkOptions('largestLyapunovExponent', options, Math.max(1, T0));
-  const { T, logs } = logStretches('largestLyapunovExponent', dyn, s0, states, K, seed);
+export function largestLyapunovExponent(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, options?: LyapunovOptions): LyapunovEstimate {
+  const where = 'largestLyapunovExponent';
+  const shape = trajectoryShape(where, dyn, s0, states);
+  const opts = checkOptions(where, options, '{ vectors: 3, seed: 0, burnIn: 100 }');
+  const { K, seed, burnIn, scale } = lyapunovSettings(where, opts, shape.T, shape.D);
+  const { T, logs } = logStretches(where, dyn, shape, K, seed);
   const sums = new Float64Array(K);
   const running = new Float64Array(T).fill(Number.NaN);
   const stretch = new Float64Array(T);
@@ -126,13 +135,16 @@ export function largestLyapunovExponent(dyn: Dynamics, s0: ArrayLike<number>, st
  * trajectory: where it is positive, a parallel solve's error grows.
  */
 export function finiteTimeLyapunov(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, options: LyapunovOptions & { readonly window: number }): Float64Array {
-  const T0 = typeof states === 'number' ? states : Math.floor(states.length / Math.max(1, dyn.dim));
-  const { window } = options;
-  if (!Number.isInteger(window) || window < 1 || window > T0) {
-    throw new UnrollError('INVALID_ARGUMENT', `finiteTimeLyapunov: window must be an integer in [1, T] = [1, ${T0}], got ${String(window)}.`);
+  const where = 'finiteTimeLyapunov';
+  const shape = trajectoryShape(where, dyn, s0, states);
+  checkRecord(where, 'options', options, '{ window: 50 }');
+  const T0 = shape.T;
+  const window: unknown = options.window;
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 1 || window > T0) {
+    throw new UnrollError('INVALID_ARGUMENT', `finiteTimeLyapunov: window must be an integer in [1, T] = [1, ${T0}], got ${describeValue(window)}.`);
   }
-  const { K, seed, burnIn, scale } = checkOptions('finiteTimeLyapunov', options, Math.max(1, T0));
-  const { T, logs } = logStretches('finiteTimeLyapunov', dyn, s0, states, K, seed);
+  const { K, seed, burnIn, scale } = lyapunovSettings(where, options, T0, shape.D);
+  const { T, logs } = logStretches(where, dyn, shape, K, seed);
   const first = burnIn;
   const n = T - first - window + 1;
   if (n < 1) throw new UnrollError('INVALID_ARGUMENT', `finiteTimeLyapunov: burnIn + window must not exceed T = ${T}.`);

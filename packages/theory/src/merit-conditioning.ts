@@ -1,5 +1,6 @@
 import { resolveDerivatives, type Dynamics } from '@unroll/linearize';
-import { UnrollError, type FloatArray } from '@unroll/scan';
+import { UnrollError, isFloatArray, type FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkDynamics, checkInitialState, checkOptions, checkSeed, describeValue } from './arguments.js';
 import { inverseNorm, type BlockBidiagonal } from './inverse-norm.js';
 
 /** Options of {@link meritConditioning}. */
@@ -87,47 +88,44 @@ export interface MeritConditioning {
  *   numbers), `NON_FINITE` (s0, states or a Jacobian entry not finite), `MEMORY_BUDGET`
  *   (the dense Jacobians exceed `memoryBudget`).
  */
-export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, options: MeritConditioningOptions = {}): MeritConditioning {
+export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, options?: MeritConditioningOptions): MeritConditioning {
   const label = 'meritConditioning';
-  if (typeof dyn !== 'object' || typeof dyn.step !== 'function' || !Number.isInteger(dyn.dim) || dyn.dim < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `${label}: the first argument must be a Dynamics ({ dim, step, … }); build one with defineDynamics.`);
-  }
+  checkDynamics(label, dyn);
   const D = dyn.dim;
-  const len: unknown = (states as { length?: unknown } | undefined)?.length;
-  if (typeof len !== 'number' || len === 0 || len % D !== 0) {
+  const given: unknown = states;
+  if (!isFloatArray(given) && !Array.isArray(given)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: states must be the trajectory s_1 … s_T, row-major [T][D] (a Float64Array), got ${describeValue(given)}.`);
+  }
+  const len = given.length;
+  if (len === 0 || len % D !== 0) {
     throw new UnrollError(
       'LENGTH_MISMATCH',
       `${label}: states must hold T·D numbers (T ≥ 1 rows of D = ${D}), got ${String(len)}; pass the trajectory s_1 … s_T row-major, without s_0.`,
     );
   }
   const T = len / D;
-  if (s0.length !== D) {
-    throw new UnrollError('DIMENSION_MISMATCH', `${label}: s0 has ${s0.length} entries but the dynamics have dim ${D}.`);
-  }
-  for (let i = 0; i < D; i++) {
-    if (!Number.isFinite(s0[i])) throw new UnrollError('NON_FINITE', `${label}: s0[${i}] is ${String(s0[i])}; the initial state must be finite.`);
-  }
+  checkInitialState(label, s0, D);
   for (let i = 0; i < len; i++) {
-    if (!Number.isFinite(states[i])) {
+    const v: unknown = given[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new UnrollError(
         'NON_FINITE',
-        `${label}: states[${i}] (step ${Math.floor(i / D) + 1}) is ${String(states[i])}; the trajectory must be finite — pass a converged or sequential trajectory.`,
+        `${label}: states[${i}] (step ${Math.floor(i / D) + 1}) is ${describeValue(v)}; the trajectory must be finite — pass a converged or sequential trajectory.`,
       );
     }
   }
-  const exactLimit = options.exactLimit ?? 4096;
-  if (!(exactLimit >= 0)) throw new UnrollError('INVALID_ARGUMENT', `${label}: exactLimit must be ≥ 0, got ${String(exactLimit)}.`);
-  const budgetIterations = options.maxIterations ?? 30;
-  if (!Number.isInteger(budgetIterations) || budgetIterations < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `${label}: maxIterations must be a positive integer, got ${String(budgetIterations)}.`);
+  const opts = checkOptions(label, options, '{ exactLimit: 4096, maxIterations: 30 }');
+  // Defaults apply to absent options only: null is refused like any other wrong type.
+  const { exactLimit = 4096, maxIterations: budgetIterations = 30, tol = 1e-13, seed = 1, memoryBudget = 2 ** 26 }: { exactLimit?: unknown; maxIterations?: unknown; tol?: unknown; seed?: unknown; memoryBudget?: unknown } = opts;
+  if (typeof exactLimit !== 'number' || !(exactLimit >= 0)) throw new UnrollError('INVALID_ARGUMENT', `${label}: exactLimit must be ≥ 0 (Infinity forces the full run), got ${describeValue(exactLimit)}.`);
+  if (typeof budgetIterations !== 'number' || !Number.isInteger(budgetIterations) || budgetIterations < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: maxIterations must be a positive integer, got ${describeValue(budgetIterations)}.`);
   }
-  const tol = options.tol ?? 1e-13;
-  if (!(tol > 0)) throw new UnrollError('INVALID_ARGUMENT', `${label}: tol must be positive, got ${String(tol)}.`);
-  const seed = options.seed ?? 1;
-  if (!Number.isFinite(seed)) throw new UnrollError('INVALID_ARGUMENT', `${label}: seed must be a finite number, got ${String(seed)}.`);
-  const memoryBudget = options.memoryBudget ?? 2 ** 26;
-  if (!(memoryBudget > 0)) throw new UnrollError('INVALID_ARGUMENT', `${label}: memoryBudget must be a positive number of float64 entries, got ${String(memoryBudget)}.`);
+  if (typeof tol !== 'number' || !(tol > 0) || !Number.isFinite(tol)) throw new UnrollError('INVALID_ARGUMENT', `${label}: tol must be positive and finite, got ${describeValue(tol)}.`);
+  checkSeed(label, seed);
+  if (typeof memoryBudget !== 'number' || !(memoryBudget > 0)) throw new UnrollError('INVALID_ARGUMENT', `${label}: memoryBudget must be a positive number of float64 entries, got ${describeValue(memoryBudget)}.`);
 
+  const trajectoryStates: FloatArray = isFloatArray(given) ? given : Float64Array.from(given as readonly number[]);
   if (T === 1) return { mu: 1, sqrtMu: 1, log10SqrtMu: 0, exact: true, converged: true, iterations: 0 };
 
   const N = T * D;
@@ -145,13 +143,15 @@ export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: 
       `${label}: ${T} steps of dimension ${D} need ${stored} numbers — the dense Jacobians A_t ((T−1)·D² = ${(T - 1) * D2}) and the Lanczos vectors — over memoryBudget = ${memoryBudget}. Use a shorter trajectory (a window of the steps), fewer maxIterations, or raise memoryBudget.`,
     );
   }
+  checkArrayLength(label, `the dense Jacobians A_t ((T−1)·D² = ${T - 1}·${D}²)`, (T - 1) * D2, 'use a shorter trajectory (a window of the steps)');
+  checkArrayLength(label, `the Lanczos vectors (${Math.min(maxIterations, 66)}·T·D = ${Math.min(maxIterations, 66)}·${N})`, Math.min(maxIterations, 66) * N, 'use a shorter trajectory (a window of the steps) or fewer maxIterations');
 
   const A = new Float64Array((T - 1) * D2);
   const jacobian = resolveDerivatives(dyn).jacobian.fn;
   for (let t = 2; t <= T; t++) {
     // A_t = ∂f_t/∂s at s_{t−1}, which is row t − 2 of the trajectory.
     const ao = (t - 2) * D2;
-    jacobian(t, states, (t - 2) * D, A, ao);
+    jacobian(t, trajectoryStates, (t - 2) * D, A, ao);
     for (let k = 0; k < D2; k++) {
       if (!Number.isFinite(A[ao + k])) {
         throw new UnrollError(

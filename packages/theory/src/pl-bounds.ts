@@ -1,4 +1,5 @@
 import { UnrollError } from '@unroll/scan';
+import { checkInteger, checkRecord, describeValue } from './arguments.js';
 
 /** Lower and upper bounds on one quantity. */
 export interface Bounds {
@@ -19,6 +20,10 @@ export interface PlBounds {
  * geometric sum Σ_{k<T} e^{λk} inverted (its limit λ → 0 is −ln T).
  */
 export function logInverseGeometricSum(lambda: number, T: number): number {
+  const where = 'logInverseGeometricSum(lambda, T)';
+  const rate: unknown = lambda;
+  if (typeof rate !== 'number' || !Number.isFinite(rate)) throw new UnrollError('INVALID_ARGUMENT', `${where}: lambda (λ) must be a finite number, got ${describeValue(rate)}.`);
+  checkInteger(where, 'T', T, 1);
   if (lambda === 0 || T === 1) return -Math.log(T);
   if (lambda > 0) {
     // e^x − 1 = e^x (1 − e^{−x}): ln = x + ln(−expm1(−x)), exact for huge x too.
@@ -44,12 +49,13 @@ export function logInverseGeometricSum(lambda: number, T: number): number {
  * a < 1 or b ∉ [0, 1].
  */
 export function plBounds(options: { lle: number; T: number; a?: number; b?: number }): PlBounds {
-  const { lle: lambda, T } = options;
-  const a = options.a ?? 1, b = options.b ?? 1;
-  if (!Number.isFinite(lambda)) throw new UnrollError('INVALID_ARGUMENT', `plBounds: lle must be finite, got ${String(lambda)}.`);
-  if (!Number.isInteger(T) || T < 1) throw new UnrollError('INVALID_ARGUMENT', `plBounds: T must be an integer ≥ 1, got ${String(T)}.`);
-  if (!(a >= 1) || !Number.isFinite(a)) throw new UnrollError('INVALID_ARGUMENT', `plBounds: a bounds overshoot and must be finite and ≥ 1, got ${String(a)}.`);
-  if (!(b >= 0 && b <= 1)) throw new UnrollError('INVALID_ARGUMENT', `plBounds: b bounds undershoot and must be in [0, 1] (0: no upper bound but 1), got ${String(b)}.`);
+  checkRecord('plBounds(options)', 'options', options, '{ lle: 0.1, T: 1000 }');
+  // Defaults apply to absent a and b only: null is refused like any other wrong type.
+  const { lle: lambda, T, a = 1, b = 1 }: { lle: unknown; T: unknown; a?: unknown; b?: unknown } = options;
+  if (typeof lambda !== 'number' || !Number.isFinite(lambda)) throw new UnrollError('INVALID_ARGUMENT', `plBounds: lle must be finite, got ${describeValue(lambda)}.`);
+  if (typeof T !== 'number' || !Number.isInteger(T) || T < 1) throw new UnrollError('INVALID_ARGUMENT', `plBounds: T must be an integer ≥ 1, got ${describeValue(T)}.`);
+  if (typeof a !== 'number' || !(a >= 1) || !Number.isFinite(a)) throw new UnrollError('INVALID_ARGUMENT', `plBounds: a bounds overshoot and must be finite and ≥ 1, got ${describeValue(a)}.`);
+  if (typeof b !== 'number' || !(b >= 0 && b <= 1)) throw new UnrollError('INVALID_ARGUMENT', `plBounds: b bounds undershoot and must be in [0, 1] (0: no upper bound but 1), got ${describeValue(b)}.`);
   const lnLower = -Math.log(a) + logInverseGeometricSum(lambda, T);
   const lnUpper = Math.min(-Math.log(b) - lambda * (T - 1), 0);
   const ln10 = Math.LN10;
