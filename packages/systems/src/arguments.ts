@@ -172,3 +172,18 @@ export function checkDynamics(where: string, name: string, dyn: unknown): assert
   checkInteger(where, `${name}.dim`, dim, 1);
   checkArrayLength(where, `a state of ${name}.dim = ${dim}`, dim, `pass a smaller ${name}`);
 }
+
+/**
+ * Throws unless `out` is a Float64Array of at least `length` numbers — an output buffer a
+ * caller hands in (a short one would silently drop writes, a Float32Array round them).
+ * O(1): cheap enough for per-step calls.
+ */
+export function checkOut(where: string, name: string, out: unknown, length: number): void {
+  if (!(out instanceof Float64Array)) {
+    throw new UnrollError(
+      out instanceof Float32Array ? 'DTYPE_MISMATCH' : 'INVALID_ARGUMENT',
+      `${where}: ${name} must be a Float64Array of ${length} numbers, got ${describeValue(out)}.`,
+    );
+  }
+  if (out.length < length) throw new UnrollError('LENGTH_MISMATCH', `${where}: ${name} has ${out.length} numbers, but ${length} are written; pass new Float64Array(${length}).`);
+}

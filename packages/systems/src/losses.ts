@@ -1,5 +1,5 @@
 import { UnrollError } from '@unroll/scan';
-import { checkArrayLength, checkNumbers, describeValue, isArrayLike } from './arguments.js';
+import { checkArrayLength, checkNumbers, checkOut, describeValue, isArrayLike } from './arguments.js';
 
 /**
  * A loss over a data set with closed-form gradient and Hessian on a minibatch (the rows
@@ -70,6 +70,7 @@ export function leastSquares(X: readonly (readonly number[])[], y: readonly numb
       return acc / (2 * batch.length);
     },
     gradient(theta, to, batch, out) {
+      checkOut('leastSquares(…).gradient', 'out', out, P);
       out.fill(0);
       for (let k = 0; k < batch.length; k++) {
         const i = batch[k] ?? 0;
@@ -102,6 +103,7 @@ export function logisticRegression(X: readonly (readonly number[])[], y: readonl
       return acc / batch.length;
     },
     gradient(theta, to, batch, out) {
+      checkOut('logisticRegression(…).gradient', 'out', out, P);
       out.fill(0);
       for (let k = 0; k < batch.length; k++) {
         const i = batch[k] ?? 0;
@@ -130,6 +132,7 @@ function glmCurvature(
   // Plain loops, no per-call closures: these run once per step of a solve.
   return {
     hessian(theta, to, batch, out) {
+      checkOut('loss.hessian', 'out', out, P * P);
       out.fill(0);
       for (let k = 0; k < batch.length; k++) {
         const i = batch[k] ?? 0, row = X[i] ?? [], c = weight(theta, to, i) / batch.length;
@@ -137,6 +140,7 @@ function glmCurvature(
       }
     },
     hessianDiagonal(theta, to, batch, out) {
+      checkOut('loss.hessianDiagonal', 'out', out, P);
       out.fill(0);
       for (let k = 0; k < batch.length; k++) {
         const i = batch[k] ?? 0, row = X[i] ?? [], c = weight(theta, to, i) / batch.length;
@@ -144,6 +148,7 @@ function glmCurvature(
       }
     },
     hvp(theta, to, batch, v, vo, out) {
+      checkOut('loss.hvp', 'out', out, P);
       out.fill(0);
       for (let k = 0; k < batch.length; k++) {
         const i = batch[k] ?? 0, row = X[i] ?? [];

@@ -240,6 +240,19 @@ describe('optimizer trajectories and losses with malformed arguments', () => {
     expectRefusal(() => logisticRegression(X, null as never), 'INVALID_ARGUMENT', /\by\b/);
   });
 
+  it('loss.gradient(theta, 0, batch, short out) throws LENGTH_MISMATCH; a Float32Array out throws DTYPE_MISMATCH', () => {
+    for (const loss of [leastSquares(X, y), logisticRegression(X, y), tinyMlp(X, y, { hidden: 2 })]) {
+      const P = loss.params, theta = new Float64Array(P).fill(0.1), batch = [0, 1];
+      expectRefusal(() => { loss.gradient(theta, 0, batch, new Float64Array(P - 1)); }, 'LENGTH_MISMATCH', /\bout\b/);
+      expectRefusal(() => { loss.hessian(theta, 0, batch, new Float64Array(P)); }, 'LENGTH_MISMATCH', /\bout\b/);
+      expectRefusal(() => { loss.hessianDiagonal(theta, 0, batch, new Float32Array(P) as never); }, 'DTYPE_MISMATCH', /\bout\b/);
+      expectRefusal(() => { loss.hvp(theta, 0, batch, theta, 0, null as never); }, 'INVALID_ARGUMENT', /\bout\b/);
+      const g = new Float64Array(P);
+      loss.gradient(theta, 0, batch, g);
+      expect(g.every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it('tinyMlp(X, y, null) names options; hidden 1e9 is MEMORY_BUDGET; initialParams(NaN) names seed', () => {
     expectRefusal(() => tinyMlp(X, y, null as never), 'INVALID_ARGUMENT', /\boptions\b/);
     expectRefusal(() => tinyMlp(X, y, { hidden: 1e9 }), 'MEMORY_BUDGET', /\bhidden\b/);

@@ -1,4 +1,4 @@
-import { checkArrayLength, checkInteger, checkSeed, optionalRecord } from './arguments.js';
+import { checkArrayLength, checkInteger, checkOut, checkSeed, optionalRecord } from './arguments.js';
 import { checkData, type Loss } from './losses.js';
 import { createRng } from './random.js';
 
@@ -81,6 +81,7 @@ export function tinyMlp(X: readonly (readonly number[])[], y: readonly number[],
       return acc / (2 * batch.length);
     },
     gradient(theta, to, batch, out) {
+      checkOut('tinyMlp(…).gradient', 'out', out, P);
       out.fill(0);
       for (let n = 0; n < batch.length; n++) {
         const i = batch[n] ?? 0;
@@ -89,6 +90,7 @@ export function tinyMlp(X: readonly (readonly number[])[], y: readonly number[],
       }
     },
     hessian(theta, to, batch, out) {
+      checkOut('tinyMlp(…).hessian', 'out', out, P * P);
       out.fill(0);
       for (let n = 0; n < batch.length; n++) {
         const i = batch[n] ?? 0;
@@ -115,6 +117,7 @@ export function tinyMlp(X: readonly (readonly number[])[], y: readonly number[],
       }
     },
     hessianDiagonal(theta, to, batch, out) {
+      checkOut('tinyMlp(…).hessianDiagonal', 'out', out, P);
       out.fill(0);
       for (let n = 0; n < batch.length; n++) {
         const i = batch[n] ?? 0;
@@ -129,6 +132,7 @@ export function tinyMlp(X: readonly (readonly number[])[], y: readonly number[],
       }
     },
     hvp(theta, to, batch, v, vo, out) {
+      checkOut('tinyMlp(…).hvp', 'out', out, P);
       out.fill(0);
       for (let n = 0; n < batch.length; n++) {
         const i = batch[n] ?? 0;
