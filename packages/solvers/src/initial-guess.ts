@@ -1,12 +1,24 @@
 import type { Dynamics } from '@unroll/linearize';
 import { UnrollError, allocate, dtypeOf, isFloatArray, mulberry32, type Dtype, type FloatArray } from '@unroll/scan';
+import { allocating, checkArrayLength, checkDynamics, checkInitialState, checkSteps } from './check-arguments.js';
+import { checkOptionsObject, describe, solveOptionKeys } from './run-controls.js';
 import type { SolveOptions } from './solve-options.js';
 
 /** The initial trajectory s^{(0)}, `[T][D]` in `dtype` (a fresh array: resets restore from it). */
-export function initialGuess(dyn: Dynamics, s0: Float64Array, T: number, dtype: Dtype, opts: SolveOptions): FloatArray {
+export function initialGuess(dyn: Dynamics, s0: Float64Array, T: number, dtype: Dtype, optsIn?: SolveOptions): FloatArray {
+  const where = 'initialGuess';
+  checkDynamics(where, dyn);
+  checkSteps(where, T);
   const D = dyn.dim;
+  checkInitialState(where, s0, D);
+  const dtypeGiven: unknown = dtype;
+  if (dtypeGiven !== 'float64' && dtypeGiven !== 'float32') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: dtype must be 'float64' or 'float32', got ${describe(dtypeGiven)}.`);
+  }
+  const opts = checkOptionsObject(where, optsIn, solveOptionKeys);
+  checkArrayLength(where, `the initial trajectory (T·D = ${T}·${D})`, T * D);
   const init = opts.init ?? 'zeros';
-  const guess = allocate(dtype, T * D);
+  const guess = allocating(where, `the initial trajectory (T·D = ${T}·${D} numbers)`, () => allocate(dtype, T * D));
   if (isFloatArray(init)) {
     if (init.length !== T * D) {
       throw new UnrollError('LENGTH_MISMATCH', `solve: init has ${init.length} numbers; a warm start needs T·D = ${T}·${D} = ${T * D}.`);
@@ -25,7 +37,9 @@ export function initialGuess(dyn: Dynamics, s0: Float64Array, T: number, dtype: 
       return guess;
     case 'random': {
       // Standard normal by Box–Muller over mulberry32 uniforms: the same seed, the same guess.
-      const next = mulberry32(opts.seed ?? 0);
+      const seed: unknown = opts.seed ?? 0;
+      if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new UnrollError('INVALID_ARGUMENT', `${where}: seed must be an integer, got ${describe(seed)}.`);
+      const next = mulberry32(seed);
       for (let i = 0; i < guess.length; i += 2) {
         const u = (next() + 1) / 4294967297;
         const v = next() / 4294967296;

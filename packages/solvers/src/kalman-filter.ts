@@ -114,6 +114,9 @@ export function kalmanFilter(model: KalmanModel, optsIn: KalmanOptions = {}): Ka
           v = vPred - k * vPred;
         }
         means[o] = m;
+        // Carry the mean as stored (rounded to float32 in a float32 solve), as the
+        // recurrence does: λ = 0 then matches it bit for bit in either dtype.
+        m = means[o];
         if (variances !== undefined) variances[o] = v;
       }
     }

@@ -3,7 +3,7 @@ import { UnrollError } from '@unroll/scan';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { affineScalar, rollout, tanhRnn } from '../test/systems.js';
-import { gradient, kalmanFilter, sequentialRollout, solve, solveAsync, solveBatch, type SolveOptions, type SolveResult } from './index.js';
+import { gradient, initialGuess, kalmanFilter, sequentialRollout, solve, solveAsync, solveBatch, type SolveOptions, type SolveResult } from './index.js';
 
 const code = (c: string) => expect.objectContaining({ code: c }) as Error;
 
@@ -137,6 +137,16 @@ describe('kalmanFilter stays exact where variances overflow', () => {
     expect(Array.from(kalmanFilter(dense).means)).toEqual([1, 1e200]);
   });
 
+  it("solve(quasi-elk, λ = 0) is solve(quasi-deer) bit for bit, in float64 and float32", () => {
+    const dyn = tanhRnn(3, 11, 0.9);
+    for (const dtype of ['float64', 'float32'] as const) {
+      const elk = solve(dyn, [0.3, -0.1, 0.2], 120, { method: 'quasi-elk', lambda: 0, dtype });
+      const deer = solve(dyn, [0.3, -0.1, 0.2], 120, { method: 'quasi-deer', dtype });
+      expect(Array.from(elk.states)).toEqual(Array.from(deer.states));
+      expect(elk.iterations).toBe(deer.iterations);
+    }
+  });
+
   it('kalmanFilter(λ > 0, variance overflowing) takes the observation (K → 1), not NaN', () => {
     const r = kalmanFilter({ ...model, lambda: 2, y: new Float64Array([0, 3]) });
     expect(r.means[1]).toBe(3);
@@ -169,6 +179,10 @@ describe('bad input is a typed error that names the argument, before anything is
     ['a misspelt option', () => solve(dyn, [0, 0], 10, { tolerance: 1e-3 } as never), 'INVALID_ARGUMENT', /unknown option 'tolerance'/],
     ['signal {}', () => solve(dyn, [0, 0], 10, { signal: {} as never }), 'INVALID_ARGUMENT', /signal/],
     ['init with NaN', () => solve(dyn, [0, 0], 2, { init: new Float64Array([0, NaN, 0, 0]) }), 'NON_FINITE', /init\[1\]/],
+    ['initialGuess(null dynamics)', () => initialGuess(null as never, new Float64Array(2), 6, 'float64', {}), 'INVALID_ARGUMENT', /dynamics/],
+    ['initialGuess(T NaN)', () => initialGuess(dyn, new Float64Array(2), NaN, 'float64', {}), 'INVALID_ARGUMENT', /T must be/],
+    ['initialGuess(T 1e10)', () => initialGuess(dyn, new Float64Array(2), 1e10, 'float64', {}), 'MEMORY_BUDGET', /T·D/],
+    ['initialGuess(dtype bogus)', () => initialGuess(dyn, new Float64Array(2), 6, 'bogus' as never, {}), 'INVALID_ARGUMENT', /dtype/],
     ['sequentialRollout short out', () => sequentialRollout(dyn, new Float64Array(2), 10, new Float64Array(5)), 'LENGTH_MISMATCH', /out/],
     ['sequentialRollout T -1', () => sequentialRollout(dyn, new Float64Array(2), -1, new Float64Array(0)), 'INVALID_ARGUMENT', /T/],
     ['gradient of non-finite states', () => gradient(dyn, [0, 0], new Float64Array([0, NaN]), new Float64Array(2)), 'NON_FINITE', /states\[1\]/],
