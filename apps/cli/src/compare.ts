@@ -213,9 +213,16 @@ async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSet
       }
       progress.begin(`${method} (gpu)`);
       try {
-        const base = methodOptions(gpuMethod, settings);
+        if (settings.window !== undefined) throw new UnrollError('UNSUPPORTED', '--window: sliding windows run on the CPU solvers only (the GPU iterates the whole sequence).');
         const start = performance.now();
-        const r = await rt.solve(dyn, s0, T, { ...base, method: gpuMethod, onIteration: (info) => { progress.iteration(`${method} (gpu)`, info.iteration, info.delta, info.merit); } });
+        const r = await rt.solve(dyn, s0, T, {
+          method: gpuMethod,
+          ...(settings.tol === undefined ? {} : { tol: settings.tol }),
+          ...(settings.maxIterations === undefined ? {} : { maxIterations: settings.maxIterations }),
+          ...(settings.stop === undefined ? {} : { stop: settings.stop }),
+          ...(gpuMethod === 'scale-elk' ? { k: settings.k ?? 0.5 } : {}),
+          onIteration: (info) => { progress.iteration(`${method} (gpu)`, info.iteration, info.delta, info.merit); },
+        });
         const ms = performance.now() - start;
         out.push({ method: name, device: 'gpu', iterations: r.iterations, converged: r.converged, fellBack: r.fellBack, timeMs: ms, relativeTime: ms / seqMs, maxError: maxAbsDifference(r.states, reference), trace: { delta: r.trace.delta, merit: r.trace.merit, resets: r.trace.resets, maxError: [] } });
         progress.end(`${method} (gpu)`, `${r.iterations} iterations`);

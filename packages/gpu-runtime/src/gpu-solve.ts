@@ -203,7 +203,8 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
     guess = finiteF32('solve', 'init', init);
   } else if (init === 'random') {
     // The CPU's guess for the same seed (S·T rows), rounded to f32.
-    guess = Float32Array.from(initialGuess({ dim: D, step: () => undefined }, Float64Array.from(s0), S * steps, 'float64', { init, seed: settings.seed }));
+    // (A random guess does not read s0: the first sequence's stands in for the batch's.)
+    guess = Float32Array.from(initialGuess({ dim: D, step: () => undefined }, Float64Array.from({ length: D }, (_, i) => s0[i] ?? 0), S * steps, 'float64', { init, seed: settings.seed }));
   } else {
     guess = new Float32Array(n); // 'zeros', and the zeros the 'jacobi' sweep starts from
   }

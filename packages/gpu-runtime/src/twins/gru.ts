@@ -1,5 +1,5 @@
 import { gru, type GruParams } from '@unroll/systems';
-import { twinParams } from '../check-input.js';
+import { finiteF32, twinParams } from '../check-input.js';
 import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
 
 /**
@@ -28,14 +28,17 @@ export function gruTwin(params: GruParams): GpuDynamics {
   const cpu = gru(params);
   const { dim: D, inputDim: I } = params;
   const w = cpu.weights;
-  const x = flatRows(params.inputs);
+  // Named checks before the values are packed: past float32's range they would be ±∞ on
+  // the device, and the packed index would not tell the caller which field it was.
+  const x = finiteF32('twins.gru', 'inputs (flattened)', flatRows(params.inputs));
   const rows = I > 0 ? x.length / I : 0;
 
   const values: number[] = [];
   const offsets: Record<string, number> = {};
   for (const k of ['Wir', 'Wiz', 'Win', 'Whr', 'Whz', 'Whn', 'bir', 'biz', 'bin', 'bhr', 'bhz', 'bhn'] as const) {
     offsets[k] = values.length;
-    for (let i = 0; i < w[k].length; i++) values.push(w[k][i] ?? 0);
+    const wk = finiteF32('twins.gru', `weights.${k}`, w[k]);
+    for (let i = 0; i < wk.length; i++) values.push(wk[i] ?? 0);
   }
   const inputOffset = values.length;
   if (I > 0) for (let i = 0; i < x.length; i++) values.push(x[i] ?? 0);

@@ -1,6 +1,6 @@
 import { UnrollError } from '@unroll/scan';
 import { gaussianMixture, langevin, type LangevinParams, type Potential } from '@unroll/systems';
-import { describe, twinParams } from '../check-input.js';
+import { describe, finiteF32, twinParams } from '../check-input.js';
 import { defineGpuDynamics, type GpuDynamics } from '../gpu-dynamics.js';
 
 /** The potentials with a WGSL twin, by their `params.kind`. */
@@ -46,7 +46,7 @@ export function langevinTwin(params: LangevinParams): GpuDynamics {
 
   let noiseWgsl: string;
   if (params.noise !== undefined) {
-    const xi = flatRows(params.noise);
+    const xi = finiteF32('twins.langevin', 'noise (flattened)', flatRows(params.noise));
     const offset = values.length;
     for (let i = 0; i < xi.length; i++) values.push(xi[i] ?? 0);
     noiseWgsl = `
