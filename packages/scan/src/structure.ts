@@ -1,4 +1,6 @@
 import type { FloatArray } from './float-array.js';
+import type { Monoid } from './monoid.js';
+import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { UnrollError } from './unroll-error.js';
 import { describe, isObject, maxArrayLength } from './validate.js';
 
@@ -30,6 +32,63 @@ export interface Structure {
    * structure (identity, permutations). Scale-ELK needs it.
    */
   scale?(a: FloatArray, ao: number, k: number, out: FloatArray, oo: number): void;
+  /**
+   * `out ← Aᵀ` in this packing (out never overlaps a). Present where the family is closed
+   * under transposition (dense, diagonal, block-diagonal, identity, zero, permutations):
+   * a reverse-time recurrence such as a gradient's adjoint λ_t = A_{t+1}ᵀ λ_{t+1} + g_t is
+   * then stored in the same structure, T·width numbers.
+   */
+  transpose?(a: FloatArray, ao: number, out: FloatArray, oo: number): void;
+  /**
+   * The fast sequential recurrence kernel for this structure (built-ins ship one; without it
+   * a generic kernel is made from `apply`).
+   */
+  kernel?(): RecurrenceKernel;
+  /**
+   * Where worker threads can rebuild this structure: an ES module URL, the name of a
+   * factory it exports, and the factory's JSON arguments (`import(url)[export](...args)`
+   * must return an equal structure). Without it, `threads > 1` refuses the structure.
+   */
+  readonly module?: StructureModule;
+  /** Kalman filtering with transitions in this structure (ELK's inner solve, thesis eq. 30). */
+  readonly kalman?: KalmanCapability;
+}
+
+/** A structure's address for worker threads: `(await import(url))[exportName](...args)`. */
+export interface StructureModule {
+  readonly url: string;
+  readonly exportName: string;
+  readonly args: readonly (number | string | boolean)[];
+}
+
+/**
+ * The forward Kalman filter of the LGSSM whose transitions live in a structure:
+ * s_t ~ N(A_t s_{t−1} + b_t, q·I), observations y_t ~ N(s_t, I/λ), s_0 known exactly.
+ * Because Q and R are multiples of I, the filter stays in the structure's family (a
+ * block-diagonal A gives independent dense filters per block).
+ */
+export interface KalmanCapability {
+  /** Numbers per filtered covariance (dense D², diagonal D, block-diagonal D·B). */
+  readonly covarianceWidth: number;
+  /**
+   * Filtered means `[T][D]` into `means` (and covariances `[T][covarianceWidth]` when
+   * given), T = b.length / D. λ = 0 must give the recurrence s_t = A_t s_{t−1} + b_t
+   * exactly, also where a variance overflows.
+   */
+  filter(A: FloatArray, b: FloatArray, y: FloatArray, s0: ArrayLike<number>, lambda: number, q: number, means: FloatArray, covariances: FloatArray | undefined): void;
+  /**
+   * The parallel form (Särkkä & García-Fernández): scan elements of `width` numbers, their
+   * associative combine, and how to read means and covariances back. Optional.
+   */
+  readonly parallel?: KalmanElements;
+}
+
+/** Scan elements of the parallel Kalman filter for one structure. */
+export interface KalmanElements {
+  readonly width: number;
+  build(A: FloatArray, b: FloatArray, y: FloatArray, s0: ArrayLike<number>, lambda: number, q: number, out: FloatArray): void;
+  readonly monoid: Monoid;
+  read(elements: FloatArray, T: number, means: FloatArray, covariances: FloatArray | undefined): void;
 }
 
 /** What {@link defineStructure} takes: a {@link Structure}'s fields. */
