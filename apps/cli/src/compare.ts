@@ -1,4 +1,4 @@
-import { solve, type Method, type SolveOptions } from '@unroll/solvers';
+import { elk, resolveMethod, scaleElk, solve, type Method, type SolveMethod, type SolveOptions } from '@unroll/solvers';
 import { largestLyapunovExponent, advise, type Advice } from '@unroll/theory';
 import { UnrollError } from '@unroll/scan';
 import type { BuiltSystem } from './systems/built-system.js';
@@ -79,14 +79,26 @@ function fastest<R>(fn: () => R): { result: R; ms: number } {
 
 function methodOptions(method: Exclude<Method, 'sequential'>, s: CompareSettings): SolveOptions {
   return {
-    method,
+    method: methodValue(method, s),
     ...(s.tol === undefined ? {} : { tol: s.tol }),
     ...(s.window === undefined ? {} : { window: s.window }),
     ...(s.maxIterations === undefined ? {} : { maxIterations: s.maxIterations }),
     ...(s.stop === undefined ? {} : { stop: s.stop }),
-    ...(method === 'elk' || method === 'quasi-elk' ? { lambda: s.lambda ?? 0 } : {}),
-    ...(method === 'scale-elk' ? { k: s.k ?? 0.5 } : {}),
   };
+}
+
+/** The method value of a `--methods` name, its parameter from `--lambda` / `--k`. */
+function methodValue(method: Exclude<Method, 'sequential'>, s: CompareSettings): SolveMethod {
+  switch (method) {
+    case 'elk':
+      return elk({ lambda: s.lambda ?? 0 });
+    case 'quasi-elk':
+      return elk({ lambda: s.lambda ?? 0, base: 'diagonal' });
+    case 'scale-elk':
+      return scaleElk({ k: s.k ?? 0.5 });
+    default:
+      return resolveMethod('compare', method);
+  }
 }
 
 function failure(method: string, device: 'cpu' | 'gpu', error: unknown): MethodRun {

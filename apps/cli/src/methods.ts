@@ -1,11 +1,11 @@
-import type { Method } from '@unroll/solvers';
+import { denseLimit, methodNames, type Method } from '@unroll/solvers';
 import { UsageError } from './usage-error.js';
 
 /** Every method `--methods` accepts (DESIGN.md §1), sequential excluded: it is always run as the reference. */
-export const parallelMethods: readonly Exclude<Method, 'sequential'>[] = ['deer', 'quasi-deer', 'picard', 'jacobi', 'elk', 'quasi-elk', 'scale-elk', 'clip-elk'];
+export const parallelMethods: readonly Exclude<Method, 'sequential'>[] = methodNames.filter((m): m is Exclude<Method, 'sequential'> => m !== 'sequential');
 
-/** Methods with an O(D³) dense scan: left out of the default list above this dimension. */
-export const denseMethodLimit = 16;
+/** Methods with an O(D³) dense scan: left out of the default list above this dimension (the project's one dense limit). */
+export const denseMethodLimit = denseLimit;
 
 /** The default comparison: the unifying framework's four LDS choices (DEER only while dense is cheap). */
 export function defaultMethods(D: number): Exclude<Method, 'sequential'>[] {

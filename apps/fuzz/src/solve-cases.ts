@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { defineStrategy, resolveDerivatives, type Strategy } from '@unroll/linearize';
 import { diagonal as diagonalStructure, mulberry32, type FloatArray } from '@unroll/scan';
-import { solve, solveAsync, solveBatch, type IterationInfo, type Method, type SolveOptions, type SolveResult } from '@unroll/solvers';
+import { elk, scaleElk, solve, solveAsync, solveBatch, type IterationInfo, type Method, type SolveMethod, type SolveOptions, type SolveResult } from '@unroll/solvers';
 import { anySystem, buildSystem, initialState, real, type BuiltSystem, type SystemSpec } from './random-systems.js';
 
 /** Every built-in method, plus `'custom'`: a strategy made with `defineStrategy`. */
@@ -118,7 +118,17 @@ export function resolveCase(c: SolveCase): ResolvedCase {
   const tol = c.tolExponent === undefined ? (dtype === 'float32' ? 1e-5 : 1e-8) : 10 ** c.tolExponent;
   const residualTol = c.residualTolFactor === undefined ? Math.sqrt(tol) : tol * 10 ** c.residualTolFactor;
   const window = c.window === undefined ? undefined : Math.min(T, Math.max(1, Math.ceil(c.window * T)));
-  const method: Method | Strategy = c.method === 'custom' ? halfDiagonal() : c.method;
+  // The parameterised methods are values carrying their parameter (λ, k).
+  const method: Method | Strategy | SolveMethod =
+    c.method === 'custom'
+      ? halfDiagonal()
+      : c.method === 'elk'
+        ? elk({ lambda: c.lambda })
+        : c.method === 'quasi-elk'
+          ? elk({ lambda: c.lambda, base: 'diagonal' })
+          : c.method === 'scale-elk'
+            ? scaleElk({ k: c.k })
+            : c.method;
   const sequences = c.api === 'solveBatch' ? c.starts.length : 1;
   const s0s = c.starts.slice(0, sequences).map((raw) => initialState(c.system, raw));
   let warm: FloatArray | undefined;
@@ -138,8 +148,6 @@ export function resolveCase(c: SolveCase): ResolvedCase {
     ...(c.tolExponent === undefined ? {} : { tol }),
     ...(c.residualTolFactor === undefined ? {} : { residualTol }),
     ...(c.maxIterations === undefined ? {} : { maxIterations: c.maxIterations }),
-    ...(c.method === 'elk' || c.method === 'quasi-elk' ? { lambda: c.lambda } : {}),
-    ...(c.method === 'scale-elk' ? { k: c.k } : {}),
     // A warm-start array fits one sequence only: solveBatch refuses it by design.
     ...(c.init === undefined || (c.init === 'warm' && c.api === 'solveBatch') ? {} : { init: warm ?? (c.init as 'zeros' | 'random' | 'jacobi') }),
     ...(c.init === 'random' ? { seed: c.seed } : {}),

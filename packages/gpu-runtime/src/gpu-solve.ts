@@ -29,9 +29,11 @@ export type GpuIterationInfo = Omit<IterationInfo, 'convergedPrefix' | 'states'>
  * custom strategies) are refused with `UNSUPPORTED`, unknown keys with `INVALID_ARGUMENT`.
  */
 export interface GpuSolveOptions
-  extends Pick<SolveOptions, 'k' | 'tol' | 'stop' | 'residualTol' | 'maxIterations' | 'init' | 'seed' | 'reset' | 'resetThreshold' | 'fallback' | 'signal'> {
+  extends Pick<SolveOptions, 'tol' | 'stop' | 'residualTol' | 'maxIterations' | 'init' | 'seed' | 'reset' | 'resetThreshold' | 'fallback' | 'signal'> {
   /** Default `'quasi-deer'` (the GPU's workhorse: O(D) per step). `'deer'` and `'scale-elk'` need D ≤ 16 and a `jacobian`. */
   readonly method?: GpuMethod;
+  /** `'scale-elk'`: Ã_t = (1 − k)·J, k ∈ [0, 1] (required for that method on the GPU). */
+  readonly k?: number;
   /** `'clip-elk'`: clip each diagonal entry to [lo, hi] (default [−1, 1], thesis §4.5.2). */
   readonly clip?: { readonly lo?: number; readonly hi?: number };
   /** Called after each iteration (one small read-back each); return `false` to stop. */

@@ -8,3 +8,23 @@ export { solveBatch } from './solve-batch.js';
 export { initialGuess } from './initial-guess.js';
 export { checkOptionsObject, resolveRunControls, solveOptionKeys, type RunControls } from './run-controls.js';
 export { decide, meritStops, verdict, type Decision, type FinalResidual, type IterationRecord, type PolicySettings } from './stopping-policy.js';
+export {
+  clipElk,
+  deer,
+  denseLimit,
+  elk,
+  jacobi,
+  methodNames,
+  newton,
+  picard,
+  quasiDeer,
+  resolveMethod,
+  scaleElk,
+  sequential,
+  type ElkBase,
+  type FixedPointMethod,
+  type InnerSolve,
+  type MethodName,
+  type SequentialMethod,
+  type SolveMethod,
+} from './methods.js';

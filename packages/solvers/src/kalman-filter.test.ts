@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxAbsErr, rollout, tanhRnn, uniform } from '../test/systems.js';
-import { kalmanFilter, solve } from './index.js';
+import { elk, kalmanFilter, solve } from './index.js';
 
 /**
  * Independent reference: the filtered mean at t is the last block of the minimiser of
@@ -138,8 +138,8 @@ describe('ELK', () => {
   it('ELK with λ = 0 reproduces DEER: same iterates, same iteration count (dense and quasi)', () => {
     const dyn = tanhRnn(3, 21, 1.5);
     const s0 = [0.5, -0.5, 1];
-    for (const [elk, deer] of [['elk', 'deer'], ['quasi-elk', 'quasi-deer']] as const) {
-      const a = solve(dyn, s0, 150, { method: elk, lambda: 0 });
+    for (const [base, deer] of [['full', 'deer'], ['diagonal', 'quasi-deer']] as const) {
+      const a = solve(dyn, s0, 150, { method: elk({ lambda: 0, base }) });
       const b = solve(dyn, s0, 150, { method: deer });
       expect(a.iterations).toBe(b.iterations);
       expect(maxAbsErr(a.trace.delta, b.trace.delta)).toBeLessThan(1e-9);
@@ -151,19 +151,19 @@ describe('ELK', () => {
     const dyn = tanhRnn(3, 22, 0.8);
     const s0 = [1, 0, -1];
     const T = 120;
-    const firstStep = (lambda: number) => solve(dyn, s0, T, { method: 'elk', lambda, maxIterations: 1 }).trace.delta[0];
+    const firstStep = (lambda: number) => solve(dyn, s0, T, { method: elk({ lambda }), maxIterations: 1 }).trace.delta[0];
     const steps = [0, 0.5, 2, 10].map(firstStep);
     for (let i = 1; i < steps.length; i++) expect(steps[i]).toBeLessThan(steps[i - 1]);
-    for (const method of ['elk', 'quasi-elk'] as const) {
-      const r = solve(dyn, s0, T, { method, lambda: 1 });
+    for (const base of ['full', 'diagonal'] as const) {
+      const r = solve(dyn, s0, T, { method: elk({ lambda: 1, base }) });
       expect(r.converged).toBe(true);
       expect(maxAbsErr(r.states, rollout(dyn, s0, T))).toBeLessThan(1e-7);
     }
   });
 
-  it("ELK needs lambda, and only ELK takes it", () => {
+  it("ELK needs its λ ≥ 0, carried by the method value", () => {
     const dyn = tanhRnn(2, 1, 0.5);
-    expect(() => solve(dyn, [0, 0], 10, { method: 'elk' })).toThrow(/needs lambda ≥ 0/);
-    expect(() => solve(dyn, [0, 0], 10, { method: 'quasi-elk', lambda: -1 })).toThrow(/needs lambda ≥ 0/);
+    expect(() => solve(dyn, [0, 0], 10, { method: 'elk' })).toThrow(/needs its λ/);
+    expect(() => elk({ lambda: -1, base: 'diagonal' })).toThrow(/lambda must be a finite number ≥ 0/);
   });
 });

@@ -3,7 +3,7 @@ import { UnrollError, allocate, type Structure } from '@unroll/scan';
 import { allocating, checkArrayLength, checkDynamics, checkInitialState, checkSteps } from './check-arguments.js';
 import { FixedPointRun, createRunScratch, type RunScratch, type RunSettings } from './fixed-point-run.js';
 import { initialGuess } from './initial-guess.js';
-import { methodName, strategyFor } from './method-strategy.js';
+import { resolveMethod } from './methods.js';
 import { checkOptionsObject, describe, resolveRunControls, solveOptionKeys } from './run-controls.js';
 import type { SolveOptions } from './solve-options.js';
 
@@ -29,6 +29,11 @@ export interface SolvePlan {
  * @throws {UnrollError} naming the argument or option and what to pass instead.
  */
 export function planSolve(where: string, dyn: unknown, s0: unknown, T: unknown, optsIn: unknown): SolvePlan {
+  for (const [key, value] of [['lambda', 'elk({ lambda })'], ['k', 'scaleElk({ k })']] as const) {
+    if (typeof optsIn === 'object' && optsIn !== null && key in optsIn) {
+      throw new UnrollError('INVALID_ARGUMENT', `${where}: '${key}' is a parameter of its method, not a solve option: pass method: ${value} (from @unroll/solvers).`);
+    }
+  }
   const opts = checkOptionsObject(where, optsIn as SolveOptions | undefined, solveOptionKeys);
   checkDynamics(where, dyn);
   checkSteps(where, T);
@@ -39,34 +44,18 @@ export function planSolve(where: string, dyn: unknown, s0: unknown, T: unknown, 
     throw new UnrollError('INVALID_ARGUMENT', `${where}: dtype must be 'float64' or 'float32', got ${describe(dtypeOption)}.`);
   }
   const dtype = dtypeOption;
-  const method = opts.method ?? 'deer';
-  const name = methodName(where, method);
+  const method = resolveMethod(where, opts.method ?? 'deer');
   const controls = resolveRunControls(where, opts, T, dtype);
   checkArrayLength(where, `the trajectory (T·D = ${T}·${D})`, T * D);
   const start = allocate(dtype, D);
   for (let i = 0; i < D; i++) start[i] = s0[i];
-  if (name === 'sequential') {
-    for (const key of ['k', 'lambda'] as const) {
-      if (opts[key] !== undefined) throw new UnrollError('INVALID_ARGUMENT', `${where}: ${key} does nothing for method 'sequential'; remove it.`);
-    }
-    return { dyn, T, start, opts, run: undefined };
-  }
+  if (method.kind === 'sequential') return { dyn, T, start, opts, run: undefined };
 
-  const isElk = name === 'elk' || name === 'quasi-elk';
-  if (opts.lambda !== undefined && !isElk) {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: lambda applies to 'elk' and 'quasi-elk', not '${name}'.`);
-  }
-  if (isElk && (typeof opts.lambda !== 'number' || !(opts.lambda >= 0) || !Number.isFinite(opts.lambda))) {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: method '${name}' needs lambda ≥ 0 (the observation precision; 0 is DEER), got ${describe(opts.lambda)}; pass { lambda }.`);
-  }
-  if (opts.k !== undefined && name !== 'scale-elk') {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: k applies to 'scale-elk' (Ã_t = (1 − k)·J), not '${name}'; remove it or use method 'scale-elk'.`);
-  }
   const window: unknown = opts.window;
   if (window !== undefined && (typeof window !== 'number' || !Number.isInteger(window) || window < 1)) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: window must be a positive integer number of steps, got ${describe(window)}.`);
   }
-  const strategy = strategyFor(where, method, opts);
+  const { strategy, inner, name } = method;
   const structure = structureOf(where, strategy, D);
   const rows = Math.min(T, window ?? T);
   const bytes = rows * structure.width * (dtype === 'float32' ? 4 : 8);
@@ -81,7 +70,7 @@ export function planSolve(where: string, dyn: unknown, s0: unknown, T: unknown, 
     ...controls,
     dtype,
     window,
-    elk: isElk ? { lambda: opts.lambda ?? 0, structure: name === 'elk' ? 'dense' : 'diagonal' } : undefined,
+    elk: inner.kind === 'kalman' ? { lambda: inner.lambda, structure: kalmanLayout(where, name, structure) } : undefined,
   };
   return { dyn, T, start, opts, run: { strategy, structure, name, settings } };
 }
@@ -112,4 +101,13 @@ function structureOf(where: string, strategy: Strategy, D: number): Structure {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: strategy '${strategy.name}' returned ${describe(structure)} from structure(${D}); it must return a Structure of dim ${D} (dense(D), diagonal(D), … or defineStructure).`);
   }
   return structure as Structure;
+}
+
+/**
+ * The Kalman layout of an ELK method, read off its strategy's structure (not its name): a
+ * custom strategy with λ works wherever its structure has a Kalman filter.
+ */
+function kalmanLayout(where: string, name: string, structure: Structure): 'dense' | 'diagonal' {
+  if (structure.name === 'dense' || structure.name === 'diagonal') return structure.name;
+  throw new UnrollError('UNSUPPORTED', `${where}: '${name}' runs the Kalman filter in the structure of its Ã_t, '${structure.name}', which has no Kalman filter; use a dense or diagonal base (elk({ lambda, base: 'full' | 'diagonal' })).`);
 }

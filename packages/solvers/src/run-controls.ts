@@ -28,8 +28,6 @@ export interface RunControls {
 /** The option keys `SolveOptions` knows (a misspelt key is refused, not ignored). */
 export const solveOptionKeys: readonly (keyof SolveOptions)[] = [
   'method',
-  'k',
-  'lambda',
   'tol',
   'stop',
   'residualTol',

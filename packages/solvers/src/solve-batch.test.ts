@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { maxAbsErr, rollout, tanhRnn } from '../test/systems.js';
-import { solve, solveBatch } from './index.js';
+import { elk, solve, solveBatch } from './index.js';
 
 describe('solveBatch', () => {
   it('solveBatch of one dynamics from B initial states equals B separate solves', () => {
     const dyn = tanhRnn(3, 12, 0.7);
     const s0s = [[0, 0, 0], [1, -1, 0.5], [-2, 0.3, 1]];
-    for (const opts of [{ method: 'quasi-deer' as const }, { method: 'deer' as const, window: 17 }, { method: 'elk' as const, lambda: 0.5 }]) {
+    for (const opts of [{ method: 'quasi-deer' as const }, { method: 'deer' as const, window: 17 }, { method: elk({ lambda: 0.5 }) }]) {
       const batch = solveBatch(dyn, s0s, 90, opts);
       expect(batch).toHaveLength(3);
       batch.forEach((r, k) => {

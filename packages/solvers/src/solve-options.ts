@@ -1,8 +1,9 @@
 import type { Strategy } from '@unroll/linearize';
+import type { MethodName, SolveMethod } from './methods.js';
 import type { FloatArray } from '@unroll/scan';
 
-/** The built-in methods (DESIGN.md §1). */
-export type Method = 'sequential' | 'deer' | 'quasi-deer' | 'picard' | 'jacobi' | 'elk' | 'quasi-elk' | 'scale-elk' | 'clip-elk';
+/** The built-in methods' names (DESIGN.md §1): aliases of the values `deer()`, `quasiDeer()`, … (see methods.ts). */
+export type Method = MethodName;
 
 /** What `onIteration` receives after each iteration. */
 export interface IterationInfo {
@@ -23,14 +24,20 @@ export interface IterationInfo {
   readonly states: FloatArray;
 }
 
-/** Options of `solve` (DESIGN.md §4). */
+/**
+ * Options of `solve` (DESIGN.md §4): the method, and the run controls every method shares.
+ * A method's own parameters live in its value — `elk({ lambda })`, `scaleElk({ k })`,
+ * `clipElk({ lo, hi })` — not here.
+ */
 export interface SolveOptions {
-  /** A built-in method or any strategy, custom ones included (default `'deer'`). */
-  readonly method?: Method | Strategy;
-  /** Damping of `'scale-elk'`: Ã_t = (1 − k)·J, k ∈ [0, 1] (required for that method). */
-  readonly k?: number;
-  /** ELK's trust-region parameter λ ≥ 0 (`'elk'`, `'quasi-elk'`). */
-  readonly lambda?: number;
+  /**
+   * The method (default `'deer'`): a value — `deer()`, `quasiDeer({ diagonal })`, `picard()`,
+   * `jacobi()`, `elk({ lambda, base })`, `scaleElk({ k, base })`, `clipElk({ lo, hi })`,
+   * `newton(strategy)`, `sequential()` — or a built-in name as an alias (`'deer'`,
+   * `'quasi-deer'`, `'picard'`, `'jacobi'`, `'clip-elk'`, `'sequential'`), or a bare
+   * Strategy (= `newton(strategy)`).
+   */
+  readonly method?: MethodName | SolveMethod | Strategy;
   /** Tolerance of the stopping rule: 1e-8 in float64, 1e-5 in float32 by default. */
   readonly tol?: number;
   /**

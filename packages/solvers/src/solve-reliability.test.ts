@@ -1,9 +1,9 @@
 import { defineDynamics, type Dynamics } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
+import { UnrollError, diagonal as diagonalStructure } from '@unroll/scan';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { affineScalar, rollout, tanhRnn } from '../test/systems.js';
-import { gradient, initialGuess, kalmanFilter, sequentialRollout, solve, solveAsync, solveBatch, type SolveOptions, type SolveResult } from './index.js';
+import { elk, gradient, initialGuess, kalmanFilter, scaleElk, sequentialRollout, solve, solveAsync, solveBatch, type SolveOptions, type SolveResult } from './index.js';
 
 const code = (c: string) => expect.objectContaining({ code: c }) as Error;
 
@@ -13,10 +13,10 @@ const methods: SolveOptions[] = [
   { method: 'quasi-deer' },
   { method: 'picard' },
   { method: 'jacobi' },
-  { method: 'elk', lambda: 0 },
-  { method: 'elk', lambda: 0.5 },
-  { method: 'quasi-elk', lambda: 0.5 },
-  { method: 'scale-elk', k: 0.3 },
+  { method: elk({ lambda: 0 }) },
+  { method: elk({ lambda: 0.5 }) },
+  { method: elk({ lambda: 0.5, base: 'diagonal' }) },
+  { method: scaleElk({ k: 0.3 }) },
   { method: 'clip-elk' },
   { method: 'sequential' },
 ];
@@ -78,7 +78,7 @@ describe('solve never calls a non-finite trajectory converged', () => {
 
   it('ELK λ = 0 with a window, reset false and fallback sequential falls back, and reports the NaN rollout as not converged', () => {
     const dyn = nanAt(40, 2);
-    const r = solve(dyn, [0, 0], 100, { method: 'elk', lambda: 0, window: 16, reset: false, fallback: 'sequential' });
+    const r = solve(dyn, [0, 0], 100, { method: elk({ lambda: 0 }), window: 16, reset: false, fallback: 'sequential' });
     expect(r.fellBack).toBe(true);
     expect(r.converged).toBe(false);
     expect(Array.from(r.states)).toEqual(Array.from(rollout(dyn, [0, 0], 100)));
@@ -140,10 +140,10 @@ describe('kalmanFilter stays exact where variances overflow', () => {
   it("solve(quasi-elk, λ = 0) is solve(quasi-deer) bit for bit, in float64 and float32", () => {
     const dyn = tanhRnn(3, 11, 0.9);
     for (const dtype of ['float64', 'float32'] as const) {
-      const elk = solve(dyn, [0.3, -0.1, 0.2], 120, { method: 'quasi-elk', lambda: 0, dtype });
-      const deer = solve(dyn, [0.3, -0.1, 0.2], 120, { method: 'quasi-deer', dtype });
-      expect(Array.from(elk.states)).toEqual(Array.from(deer.states));
-      expect(elk.iterations).toBe(deer.iterations);
+      const filtered = solve(dyn, [0.3, -0.1, 0.2], 120, { method: elk({ lambda: 0, base: 'diagonal' }), dtype });
+      const quasi = solve(dyn, [0.3, -0.1, 0.2], 120, { method: 'quasi-deer', dtype });
+      expect(Array.from(filtered.states)).toEqual(Array.from(quasi.states));
+      expect(filtered.iterations).toBe(quasi.iterations);
     }
   });
 
@@ -170,8 +170,11 @@ describe('bad input is a typed error that names the argument, before anything is
     ['s0 of strings', () => solve(dyn, ['0', '1'] as never, 10), 'NON_FINITE', /s0\[0\]/],
     ['tol Infinity', () => solve(dyn, [0, 0], 10, { tol: Infinity }), 'INVALID_ARGUMENT', /tol/],
     ['residualTol Infinity', () => solve(dyn, [0, 0], 10, { residualTol: Infinity }), 'INVALID_ARGUMENT', /residualTol/],
-    ['k without scale-elk', () => solve(dyn, [0, 0], 10, { method: 'deer', k: 0.5 }), 'INVALID_ARGUMENT', /k applies to 'scale-elk'/],
-    ['k NaN', () => solve(dyn, [0, 0], 10, { method: 'scale-elk', k: NaN }), 'INVALID_ARGUMENT', /k ∈ \[0, 1\]/],
+    ['k as a solve option', () => solve(dyn, [0, 0], 10, { method: 'deer', k: 0.5 } as never), 'INVALID_ARGUMENT', /pass method: scaleElk\(\{ k \}\)/],
+    ['lambda as a solve option', () => solve(dyn, [0, 0], 10, { lambda: 1 } as never), 'INVALID_ARGUMENT', /pass method: elk\(\{ lambda \}\)/],
+    ['scaleElk({ k: NaN })', () => solve(dyn, [0, 0], 10, { method: scaleElk({ k: NaN }) }), 'INVALID_ARGUMENT', /k must be in \[0, 1\]/],
+    ["'elk' without its λ", () => solve(dyn, [0, 0], 10, { method: 'elk' }), 'INVALID_ARGUMENT', /elk\(\{ lambda \}\)/],
+    ['a Structure as the method', () => solve(dyn, [0, 0], 10, { method: diagonalStructure(2) as never }), 'INVALID_ARGUMENT', /That is a Structure/],
     ['fallback bogus', () => solve(dyn, [0, 0], 10, { fallback: 'bogus' as never }), 'INVALID_ARGUMENT', /fallback/],
     ['resetThreshold 0', () => solve(dyn, [0, 0], 10, { resetThreshold: 0 }), 'INVALID_ARGUMENT', /resetThreshold/],
     ["reset 'no'", () => solve(dyn, [0, 0], 10, { reset: 'no' as never }), 'INVALID_ARGUMENT', /reset/],

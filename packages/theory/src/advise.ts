@@ -1,6 +1,6 @@
 import type { Dynamics } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
-import { solve, type Method } from '@unroll/solvers';
+import { denseLimit as defaultDenseLimit, solve, type Method } from '@unroll/solvers';
 import { largestLyapunovExponent } from './lyapunov.js';
 import { plBounds } from './pl-bounds.js';
 import { checkOptions, checkSeed, describeValue } from './arguments.js';
@@ -12,7 +12,7 @@ export interface AdviseOptions {
   readonly prefix?: number;
   /** Processors a parallel solve would use (default ∞: an ideal parallel machine such as a GPU, scan depth log₂T). */
   readonly processors?: number;
-  /** Largest D for which Newton (dense DEER, O(D³) per scan step) is considered (default 16). */
+  /** Largest D for which Newton (dense DEER, O(D³) per scan step) is considered (default: solvers' `denseLimit`, 16). */
   readonly denseLimit?: number;
   /** Tolerance of the trial solves (default 1e-8, max-abs change). */
   readonly tol?: number;
@@ -77,7 +77,7 @@ export function advise(dyn: Dynamics, s0: ArrayLike<number>, T: number, options?
   trajectoryShape(where, dyn, s0, 1);
   const opts = checkOptions(where, options, '{ prefix: 256, processors: 1024 }');
   // Defaults apply to absent options only: null is refused like any other wrong type.
-  const { processors: P = Infinity, prefix, denseLimit = 16, tol = 1e-8, seed = 0 }: { processors?: unknown; prefix?: unknown; denseLimit?: unknown; tol?: unknown; seed?: unknown } = opts;
+  const { processors: P = Infinity, prefix, denseLimit = defaultDenseLimit, tol = 1e-8, seed = 0 }: { processors?: unknown; prefix?: unknown; denseLimit?: unknown; tol?: unknown; seed?: unknown } = opts;
   if (typeof P !== 'number' || !(P >= 1) || !(Number.isInteger(P) || P === Infinity)) {
     throw new UnrollError('INVALID_ARGUMENT', `advise: processors must be an integer ≥ 1 (or Infinity, the default: an ideal parallel machine), got ${describeValue(P)}.`);
   }

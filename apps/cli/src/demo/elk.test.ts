@@ -1,4 +1,4 @@
-import { solve } from '@unroll/solvers';
+import { elk, solve } from '@unroll/solvers';
 import { createRng, lorenz63 } from '@unroll/systems';
 import { describe, expect, it } from 'vitest';
 import type { CaseStudyResult, Cell } from './case-study.js';
@@ -77,7 +77,7 @@ describe('case study 6: ELK vs DEER', () => {
     const burn = lorenzRk4(start, 500, 0.01);
     const s0 = burn[499] ?? [];
     const reference = lorenzRk4(s0, 300, 0.01).flat();
-    const r = solve(lorenz63({ dt: 0.01 }), s0, 300, { method: 'elk', lambda });
+    const r = solve(lorenz63({ dt: 0.01 }), s0, 300, { method: elk({ lambda }) });
     expect(r.converged).toBe(true);
     expect(r.iterations).toBe(num(fastest[1]));
     expect(r.trace.resets.reduce((a, b) => a + b, 0)).toBe(num(fastest[2]));

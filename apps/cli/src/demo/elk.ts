@@ -1,5 +1,5 @@
 import type { Dynamics } from '@unroll/linearize';
-import { solve, type SolveOptions } from '@unroll/solvers';
+import { elk, scaleElk, solve, type SolveOptions } from '@unroll/solvers';
 import { createRng, lorenz63, lorenz96 } from '@unroll/systems';
 import { largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, CaseTable, Cell, PaperComparison } from './case-study.js';
@@ -92,9 +92,9 @@ export const elkSweep: CaseStudy = {
     const sweepRows: Cell[][] = [];
     for (const lambda of lambdas) {
       progress(`Lorenz-63: ELK, λ = ${fmt(lambda)}`);
-      const e = run(l63, { method: 'elk', lambda });
+      const e = run(l63, { method: elk({ lambda }) });
       progress(`Lorenz-63: quasi-ELK, λ = ${fmt(lambda)}`);
-      const q = run(l63, { method: 'quasi-elk', lambda });
+      const q = run(l63, { method: elk({ lambda, base: 'diagonal' }) });
       elkRuns.push([lambda, e]);
       quasiRuns.push([lambda, q]);
       sweepRows.push([lambda, ...outcomeCells(e), ...outcomeCells(q)]);
@@ -102,7 +102,7 @@ export const elkSweep: CaseStudy = {
     progress('Lorenz-63: DEER, quasi-DEER, scale-ELK, clip-ELK');
     const deer63 = run(l63, { method: 'deer' });
     const quasiDeer63 = run(l63, { method: 'quasi-deer' });
-    const scaleRuns = scaleKs.map((k) => [k, run(l63, { method: 'scale-elk', k })] as const);
+    const scaleRuns = scaleKs.map((k) => [k, run(l63, { method: scaleElk({ k }) })] as const);
     const clip63 = run(l63, { method: 'clip-elk' });
 
     // The thesis's chaotic experiment: Lorenz-96, D = 5, F = 8 (§4.4.2).
@@ -115,15 +115,15 @@ export const elkSweep: CaseStudy = {
     const elk96: (readonly [number, Outcome])[] = [];
     for (const lambda of [1e-4, 1e-3, 1e-2]) {
       progress(`Lorenz-96: ELK, λ = ${fmt(lambda)}`);
-      elk96.push([lambda, run(l96, { method: 'elk', lambda })]);
+      elk96.push([lambda, run(l96, { method: elk({ lambda }) })]);
     }
     const quasiElk96: (readonly [number, Outcome])[] = [];
     for (const lambda of [1e-3, 1e-2]) {
       progress(`Lorenz-96: quasi-ELK, λ = ${fmt(lambda)}`);
-      quasiElk96.push([lambda, run(l96, { method: 'quasi-elk', lambda })]);
+      quasiElk96.push([lambda, run(l96, { method: elk({ lambda, base: 'diagonal' }) })]);
     }
     progress('Lorenz-96: scale-ELK, clip-ELK');
-    const scale96 = [0.03, 0.1].map((k) => [k, run(l96, { method: 'scale-elk', k })] as const);
+    const scale96 = [0.03, 0.1].map((k) => [k, run(l96, { method: scaleElk({ k }) })] as const);
     const clip96 = run(l96, { method: 'clip-elk' });
 
     const sweepTable: CaseTable = {

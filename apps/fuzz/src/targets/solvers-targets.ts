@@ -1,4 +1,5 @@
-import { gradient, initialGuess, kalmanFilter, sequentialRollout, solve, solveAsync, solveBatch } from '@unroll/solvers';
+import { full } from '@unroll/linearize';
+import { clipElk, elk, gradient, initialGuess, kalmanFilter, newton, quasiDeer, scaleElk, sequentialRollout, solve, solveAsync, solveBatch } from '@unroll/solvers';
 import { D, T, filled, rnn, s0, states } from './fixtures.js';
 import { convergedFinite, optionSlots, slot, target, type Slot, type Target } from './target.js';
 
@@ -7,8 +8,6 @@ const dynamicsNames = ['dyn', 'dynamics', 'Dynamics', 'first argument'];
 /** The SolveOptions keys (DESIGN.md §4 plus memoryBudget). */
 export const solveOptionKeys = [
   'method',
-  'k',
-  'lambda',
   'tol',
   'stop',
   'residualTol',
@@ -30,7 +29,7 @@ export const solveOptionKeys = [
  * goes with the valid call's method (lambda for ELK, k for scale-ELK): with the method
  * malformed or removed, a refusal naming that option names the disagreement just as well.
  */
-export function solveSlots(partner?: 'lambda' | 'k'): Slot[] {
+export function solveSlots(): Slot[] {
   return [
     slot('0', ...dynamicsNames),
     slot('0.dim', 'dim', 'dynamics.dim'),
@@ -38,7 +37,7 @@ export function solveSlots(partner?: 'lambda' | 'k'): Slot[] {
     slot('1', 's0', 'initial state'),
     slot('2', 'T'),
     ...optionSlots(3, solveOptionKeys.filter((k) => k !== 'method')),
-    slot('3.method', 'method', ...(partner === undefined ? [] : [partner])),
+    slot('3.method', 'method'),
   ];
 }
 
@@ -62,8 +61,13 @@ export function solversTargets(): Target[] {
   ];
   return [
     target('solvers.solve', solve, () => [rnn(), s0(), T, {}], solveSlots(), after),
-    target('solvers.solve[elk]', solve, () => [rnn(), s0(), T, { method: 'elk', lambda: 1 }], solveSlots('lambda'), after),
-    target('solvers.solve[scale-elk]', solve, () => [rnn(), s0(), T, { method: 'scale-elk', k: 0.5 }], solveSlots('k'), after),
+    target('solvers.solve[elk]', solve, () => [rnn(), s0(), T, { method: elk({ lambda: 1 }) }], solveSlots(), after),
+    target('solvers.solve[scale-elk]', solve, () => [rnn(), s0(), T, { method: scaleElk({ k: 0.5 }) }], solveSlots(), after),
+    target('solvers.elk', elk, () => [{ lambda: 1, base: 'diagonal' }], [slot('0', 'options'), slot('0.lambda', 'lambda'), slot('0.base', 'base')]),
+    target('solvers.scaleElk', scaleElk, () => [{ k: 0.5 }], [slot('0', 'options'), slot('0.k', 'k'), slot('0.base', 'base')]),
+    target('solvers.clipElk', clipElk, () => [{ lo: -0.5, hi: 0.5 }], [slot('0', 'options'), slot('0.lo', 'lo'), slot('0.hi', 'hi')]),
+    target('solvers.quasiDeer', quasiDeer, () => [{ diagonal: 'exact' }], [slot('0', 'options'), slot('0.diagonal', 'diagonal')]),
+    target('solvers.newton', newton, () => [full()], [slot('0', 'strategy'), slot('0.name', 'strategy', 'name'), slot('0.structure', 'strategy', 'structure'), slot('0.prepare', 'strategy', 'prepare')]),
     target('solvers.solve[window]', solve, () => [rnn(), s0(), T, { method: 'quasi-deer', window: 3, stop: 'merit', fallback: 'sequential' }], solveSlots(), after),
     target('solvers.solveAsync', solveAsync, () => [rnn(), s0(), T, {}], solveSlots(), after),
     target(
