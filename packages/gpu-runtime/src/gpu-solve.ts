@@ -1,4 +1,4 @@
-import { checkOptionsObject, initialGuess, resolveRunControls, type IterationInfo, type Method, type RunControls, type SolveOptions, type SolveResult } from '@unroll/solvers';
+import { checkOptionsObject, decide, initialGuess, meritStops, resolveRunControls, verdict, type PolicySettings, type IterationInfo, type Method, type RunControls, type SolveOptions, type SolveResult } from '@unroll/solvers';
 import { UnrollError, isFloatArray } from '@unroll/scan';
 import { checkFloats, describe, finiteF32, maxIndex, optionsObject, positiveInteger } from './check-input.js';
 import { fromMark } from './kernel.js';
@@ -398,12 +398,17 @@ class SolveRun {
     let parity: 0 | 1 = 0;
     let iterations = 0;
     let converged: boolean;
+    // The CPU driver's stopping policy, called, not copied: the GPU measures the same record
+    // (no window here: every iteration covers all T rows). Finiteness of the states is
+    // checked on the read-back (`result`), so the verdicts below take it as given.
+    const policy: PolicySettings = { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: undefined };
     for (;;) {
       if (s.signal?.aborted === true) throw new UnrollError('ABORTED', `solve: aborted after ${iterations} iterations.`, { cause: s.signal.reason });
       this.#submit(this.#iteration[parity] ?? [], true);
       const r = await this.#readRecord();
-      if (s.stop === 'merit' && r.merit < s.tol) {
-        converged = true;
+      if (meritStops(r.merit, this.#T, policy)) {
+        // The merit this linearization read is the whole trajectory's: the verdict needs no second sweep.
+        converged = verdict({ merit: r.merit, maxResidual: r.maxResidual, finite: true }, policy, s.residualTol);
         break;
       }
       iterations++;
@@ -412,13 +417,13 @@ class SolveRun {
       trace.resets.push(r.resets);
       const keepGoing = s.onIteration?.({ iteration: iterations, delta: r.delta, merit: r.merit, resets: r.resets });
       parity = parity === 0 ? 1 : 0;
-      const small = s.stop === 'delta' && r.delta < s.tol;
-      if (small || keepGoing === false || iterations >= s.maxIterations) {
+      const decision = decide({ iteration: iterations, delta: r.delta, convergedPrefix: 0, windowStart: 0, windowEnd: this.#T, firstRowExact: true, userStop: keepGoing === false }, policy);
+      if (decision.action === 'finish') {
         // The residual of the final iterate (one more linearization): a small step alone is
-        // not trusted — resets can freeze a wrong trajectory (DESIGN.md §1). NaN fails every test.
+        // not trusted — resets can freeze a wrong trajectory (DESIGN.md §1).
         this.#submit([this.#linearize[parity] ?? { encode: () => undefined }], true);
         const last = await this.#readRecord();
-        converged = small ? last.maxResidual <= s.residualTol : s.stop === 'merit' ? last.merit < s.tol : last.maxResidual <= s.tol;
+        converged = verdict({ merit: last.merit, maxResidual: last.maxResidual, finite: true }, policy, decision.residualBound);
         break;
       }
     }

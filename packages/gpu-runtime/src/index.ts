@@ -7,3 +7,5 @@ export type { Evaluation, EvaluationPoints } from './evaluate.js';
 export type { GpuLimits } from './gpu-context.js';
 export type { ScanKind } from './scan-kernels.js';
 export type { ScanMeasurement, ScanMeasurementOptions } from './measure-scan.js';
+// The one error class of every unroll package (from @unroll/scan), importable from this one too.
+export { UnrollError, type UnrollErrorCode } from '@unroll/scan';

@@ -13,3 +13,5 @@ export { clipped, type ClippedOptions } from './clipped.js';
 // The structure extension point lives in @unroll/scan; re-exported so a custom strategy
 // and its structure come from one import.
 export { checkStructureLaws, defineStructure, type FloatArray, type Structure, type StructureLawReport } from '@unroll/scan';
+// The one error class of every unroll package (from @unroll/scan), importable from this one too.
+export { UnrollError, type UnrollErrorCode } from '@unroll/scan';

@@ -28,3 +28,5 @@ export {
   type SequentialMethod,
   type SolveMethod,
 } from './methods.js';
+// The one error class of every unroll package (from @unroll/scan), importable from this one too.
+export { UnrollError, type UnrollErrorCode } from '@unroll/scan';

@@ -13,3 +13,5 @@ export { tinyMlp, type TinyMlpLoss } from './tiny-mlp.js';
 export { gradientDescent, type GradientDescentParams } from './gradient-descent.js';
 export { linear, type LinearParams } from './linear.js';
 export { measurements, observer, type ObserverParams } from './observer.js';
+// The one error class of every unroll package (from @unroll/scan), importable from this one too.
+export { UnrollError, type UnrollErrorCode } from '@unroll/scan';
