@@ -81,6 +81,7 @@ export const gpuSolveOptionKeys: readonly string[] = [
 export const cpuOnlyOptions: Readonly<Record<string, string>> = {
   window: "sliding windows run on the CPU solvers (@unroll/solvers' solve with { window }); the GPU iterates all T steps at once — remove window",
   lambda: "lambda is the trust region of 'elk' / 'quasi-elk', which run on the CPU solvers (@unroll/solvers); on the GPU use 'clip-elk' or 'scale-elk' — remove lambda",
+  threads: 'threads are CPU worker threads for the inner recurrence; the GPU runs its own parallel scan — remove threads',
 };
 
 interface Settings extends Omit<RunControls, 'onIteration'> {

@@ -160,7 +160,7 @@ export class FixedPointRun {
     const b = n === this.#w ? this.#b : this.#b.subarray(0, n * D);
     const next = n === this.#w ? this.#next : this.#next.subarray(0, n * D);
     if (s.elk === undefined) {
-      linearRecurrence(this.#structure, A, b, start, { out: next });
+      linearRecurrence(this.#structure, A, b, start, { out: next, threads: s.threads });
     } else {
       // The Levenberg–Marquardt step: filtered means of the LGSSM with dynamics
       // N(Ã_t s + b_t, I) observing the current iterate with precision λ (thesis eq. 30).

@@ -21,6 +21,8 @@ export interface RunControls {
   readonly init: 'zeros' | 'random' | 'jacobi' | FloatArray;
   readonly seed: number;
   readonly memoryBudget: number;
+  /** Threads of the inner linear recurrence (`linearRecurrence`'s `threads`; 1 by default). */
+  readonly threads: number;
   readonly onIteration: ((info: IterationInfo) => void | boolean) | undefined;
   readonly signal: AbortSignal | undefined;
 }
@@ -42,6 +44,7 @@ export const solveOptionKeys: readonly (keyof SolveOptions)[] = [
   'onIteration',
   'signal',
   'memoryBudget',
+  'threads',
 ];
 
 const GiB = 2 ** 30;
@@ -99,6 +102,10 @@ export function resolveRunControls(where: string, opts: SolveOptions, T: number,
   if (typeof memoryBudget !== 'number' || !(memoryBudget > 0)) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: memoryBudget must be a positive number of bytes (Infinity for no limit), got ${describe(memoryBudget)}.`);
   }
+  const threads = opts.threads ?? 1;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: threads must be a positive integer, got ${describe(threads)}.`);
+  }
   const onIteration: unknown = opts.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: onIteration must be a function (info) => void | boolean, got ${describe(onIteration)}.`);
@@ -118,6 +125,7 @@ export function resolveRunControls(where: string, opts: SolveOptions, T: number,
     init,
     seed,
     memoryBudget,
+    threads,
     onIteration: opts.onIteration,
     signal: opts.signal,
   };

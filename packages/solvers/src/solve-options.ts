@@ -73,6 +73,12 @@ export interface SolveOptions {
   readonly onIteration?: (info: IterationInfo) => void | boolean;
   /** Honoured between iterations (`solveAsync`; `solve` checks it too). */
   readonly signal?: AbortSignal;
+  /**
+   * Threads for each iteration's linear recurrence (default 1): `linearRecurrence`'s
+   * `threads` — Node worker threads on large enough problems, any structure that has a
+   * module address (built-ins do). Results are the same bits for the same inputs.
+   */
+  readonly threads?: number;
   /** Bytes the Ã_t may take (default 1 GiB); beyond it, `MEMORY_BUDGET`. */
   readonly memoryBudget?: number;
 }

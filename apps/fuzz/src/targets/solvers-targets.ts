@@ -22,6 +22,7 @@ export const solveOptionKeys = [
   'onIteration',
   'signal',
   'memoryBudget',
+  'threads',
 ] as const;
 
 /**
