@@ -2,6 +2,7 @@ import { UnrollError, type FloatArray } from '@unroll/scan';
 import { checkArrayLength, checkInteger, checkRecord, checkState, describeValue } from './arguments.js';
 import { resolveDerivatives } from './derivatives.js';
 import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
+import type { Strategy } from './strategy.js';
 
 /** What {@link defineDynamics} takes. */
 export interface DynamicsSpec {
@@ -15,6 +16,8 @@ export interface DynamicsSpec {
   /** Parameter count and VJP, for gradients with respect to θ (see `Dynamics.vjpParams`). */
   readonly paramCount?: number;
   readonly vjpParams?: Dynamics['vjpParams'];
+  /** The exact Jacobian in a compact structure (see `Dynamics.jacobianStrategy`); checked against the Jacobian on the probe. */
+  readonly jacobianStrategy?: Strategy;
   /** Where to probe the functions once (default: t = 1 at the zero state). */
   readonly probe?: { readonly t?: number; readonly state?: ArrayLike<number> };
 }
@@ -115,11 +118,13 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
     ...(spec.vjpParams === undefined || spec.paramCount === undefined ? {} : { vjpParams: spec.vjpParams, paramCount: spec.paramCount }),
   };
   const resolved = resolveDerivatives(base);
+  if (spec.jacobianStrategy !== undefined) checkJacobianStrategy(label, spec.jacobianStrategy, base, t, x, resolved.jacobian.fn);
   const jvpSource = resolved.jvp.source === 'finite-difference' ? 'finite-difference' : 'closed-form';
   const jacobianSource = resolved.jacobian.source === 'closed-form' ? 'closed-form' : 'jvp';
   const diagonalSource = resolved.diagonal.source === 'closed-form' ? 'closed-form' : resolved.diagonal.source === 'jacobian' ? 'jacobian' : 'jvp';
   return Object.freeze({
     ...base,
+    ...(spec.jacobianStrategy === undefined ? {} : { jacobianStrategy: spec.jacobianStrategy }),
     jvp: resolved.jvp.fn,
     jacobian: resolved.jacobian.fn,
     diagonal: resolved.diagonal.fn,
@@ -154,6 +159,43 @@ function probe(label: string, fn: string, count: number, run: (out: FloatArray) 
         'NON_FINITE',
         `${label}: ${fn} returned ${String(value)} at output ${i} on the probe call; the dynamics must be finite there (set probe.state to a typical state if this point is special).`,
       );
+    }
+  }
+}
+
+/**
+ * A declared exact-Jacobian strategy must be a strategy for this D whose Ã_t, expanded to a
+ * dense matrix through its structure's `apply`, is the Jacobian at the probe point (to
+ * 1e-6 relative: a closed-form Jacobian agrees to rounding, a finite-difference one to its
+ * own accuracy). A strategy that only approximates the Jacobian does not belong here.
+ */
+function checkJacobianStrategy(label: string, strategy: Strategy, dyn: Dynamics, t: number, x: FloatArray, jacobian: StateFunction): void {
+  const given: unknown = strategy;
+  const s = given as Partial<Strategy> | null;
+  if (typeof s !== 'object' || s === null || typeof s.structure !== 'function' || typeof s.prepare !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `${label}: jacobianStrategy must be a Strategy (defineStrategy, diagonal(), …), got ${describeValue(given)}.`);
+  }
+  const D = dyn.dim;
+  const structure = strategy.structure(D);
+  const packed = new Float64Array(Math.max(1, structure.width));
+  strategy.prepare(dyn).fill(t, x, 0, packed, 0);
+  const J = new Float64Array(D * D);
+  jacobian(t, x, 0, J, 0);
+  const unit = new Float64Array(D), column = new Float64Array(D);
+  let scale = 0;
+  for (let i = 0; i < D * D; i++) scale = Math.max(scale, Math.abs(J[i]));
+  for (let j = 0; j < D; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    structure.apply(packed, 0, unit, 0, column, 0);
+    for (let i = 0; i < D; i++) {
+      const error = Math.abs(column[i] - J[i * D + j]);
+      if (!(error <= 1e-6 * Math.max(1, scale))) {
+        throw new UnrollError(
+          'INVALID_ARGUMENT',
+          `${label}: jacobianStrategy '${strategy.name}' is not the exact Jacobian: entry (${i}, ${j}) is ${column[i]} but the Jacobian has ${J[i * D + j]} at the probe point. Declare only a strategy whose structure holds the whole Jacobian.`,
+        );
+      }
     }
   }
 }

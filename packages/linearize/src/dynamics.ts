@@ -1,4 +1,5 @@
 import type { FloatArray } from '@unroll/scan';
+import type { Strategy } from './strategy.js';
 
 /**
  * Where a derivative of a {@link Dynamics} comes from:
@@ -39,6 +40,13 @@ export interface Dynamics {
   readonly paramCount?: number;
   /** `out ← wᵀ ∂f_t/∂θ (prev)`: the parameter vector-Jacobian product (`paramCount` numbers). */
   vjpParams?(t: number, prev: FloatArray, po: number, w: FloatArray, wo: number, out: FloatArray, oo: number): void;
+  /**
+   * A strategy whose Ã_t is this system's *exact* Jacobian in a compact structure
+   * (diagonal, block-diagonal, permutation, …) — declared when the Jacobian has that
+   * structure. `gradient` stores its adjoint recurrence in it (T·width numbers, not T·D²),
+   * and `newton(dyn.jacobianStrategy)` is DEER at that structure's cost.
+   */
+  readonly jacobianStrategy?: Strategy;
   /** Set by `defineDynamics`: which derivatives are closed-form and which are derived. */
   readonly derivatives?: DerivativeSources;
 }
