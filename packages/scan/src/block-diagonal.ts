@@ -1,6 +1,6 @@
 import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
-import { registerBuiltin } from './builtin-structures.js';
+import { builtinStructure } from './builtin-structure.js';
 import type { Structure } from './structure.js';
 import { UnrollError } from './unroll-error.js';
 import { assertDim, describe, maxArrayLength } from './validate.js';
@@ -15,7 +15,7 @@ export function blockDiagonal(D: number, B: number): Structure {
   assertBlock(D, B);
   const nb = D / B;
   const BB = B * B;
-  const s: Structure = Object.freeze({
+  return builtinStructure({ exportName: 'blockDiagonal', args: [D, B], kernel: () => blockDiagonalKernel(D, B) }, {
     name: 'block-diagonal',
     dim: D,
     width: nb * BB,
@@ -53,6 +53,12 @@ export function blockDiagonal(D: number, B: number): Structure {
         }
       }
     },
+    transpose(a: FloatArray, ao: number, out: FloatArray, oo: number) {
+      for (let k = 0; k < nb; k++) {
+        const base = k * BB;
+        for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) out[oo + base + j * B + i] = a[ao + base + i * B + j];
+      }
+    },
     scale(a: FloatArray, ao: number, k: number, out: FloatArray, oo: number) {
       for (let i = 0; i < nb * BB; i++) out[oo + i] = k * a[ao + i];
     },
@@ -64,8 +70,6 @@ export function blockDiagonal(D: number, B: number): Structure {
       }
     },
   });
-  registerBuiltin(s, { kind: 'block-diagonal', dim: D, block: B });
-  return s;
 }
 
 function assertBlock(D: number, B: unknown): asserts B is number {
@@ -98,6 +102,25 @@ export function blockDiagonalKernel(D: number, B: number): RecurrenceKernel {
       let src = prev;
       let so = po;
       for (let t = t0; t < t1; t++) {
+        const ao = t * W;
+        const ro = t * D;
+        for (let k = 0; k < nb; k++) {
+          const base = ao + k * BB;
+          const xb = k * B;
+          for (let i = 0; i < B; i++) {
+            let acc = b[ro + xb + i];
+            for (let j = 0; j < B; j++) acc += A[base + i * B + j] * src[so + xb + j];
+            out[ro + xb + i] = acc;
+          }
+        }
+        src = out;
+        so = ro;
+      }
+    },
+    runReverse(A, b, next, no, out, t0, t1) {
+      let src = next;
+      let so = no;
+      for (let t = t1 - 1; t >= t0; t--) {
         const ao = t * W;
         const ro = t * D;
         for (let k = 0; k < nb; k++) {

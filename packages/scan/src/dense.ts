@@ -1,6 +1,6 @@
 import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
-import { registerBuiltin } from './builtin-structures.js';
+import { builtinStructure } from './builtin-structure.js';
 import type { Structure } from './structure.js';
 import { UnrollError } from './unroll-error.js';
 import { assertDim, maxArrayLength } from './validate.js';
@@ -17,7 +17,7 @@ export function dense(D: number): Structure {
       `dense(${D}): one dense ${D}×${D} matrix is ${D * D} numbers, more than one array can hold (2^32); use diagonal(D) or blockDiagonal(D, B) (quasi methods).`,
     );
   }
-  const s: Structure = Object.freeze({
+  return builtinStructure({ exportName: 'dense', args: [D], kernel: () => denseKernel(D) }, {
     name: 'dense',
     dim: D,
     width: D * D,
@@ -45,6 +45,9 @@ export function dense(D: number): Structure {
         out[oo + j] = acc;
       }
     },
+    transpose(a: FloatArray, ao: number, out: FloatArray, oo: number) {
+      for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) out[oo + j * D + i] = a[ao + i * D + j];
+    },
     scale(a: FloatArray, ao: number, k: number, out: FloatArray, oo: number) {
       for (let i = 0; i < D * D; i++) out[oo + i] = k * a[ao + i];
     },
@@ -53,8 +56,6 @@ export function dense(D: number): Structure {
       for (let i = 0; i < D; i++) out[oo + i * D + i] = 1;
     },
   });
-  registerBuiltin(s, { kind: 'dense', dim: D });
-  return s;
 }
 
 /** Recurrence loops for dense transitions: D² per step to run, D³ + D² to aggregate (≈ 1.6·D + 0.8 run steps). */
@@ -72,6 +73,9 @@ export function denseKernel(D: number): RecurrenceKernel {
     aggregateCost: 1.6 * D + 0.8,
     run(A, b, prev, po, out, t0, t1) {
       denseRun(D, A, b, prev, po, out, t0, t1);
+    },
+    runReverse(A, b, next, no, out, t0, t1) {
+      denseRunReverse(D, A, b, next, no, out, t0, t1);
     },
     aggregate(A, b, t0, t1, m, mo, c, co) {
       // M ← A_t M and c ← A_t c + b_t, starting from M = A_{t0}, c = b_{t0}.
@@ -104,6 +108,24 @@ function denseRun(D: number, A: FloatArray, b: FloatArray, prev: FloatArray, po:
   let src = prev;
   let so = po;
   for (let t = t0; t < t1; t++) {
+    const ao = t * D * D;
+    const ro = t * D;
+    for (let i = 0; i < D; i++) {
+      let acc = b[ro + i];
+      const rowo = ao + i * D;
+      for (let j = 0; j < D; j++) acc += A[rowo + j] * src[so + j];
+      out[ro + i] = acc;
+    }
+    src = out;
+    so = ro;
+  }
+}
+
+/** s_t = A_t s_{t+1} + b_t for rows t1 − 1 down to t0, dense A_t (as {@link denseRun}, mirrored). */
+function denseRunReverse(D: number, A: FloatArray, b: FloatArray, next: FloatArray, no: number, out: FloatArray, t0: number, t1: number): void {
+  let src = next;
+  let so = no;
+  for (let t = t1 - 1; t >= t0; t--) {
     const ao = t * D * D;
     const ro = t * D;
     for (let i = 0; i < D; i++) {

@@ -1,6 +1,6 @@
 import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
-import { registerBuiltin } from './builtin-structures.js';
+import { builtinStructure } from './builtin-structure.js';
 import type { Structure } from './structure.js';
 import { assertDim } from './validate.js';
 
@@ -10,7 +10,7 @@ import { assertDim } from './validate.js';
  */
 export function diagonal(D: number): Structure {
   assertDim('diagonal', D);
-  const s: Structure = Object.freeze({
+  return builtinStructure({ exportName: 'diagonal', args: [D], kernel: () => diagonalKernel(D) }, {
     name: 'diagonal',
     dim: D,
     width: D,
@@ -23,6 +23,9 @@ export function diagonal(D: number): Structure {
     applyTranspose(a: FloatArray, ao: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
       for (let i = 0; i < D; i++) out[oo + i] = a[ao + i] * x[xo + i];
     },
+    transpose(a: FloatArray, ao: number, out: FloatArray, oo: number) {
+      for (let i = 0; i < D; i++) out[oo + i] = a[ao + i];
+    },
     scale(a: FloatArray, ao: number, k: number, out: FloatArray, oo: number) {
       for (let i = 0; i < D; i++) out[oo + i] = k * a[ao + i];
     },
@@ -30,8 +33,6 @@ export function diagonal(D: number): Structure {
       for (let i = 0; i < D; i++) out[oo + i] = 1;
     },
   });
-  registerBuiltin(s, { kind: 'diagonal', dim: D });
-  return s;
 }
 
 /** Recurrence loops for diagonal transitions: D multiply-adds per step either way. */
@@ -47,6 +48,10 @@ export function diagonalKernel(D: number): RecurrenceKernel {
     run(A, b, prev, po, out, t0, t1) {
       if (D === 1) scalarRun(A, b, prev, po, out, t0, t1);
       else diagonalRun(D, A, b, prev, po, out, t0, t1);
+    },
+    runReverse(A, b, next, no, out, t0, t1) {
+      if (D === 1) scalarRunReverse(A, b, next, no, out, t0, t1);
+      else diagonalRunReverse(D, A, b, next, no, out, t0, t1);
     },
     aggregate(A, b, t0, t1, m, mo, c, co) {
       if (D === 1) {
@@ -142,4 +147,32 @@ function diagonalRun(D: number, A: FloatArray, b: FloatArray, prev: FloatArray, 
     out[o + 3] = A[o + 3] * out[o + 3 - D] + b[o + 3];
   }
   for (; o < end; o++) out[o] = A[o] * out[o - D] + b[o];
+}
+
+/** s_t = a_t s_{t+1} + b_t for rows t1 − 1 down to t0, the carry kept in a register. */
+function scalarRunReverse(A: FloatArray, b: FloatArray, next: FloatArray, no: number, out: FloatArray, t0: number, t1: number): void {
+  let s = next[no];
+  for (let t = t1 - 1; t >= t0; t--) {
+    s = A[t] * s + b[t];
+    out[t] = s;
+  }
+}
+
+/**
+ * s_t = a_t ⊙ s_{t+1} + b_t for rows t1 − 1 down to t0: {@link diagonalRun} mirrored,
+ * one flat loop downwards (entry o depends on entry o + D), unrolled by four.
+ */
+function diagonalRunReverse(D: number, A: FloatArray, b: FloatArray, next: FloatArray, no: number, out: FloatArray, t0: number, t1: number): void {
+  if (t1 <= t0) return;
+  const last = (t1 - 1) * D;
+  for (let i = 0; i < D; i++) out[last + i] = A[last + i] * next[no + i] + b[last + i];
+  const start = t0 * D;
+  let o = last - 1;
+  for (; o - 3 >= start; o -= 4) {
+    out[o] = A[o] * out[o + D] + b[o];
+    out[o - 1] = A[o - 1] * out[o - 1 + D] + b[o - 1];
+    out[o - 2] = A[o - 2] * out[o - 2 + D] + b[o - 2];
+    out[o - 3] = A[o - 3] * out[o - 3 + D] + b[o - 3];
+  }
+  for (; o >= start; o--) out[o] = A[o] * out[o + D] + b[o];
 }

@@ -2,10 +2,12 @@ import type { RecurrenceKernel } from './recurrence-kernel.js';
 import type { Structure } from './structure.js';
 
 /**
- * Recurrence loops for any structure, through its `apply` and `compose` — what custom
- * structures (from `defineStructure`) run with. Slower than a built-in kernel by a
- * function call per step; allocates its scratch once. Like the built-in kernels, `run`
- * reads `b_t` before it writes `s_t`, so `out` may be `b` itself.
+ * Recurrence loops for any structure, through its `apply` and `compose` — what a
+ * structure without a `kernel` capability runs with, on the main thread and in workers
+ * alike, and the reference `checkStructureLaws` holds every claimed kernel to. Slower than
+ * a specialised kernel by a function call per step; allocates its scratch once. Like the
+ * built-in kernels, `run` and `runReverse` read `b_t` before they write `s_t`, so `out`
+ * may be `b` itself.
  */
 export function genericKernel(structure: Structure): RecurrenceKernel {
   const D = structure.dim;
@@ -22,6 +24,17 @@ export function genericKernel(structure: Structure): RecurrenceKernel {
       for (let t = t0; t < t1; t++) {
         const ro = t * D;
         // Through scratch, so b_t is read before s_t is written: out may be b (in place).
+        structure.apply(A, t * W, src, so, tmpC, 0);
+        for (let i = 0; i < D; i++) out[ro + i] = tmpC[i] + b[ro + i];
+        src = out;
+        so = ro;
+      }
+    },
+    runReverse(A, b, next, no, out, t0, t1) {
+      let src = next;
+      let so = no;
+      for (let t = t1 - 1; t >= t0; t--) {
+        const ro = t * D;
         structure.apply(A, t * W, src, so, tmpC, 0);
         for (let i = 0; i < D; i++) out[ro + i] = tmpC[i] + b[ro + i];
         src = out;

@@ -1,6 +1,6 @@
 import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
-import { registerBuiltin } from './builtin-structures.js';
+import { builtinStructure } from './builtin-structure.js';
 import type { Structure } from './structure.js';
 import { assertDim } from './validate.js';
 
@@ -10,7 +10,7 @@ import { assertDim } from './validate.js';
  */
 export function identity(D: number): Structure {
   assertDim('identity', D);
-  const s: Structure = Object.freeze({
+  return builtinStructure({ exportName: 'identity', args: [D], kernel: () => identityKernel(D) }, {
     name: 'identity',
     dim: D,
     width: 0,
@@ -23,12 +23,13 @@ export function identity(D: number): Structure {
     applyTranspose(_a: FloatArray, _ao: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
       for (let i = 0; i < D; i++) out[oo + i] = x[xo + i];
     },
+    transpose() {
+      // Iᵀ = I: nothing stored.
+    },
     identity() {
       // Nothing stored.
     },
   });
-  registerBuiltin(s, { kind: 'identity', dim: D });
-  return s;
 }
 
 /** Recurrence loops for identity transitions: a running sum. */
@@ -43,6 +44,14 @@ export function identityKernel(D: number): RecurrenceKernel {
       for (let i = 0; i < D; i++) out[o0 + i] = prev[po + i] + b[o0 + i];
       for (let o = o0 + D, end = t1 * D; o < end; o += D) {
         for (let i = 0; i < D; i++) out[o + i] = out[o - D + i] + b[o + i];
+      }
+    },
+    runReverse(_A, b, next, no, out, t0, t1) {
+      if (t1 <= t0) return;
+      const last = (t1 - 1) * D;
+      for (let i = 0; i < D; i++) out[last + i] = next[no + i] + b[last + i];
+      for (let o = last - D, start = t0 * D; o >= start; o -= D) {
+        for (let i = 0; i < D; i++) out[o + i] = out[o + D + i] + b[o + i];
       }
     },
     aggregate(_A, b, t0, t1, _m, _mo, c, co) {

@@ -1,8 +1,7 @@
-import { builtinSpec, type BuiltinSpec } from './builtin-structures.js';
+import { affineMonoid } from './affine-monoid.js';
+import { assertModule } from './capability-checks.js';
 import { allocate, dtypeOf, isFloatArray, type FloatArray } from './float-array.js';
 import { genericKernel } from './generic-kernel.js';
-import { kernelFor } from './kernel-for.js';
-import { affineMonoid } from './affine-monoid.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { scan, type ScanAlgorithm } from './scan.js';
 import type { Structure } from './structure.js';
@@ -21,15 +20,29 @@ export interface LinearRecurrenceOptions {
   readonly out?: FloatArray;
   /**
    * Threads to use (default 1, at most 65). With more than one, Node worker threads run
-   * the chunked three-phase scheme on shared memory — built-in structures only. Inputs
-   * backed by a `SharedArrayBuffer` (see `sharedFloatArray`) are read in place; others
-   * are copied into the thread pool's own reusable shared buffers (and the states copied
+   * the chunked three-phase scheme on shared memory — for every structure that carries a
+   * `module` address (all built-ins do; a custom structure defined in an importable module
+   * gives `module: { url: import.meta.url, exportName, args }`), which each worker imports
+   * once to rebuild the structure and its kernel. Inputs backed by a `SharedArrayBuffer`
+   * (see `sharedFloatArray`) are read in place; others are copied into the thread pool's own reusable shared buffers (and the states copied
    * back), so repeated calls keep memory flat. The split between threads depends only on
    * the structure, dtype, T and `threads`: the same call gives the same bits every time.
    * Problems under a few rows per thread run on one thread. Not available in browsers
-   * (the main thread may not block): throws `UNSUPPORTED` there.
+   * (the main thread may not block): throws `UNSUPPORTED` there. A structure without
+   * `module` with `threads > 1` is `UNSUPPORTED` too (never a silent single thread).
    */
   readonly threads?: number;
+  /**
+   * Run time backwards (default false): rows from the last to the first,
+   * `out[T−1] = A[T−1]·s0 + b[T−1]` and `out[t] = A[t]·out[t+1] + b[t]` (0-based rows) —
+   * the shape of an adjoint (gradient) sweep `λ_t = A_{t+1}ᵀ λ_{t+1} + g_t`, with the
+   * transposes stored beforehand through the structure's `transpose`. The same as
+   * reversing the rows of `A`, `b` and the result; on one thread without the copies (the
+   * kernels run backwards). With `threads > 1` the workers run forward over row-reversed
+   * copies in the pool's staging buffers — shared inputs are copied too — so the result is
+   * bit for bit the threaded forward call on flipped arrays. Every `algorithm` supports it.
+   */
+  readonly reverse?: boolean;
   /**
    * On one thread: `'auto'`/`'sequential'` run the recurrence loop directly (the fastest);
    * `'blelloch'` and `'chunked'` go through `scan` over affine elements and then apply
@@ -69,8 +82,9 @@ const algorithms: readonly ScanAlgorithm[] = ['auto', 'sequential', 'blelloch', 
  * ```
  * @throws {UnrollError} `LENGTH_MISMATCH`, `DIMENSION_MISMATCH`, `DTYPE_MISMATCH`,
  *   `NON_FINITE` (in `s0`), `INVALID_ARGUMENT` (a malformed argument or option, an
- *   overlapping `out`), `UNSUPPORTED` (threads where there are none). Everything is
- *   checked before anything is allocated.
+ *   overlapping `out`), `UNSUPPORTED` (threads where there are none, or for a structure
+ *   without `module`), `WORKER_FAILED` (a worker could not import the
+ *   structure's module, or threw). Everything is checked before anything is allocated.
  */
 export function linearRecurrence(
   structure: Structure,
@@ -81,7 +95,7 @@ export function linearRecurrence(
 ): FloatArray {
   assertStructure('linearRecurrence', structure);
   const o = optionsOf('linearRecurrence', opts);
-  const { threads = 1, algorithm = 'auto', parallelThreshold = defaultParallelThreshold } = o;
+  const { threads = 1, algorithm = 'auto', parallelThreshold = defaultParallelThreshold, reverse = false } = o;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
     throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads must be a positive integer, got ${describe(threads)}.`);
   }
@@ -97,48 +111,91 @@ export function linearRecurrence(
       `linearRecurrence: parallelThreshold must be a non-negative integer (numbers of work; 0 forces threads, Infinity never uses them), got ${describe(parallelThreshold)}.`,
     );
   }
+  if (typeof reverse !== 'boolean') {
+    throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: reverse must be true or false, got ${describe(reverse)}.`);
+  }
   const { T, D } = checkInputs(structure, A, b, s0);
   if (o.out !== undefined) checkOut(o.out, A, b, structure.width);
-  const spec = builtinSpec(structure);
   if (threads > 1) {
     if (algorithm !== 'auto' && algorithm !== 'chunked') {
       throw new UnrollError('INVALID_ARGUMENT', `linearRecurrence: threads > 1 runs the chunked scheme; algorithm '${algorithm}' is single-threaded. Drop one of the two options.`);
     }
-    if (spec === undefined) {
+    if (structure.module === undefined) {
       throw new UnrollError(
         'UNSUPPORTED',
-        `linearRecurrence: custom structure '${structure.name}' cannot run on worker threads (their code cannot be sent to a worker). Use threads: 1, or a built-in structure.`,
+        `linearRecurrence: structure '${structure.name}' has no module address, so worker threads cannot rebuild it (a structure's code cannot be sent to a worker). ` +
+          "Define it in an importable module and give module: { url: import.meta.url, exportName: 'myStructure', args: [D] } (the factory that module exports, and its arguments), or use threads: 1.",
       );
     }
+    assertModule(`linearRecurrence: structure '${structure.name}'`, structure.module);
     assertThreadsAvailable();
   }
-  const kernel = kernelOf(structure, spec);
-  const threaded = spec !== undefined && shouldThread(kernel, T, threads, parallelThreshold);
+  const kernel = kernelOf(structure);
+  const threaded = threads > 1 && shouldThread(kernel, T, threads, parallelThreshold);
   const out = o.out ?? allocate(dtypeOf(b), T * D);
   const start = Float64Array.from(s0);
-  if (threaded) {
-    threadedRecurrence(structure, spec, kernel, A, b, start, out, T, threads);
+  if (threaded && structure.module !== undefined) {
+    threadedRecurrence(structure, structure.module, kernel, A, b, start, out, T, threads, reverse);
     return out;
   }
-  if (algorithm === 'blelloch' || algorithm === 'chunked') viaScan(structure, A, b, start, out, T, algorithm);
+  if (algorithm === 'blelloch' || algorithm === 'chunked') viaScan(structure, A, b, start, out, T, algorithm, reverse);
+  else if (reverse) reverseKernelOf(structure, kernel).runReverse?.(A, b, start, 0, out, 0, T);
   else kernel.run(A, b, start, 0, out, 0, T);
   return out;
 }
 
 const kernels = new WeakMap<Structure, RecurrenceKernel>();
+const reverseKernels = new WeakMap<Structure, RecurrenceKernel>();
 
-/** The structure's recurrence kernel, made once per structure (it owns a little scratch). */
-function kernelOf(structure: Structure, spec: BuiltinSpec | undefined): RecurrenceKernel {
+/**
+ * The structure's recurrence kernel — its own `kernel()` capability, or the generic one
+ * made from `apply` — made once per structure object (it owns a little scratch).
+ */
+function kernelOf(structure: Structure): RecurrenceKernel {
   let k = kernels.get(structure);
   if (k === undefined) {
-    k = spec === undefined ? genericKernel(structure) : kernelFor(spec);
+    // A kernel() that returns nothing is a broken capability, not "no kernel": refuse it.
+    k = structure.kernel === undefined ? genericKernel(structure) : structure.kernel();
+    assertKernel(structure, k);
     kernels.set(structure, k);
   }
   return k;
 }
 
-/** s_t = M_t s_0 + c_t, with (M_t, c_t) the inclusive scan of the affine elements (A_t, b_t). */
-function viaScan(structure: Structure, A: FloatArray, b: FloatArray, s0: Float64Array, out: FloatArray, T: number, algorithm: ScanAlgorithm): void {
+/** A kernel with a reverse run: the structure's own when it has one, else the generic loop through `apply`. */
+function reverseKernelOf(structure: Structure, kernel: RecurrenceKernel): RecurrenceKernel {
+  if (kernel.runReverse !== undefined) return kernel;
+  let k = reverseKernels.get(structure);
+  if (k === undefined) {
+    k = genericKernel(structure);
+    reverseKernels.set(structure, k);
+  }
+  return k;
+}
+
+function assertKernel(structure: Structure, k: unknown): asserts k is RecurrenceKernel {
+  const r = (typeof k === 'object' && k !== null ? k : {}) as Partial<Record<keyof RecurrenceKernel, unknown>>;
+  const ok =
+    typeof r.run === 'function' &&
+    typeof r.aggregate === 'function' &&
+    (r.runReverse === undefined || typeof r.runReverse === 'function') &&
+    r.dim === structure.dim &&
+    r.width === structure.width &&
+    typeof r.aggregateCost === 'number' &&
+    r.aggregateCost >= 0;
+  if (!ok) {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `linearRecurrence: structure '${structure.name}'.kernel() must return a RecurrenceKernel { dim: ${structure.dim}, width: ${structure.width}, aggregateCost, run, aggregate }, got ${describe(k)}.`,
+    );
+  }
+}
+
+/**
+ * s_t = M_t s_0 + c_t, with (M_t, c_t) the inclusive scan of the affine elements (A_t, b_t)
+ * — taken over the rows in reverse order when `reverse`.
+ */
+function viaScan(structure: Structure, A: FloatArray, b: FloatArray, s0: Float64Array, out: FloatArray, T: number, algorithm: ScanAlgorithm, reverse: boolean): void {
   const D = structure.dim;
   const W = structure.width;
   const monoid = affineMonoid(structure);
@@ -149,14 +206,18 @@ function viaScan(structure: Structure, A: FloatArray, b: FloatArray, s0: Float64
     );
   }
   const elements = allocate(dtypeOf(b), T * monoid.width);
-  for (let t = 0; t < T; t++) {
-    const e = t * monoid.width;
+  // Element k holds row t = k (forward) or t = T − 1 − k (reverse): the scan runs in time order.
+  const row = (k: number): number => (reverse ? T - 1 - k : k);
+  for (let k = 0; k < T; k++) {
+    const e = k * monoid.width;
+    const t = row(k);
     for (let i = 0; i < W; i++) elements[e + i] = A[t * W + i];
     for (let i = 0; i < D; i++) elements[e + W + i] = b[t * D + i];
   }
   scan(elements, monoid, { algorithm, out: elements });
-  for (let t = 0; t < T; t++) {
-    const e = t * monoid.width;
+  for (let k = 0; k < T; k++) {
+    const e = k * monoid.width;
+    const t = row(k);
     structure.apply(elements, e, s0, 0, out, t * D);
     for (let i = 0; i < D; i++) out[t * D + i] += elements[e + W + i];
   }

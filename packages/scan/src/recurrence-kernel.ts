@@ -16,6 +16,13 @@ export interface RecurrenceKernel {
    */
   run(A: FloatArray, b: FloatArray, prev: FloatArray, po: number, out: FloatArray, t0: number, t1: number): void;
   /**
+   * The reverse-time recurrence `s_t = A_t s_{t+1} + b_t` over rows `t1 − 1` down to `t0`:
+   * row `t1 − 1` from the state read at `(next, no)`, each earlier row from the row after
+   * it in `out`. Like `run` it reads row t of `b` before writing row t of `out`.
+   * Optional: without it `linearRecurrence(…, { reverse: true })` loops through `apply`.
+   */
+  runReverse?(A: FloatArray, b: FloatArray, next: FloatArray, no: number, out: FloatArray, t0: number, t1: number): void;
+  /**
    * The affine map of rows `t0 … t1 − 1` as one element: `s_{t1−1} = M s_{t0−1} + c`.
    * Writes `M` (packed like an `A` row) at `(m, mo)` and `c` at `(c, co)`.
    */

@@ -2,6 +2,7 @@ import type { FloatArray } from './float-array.js';
 import type { Monoid } from './monoid.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { UnrollError } from './unroll-error.js';
+import { assertKalman, assertModule } from './capability-checks.js';
 import { describe, isObject, maxArrayLength } from './validate.js';
 
 /**
@@ -41,9 +42,16 @@ export interface Structure {
   transpose?(a: FloatArray, ao: number, out: FloatArray, oo: number): void;
   /**
    * The fast sequential recurrence kernel for this structure (built-ins ship one; without it
-   * a generic kernel is made from `apply`).
+   * a generic kernel is made from `apply`). Each call returns a fresh kernel (kernels own
+   * scratch); `linearRecurrence` calls it once per structure object and keeps the result.
    */
   kernel?(): RecurrenceKernel;
+  /**
+   * Draws one random element into `(out, oo)` from uniform numbers in [0, 1) — for packings
+   * with constraints (a permutation's indices), so `checkStructureLaws` tests lawful
+   * elements without being told how. Without it, every stored number is drawn from [−1, 1).
+   */
+  sample?(random: () => number, out: FloatArray, oo: number): void;
   /**
    * Where worker threads can rebuild this structure: an ES module URL, the name of a
    * factory it exports, and the factory's JSON arguments (`import(url)[export](...args)`
@@ -91,14 +99,22 @@ export interface KalmanElements {
   read(elements: FloatArray, T: number, means: FloatArray, covariances: FloatArray | undefined): void;
 }
 
-/** What {@link defineStructure} takes: a {@link Structure}'s fields. */
+/**
+ * What {@link defineStructure} takes: a {@link Structure}'s fields. Spreading a built-in
+ * (`{ ...diagonal(3), name: 'mine' }`) copies its operations but not its `kernel` and
+ * `module`, which describe the built-in record itself: a copy with a changed operation
+ * must not run the built-in's loops or be rebuilt on a worker as the built-in.
+ */
 export type StructureSpec = Structure;
 
 /**
  * Declares a custom structure after checking its shape: positive integer `dim`,
- * non-negative integer `width`, and the required functions. Closure under `compose` and
- * the matrix laws cannot be checked here — test them with random matrices (unroll's own
- * tests do: associativity, `apply(compose(A, B), x) = B·(A·x)`, identity).
+ * non-negative integer `width`, the required functions, and the shape of each optional
+ * capability given (`transpose`, `kernel`, `scale`, `sample` functions; `module` a URL,
+ * an export name and JSON-primitive arguments; `kalman` a covariance width and a filter).
+ * Closure under `compose`, the matrix laws and what each capability computes cannot be
+ * checked here — `checkStructureLaws` checks them on random elements (and
+ * `checkStructureModule` the module address).
  *
  * @example A structure for 2×2 rotation-scalings `[[a, −b], [b, a]]`, stored as (a, b):
  * ```ts
@@ -136,10 +152,13 @@ export function defineStructure(spec: StructureSpec): Structure {
       throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): ${fn}(…) is required.`);
     }
   }
-  for (const fn of ['applyTranspose', 'scale'] as const) {
-    if (spec[fn] !== undefined && typeof spec[fn] !== 'function') {
-      throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): ${fn} must be a function when given.`);
+  for (const fn of ['applyTranspose', 'scale', 'transpose', 'kernel', 'sample'] as const) {
+    const value: unknown = (spec as unknown as Partial<Record<string, unknown>>)[fn];
+    if (value !== undefined && typeof value !== 'function') {
+      throw new UnrollError('INVALID_ARGUMENT', `defineStructure('${name}'): ${fn} must be a function when given, got ${describe(value)}.`);
     }
   }
+  if (spec.module !== undefined) assertModule(`defineStructure('${name}')`, spec.module);
+  if (spec.kalman !== undefined) assertKalman(name, spec.kalman);
   return Object.freeze({ ...spec });
 }

@@ -35,6 +35,7 @@ export interface Pool {
   readonly workers: PoolWorker[];
   readonly ready: Int32Array;
   readonly signals: Int32Array;
+  readonly acks: Int32Array;
   readonly params: Int32Array;
   readonly control: Int32Array;
   readonly errorText: Uint8Array;
@@ -112,6 +113,7 @@ export function acquirePool(n: number): Pool {
       workers: [],
       ready: new Int32Array(shared(4 * maxWorkers)),
       signals: new Int32Array(shared(4 * maxWorkers)),
+      acks: new Int32Array(shared(4 * maxWorkers)),
       params: new Int32Array(shared(4 * Param.length * maxWorkers)),
       control: new Int32Array(shared(4 * Control.length)),
       errorText: new Uint8Array(shared(512)),
@@ -125,7 +127,7 @@ export function acquirePool(n: number): Pool {
     const url = workerUrl(fs);
     for (let slot = p.workers.length; slot < n; slot++) {
       const { port1, port2 } = new wt.MessageChannel();
-      const init: WorkerInit = { slot, ready: p.ready, signals: p.signals, params: p.params, control: p.control, errorText: p.errorText, port: port2 };
+      const init: WorkerInit = { slot, ready: p.ready, signals: p.signals, acks: p.acks, params: p.params, control: p.control, errorText: p.errorText, port: port2 };
       const worker = new wt.Worker(url, { workerData: init, transferList: [port2] });
       worker.unref();
       port1.unref();
@@ -182,6 +184,30 @@ export function poolForCall(n: number, buffers: readonly ArrayBufferLike[]): { p
     p.pinnedBytes += buffer.byteLength;
   }
   return { pool: p, inPlace: distinct };
+}
+
+/** Default {@link bindTimeoutMs}: 30 s, as for starting a worker. */
+const defaultBindTimeoutMs = 30_000;
+let bindTimeout = defaultBindTimeoutMs;
+
+/** How long the main thread waits for a worker to acknowledge a binding (import its structure's module). */
+export function bindTimeoutMs(): number {
+  return bindTimeout;
+}
+
+/** Sets {@link bindTimeoutMs} (undefined: back to 30 s). For tests. */
+export function setBindTimeout(ms: number | undefined): void {
+  bindTimeout = ms ?? defaultBindTimeoutMs;
+}
+
+/**
+ * Retires the current generation (a worker that did not acknowledge a binding in time may
+ * still be importing; its state is unknown): the next threaded call starts fresh workers.
+ */
+export function retireCurrentPool(): void {
+  const current = pool;
+  pool = undefined;
+  if (current !== undefined) retire(current);
 }
 
 /** Tells a generation's workers to stop and terminates them; `shutdownThreads` awaits them. */

@@ -1,16 +1,24 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { BuiltinSpec } from './builtin-structures.js';
 import type { FloatArray } from './float-array.js';
+import type { StructureModule } from './structure.js';
 
 /**
  * The shared-memory protocol between the main thread and the recurrence workers.
  *
  * Each worker runs one loop for its whole life: it sleeps on its signal slot, reads its
  * job's parameters from shared memory, runs phase 1, waits for the main thread's `go`,
- * runs phase 3, and sleeps again. The arrays a job works on (A, b, out, scratch) are sent
- * once by message — a *binding* — and reused while they stay the same, so a repeated
- * call costs two wake-ups, not a message. They stay the same for ordinary inputs (the
- * pool's staging buffers hold them) and for a caller reusing its own shared arrays.
+ * runs phase 3, and sleeps again. The arrays a job works on (A, b, out, scratch) and the
+ * structure's module address are sent once by message — a *binding* — and reused while
+ * they stay the same, so a repeated call costs two wake-ups, not a message. They stay the
+ * same for ordinary inputs (the pool's staging buffers hold them) and for a caller reusing
+ * its own shared arrays.
+ *
+ * A binding is acknowledged: the main thread posts it, signals `Command.bind`, and waits
+ * (with a timeout) until the worker writes the binding's version into its `acks` slot —
+ * after importing the structure's module (asynchronously, once per address) and making
+ * its kernel — or minus the version, with a message in the error bytes, when it could
+ * not. Jobs therefore never wait on an import: by the time one is signalled, the worker
+ * holds the binding and the kernel it needs.
  */
 
 /** Slots of the per-call control array (reset by the main thread before each call). */
@@ -33,7 +41,7 @@ export const Control = {
  */
 export const Param = {
   command: 0,
-  /** The binding version this job needs (the worker reads newer bindings until it has it). */
+  /** `Command.bind`: the version to read and acknowledge; `Command.job`: the version the job runs on. */
   bindVersion: 1,
   /** Phase 1: aggregate rows [aggregateFrom, aggregateTo) into slot `aggregateSlot`. */
   aggregateFrom: 2,
@@ -46,7 +54,7 @@ export const Param = {
   length: 8,
 } as const;
 
-export const Command = { job: 1, shutdown: 2 } as const;
+export const Command = { job: 1, shutdown: 2, bind: 3 } as const;
 
 /**
  * Atomic loads a thread spins through before sleeping on a barrier (a few
@@ -60,18 +68,30 @@ export interface WorkerInit {
   readonly slot: number;
   /** Set to 1 at `slot` once the worker's script has loaded. */
   readonly ready: Int32Array;
-  /** Bumped at `slot` by the main thread to hand the worker a job. */
+  /** Bumped at `slot` by the main thread to hand the worker a job (or a binding). */
   readonly signals: Int32Array;
+  /** At `slot`: the binding version the worker holds, or its negative when binding it failed. */
+  readonly acks: Int32Array;
   readonly params: Int32Array;
   readonly control: Int32Array;
   readonly errorText: Uint8Array;
   readonly port: MessagePort;
 }
 
-/** The arrays a job reads and writes, all in shared memory, sent when they change. */
+/** What a worker needs to rebuild a structure, and what the rebuilt one must match. */
+export interface BoundStructure {
+  /** Identifies the address and the expected shape: equal keys, same structure. */
+  readonly key: string;
+  readonly module: StructureModule;
+  readonly name: string;
+  readonly dim: number;
+  readonly width: number;
+}
+
+/** The structure and the arrays a job reads and writes, all in shared memory, sent when they change. */
 export interface Binding {
   readonly version: number;
-  readonly spec: BuiltinSpec;
+  readonly structure: BoundStructure;
   readonly A: FloatArray;
   readonly b: FloatArray;
   readonly out: FloatArray;

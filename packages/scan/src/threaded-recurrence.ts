@@ -1,9 +1,8 @@
-import type { BuiltinSpec } from './builtin-structures.js';
 import { dtypeOf, isShared, type FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
-import type { Structure } from './structure.js';
-import { poolForCall, stagingArray, type StagingRole } from './thread-pool.js';
-import { Command, Control, Param, spinLimit } from './threaded-protocol.js';
+import type { Structure, StructureModule } from './structure.js';
+import { bindTimeoutMs, poolForCall, retireCurrentPool, stagingArray, type Pool, type StagingRole } from './thread-pool.js';
+import { Command, Control, Param, spinLimit, type BoundStructure } from './threaded-protocol.js';
 import { UnrollError } from './unroll-error.js';
 
 /**
@@ -31,10 +30,13 @@ import { UnrollError } from './unroll-error.js';
  * in place while the pool admits them (see `poolForCall`); ordinary ones are copied into the
  * pool's staging buffers (and the states copied back), which are reused from call to
  * call so the workers' binding stays put.
+ *
+ * Workers rebuild the structure from its `module` address — built-ins and custom
+ * structures alike — when a binding names a new one, before any job runs on it.
  */
 export function threadedRecurrence(
   structure: Structure,
-  spec: BuiltinSpec,
+  module: StructureModule,
   kernel: RecurrenceKernel,
   A: FloatArray,
   b: FloatArray,
@@ -42,6 +44,7 @@ export function threadedRecurrence(
   out: FloatArray,
   T: number,
   threads: number,
+  reverse = false,
 ): void {
   const D = structure.dim;
   const W = structure.width;
@@ -50,38 +53,55 @@ export function threadedRecurrence(
   runs++;
   const dtype = dtypeOf(b);
 
+  // Reverse time runs forward over row-reversed copies in the staging buffers — the same
+  // split and arithmetic as the forward call on flipped arrays — so nothing is in place.
   const callerShared: ArrayBufferLike[] = [];
-  for (const x of W === 0 ? [b, out] : [A, b, out]) if (isShared(x)) callerShared.push(x.buffer);
+  if (!reverse) for (const x of W === 0 ? [b, out] : [A, b, out]) if (isShared(x)) callerShared.push(x.buffer);
   const { pool, inPlace } = poolForCall(P - 1, callerShared);
   const { control, errorText, params, signals } = pool;
 
-  const stage = (role: StagingRole, x: FloatArray, copy: boolean): FloatArray => {
+  const stage = (role: StagingRole, x: FloatArray, rowWidth: number, copy: boolean): FloatArray => {
     if (inPlace.has(x.buffer)) return x;
     const y = stagingArray(role, dtype, x.length);
-    if (copy) y.set(x);
+    if (copy && reverse) copyRowsReversed(x, y, T, rowWidth);
+    else if (copy) y.set(x);
     return y;
   };
-  const sb = stage('b', b, true);
+  const sb = stage('b', b, D, true);
   // Identity and zero store no transitions: the kernels never read A.
-  const sA = W === 0 ? sb : stage('A', A, true);
-  const sOut = stage('out', out, false);
+  const sA = W === 0 ? sb : stage('A', A, W, true);
+  const sOut = stage('out', out, D, false);
   const stride = W + D;
   const aggregates = stagingArray('aggregates', 'float64', (P - 1) * stride);
   const carries = stagingArray('carries', 'float64', P * D);
   const segStart = (j: number): number => L0 + j * S;
 
   for (let i = 0; i < Control.length; i++) Atomics.store(control, i, 0);
+  const target = boundStructure(structure, module);
+  const pending: number[] = [];
+  for (let slot = 0; slot + 1 < P; slot++) {
+    const w = pool.workers[slot];
+    const bound = w.bound;
+    if (bound?.A !== sA || bound.b !== sb || bound.out !== sOut || bound.aggregates !== aggregates || bound.carries !== carries || bound.structure.key !== target.key) {
+      // New arrays or a new structure: send them (once), and let the worker import the
+      // structure's module, before the job that needs them.
+      const binding = { version: pool.nextVersion++, structure: target, A: sA, b: sb, out: sOut, aggregates, carries };
+      w.bound = binding;
+      w.port.postMessage(binding);
+      for (const x of [sA, sb, sOut, aggregates, carries]) pool.sent.add(x.buffer);
+      const o = slot * Param.length;
+      params[o + Param.command] = Command.bind;
+      params[o + Param.bindVersion] = binding.version;
+      Atomics.add(signals, slot, 1);
+      Atomics.notify(signals, slot);
+      pending.push(slot);
+    }
+  }
+  if (pending.length > 0) awaitBindings(pool, pending, target);
   for (let i = 1; i < P; i++) {
     const slot = i - 1;
-    const w = pool.workers[slot];
-    let bound = w.bound;
-    if (bound?.A !== sA || bound.b !== sb || bound.out !== sOut || bound.aggregates !== aggregates || bound.carries !== carries || !sameSpec(bound.spec, spec)) {
-      // New arrays: send them (once) before the job that needs them.
-      bound = { version: pool.nextVersion++, spec, A: sA, b: sb, out: sOut, aggregates, carries };
-      w.bound = bound;
-      w.port.postMessage(bound);
-      for (const x of [sA, sb, sOut, aggregates, carries]) pool.sent.add(x.buffer);
-    }
+    const bound = pool.workers[slot].bound;
+    if (bound === undefined) throw new UnrollError('WORKER_FAILED', `worker thread ${slot} holds no binding after binding it.`);
     const o = slot * Param.length;
     params[o + Param.command] = Command.job;
     params[o + Param.bindVersion] = bound.version;
@@ -128,12 +148,10 @@ export function threadedRecurrence(
   waitFor(control, Control.phase3Done, P - 1);
   if (failure !== undefined) throw failure instanceof Error ? failure : new Error('linearRecurrence failed', { cause: failure });
   if (Atomics.load(control, Control.failed) !== 0) {
-    const bytes = errorText.slice();
-    const end = bytes.indexOf(0);
-    const message = new TextDecoder().decode(end < 0 ? bytes : bytes.slice(0, end));
-    throw new UnrollError('WORKER_FAILED', `a worker thread failed: ${message}`);
+    throw new UnrollError('WORKER_FAILED', `a worker thread failed: ${readErrorText(errorText)}`);
   }
-  if (sOut !== out) copyRows(sOut, out);
+  if (reverse) copyRowsReversed(sOut, out, T, D);
+  else if (sOut !== out) copyRows(sOut, out);
 }
 
 let runs = 0;
@@ -152,8 +170,68 @@ export function split(kernel: RecurrenceKernel, T: number, P: number): { S: numb
   return { S, L0: T - P * S };
 }
 
-function sameSpec(a: BuiltinSpec, b: BuiltinSpec): boolean {
-  return a.kind === b.kind && a.dim === b.dim && (a.kind !== 'block-diagonal' || (b.kind === 'block-diagonal' && a.block === b.block));
+const boundStructures = new WeakMap<Structure, BoundStructure>();
+
+/** What workers are sent about `structure`, made once per structure object. */
+function boundStructure(structure: Structure, module: StructureModule): BoundStructure {
+  let b = boundStructures.get(structure);
+  if (b?.module !== module) {
+    const { name, dim, width } = structure;
+    const m = { url: module.url, exportName: module.exportName, args: [...module.args] };
+    b = { key: JSON.stringify([m.url, m.exportName, m.args, name, dim, width]), module: m, name, dim, width };
+    boundStructures.set(structure, b);
+  }
+  return b;
+}
+
+/**
+ * Waits until every worker in `slots` has acknowledged its new binding — imported the
+ * structure's module and made its kernel — or failed to; all of them, so none is left
+ * importing into the next call. A failure is `WORKER_FAILED` with the worker's reason
+ * (which names the URL); past {@link bindTimeoutMs} the generation is retired, since a
+ * worker still importing is in no known state.
+ */
+function awaitBindings(pool: Pool, slots: readonly number[], target: BoundStructure): void {
+  const deadline = Date.now() + bindTimeoutMs();
+  let failure: string | undefined;
+  for (const slot of slots) {
+    const w = pool.workers[slot];
+    const version = w.bound?.version ?? 0;
+    for (;;) {
+      const v = Atomics.load(pool.acks, slot);
+      if (v === version) break;
+      if (v === -version) {
+        failure ??= readErrorText(pool.errorText);
+        w.bound = undefined;
+        break;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        retireCurrentPool();
+        throw new UnrollError(
+          'WORKER_FAILED',
+          `a worker thread did not load structure '${target.name}' from ${target.module.url} (export '${target.module.exportName}') within ${bindTimeoutMs() / 1000} s; the threads were restarted. Check that importing that module finishes (no top-level await that waits on the main thread).`,
+        );
+      }
+      Atomics.wait(pool.acks, slot, v, Math.min(left, 100));
+    }
+  }
+  if (failure !== undefined) throw new UnrollError('WORKER_FAILED', `a worker thread could not rebuild the structure: ${failure}`);
+}
+
+function readErrorText(errorText: Uint8Array): string {
+  const bytes = errorText.slice();
+  const end = bytes.indexOf(0);
+  return new TextDecoder().decode(end < 0 ? bytes : bytes.slice(0, end));
+}
+
+/** Rows 0 … T−1 of `from` (`width` numbers each) into rows T−1 … 0 of `to`. */
+function copyRowsReversed(from: FloatArray, to: FloatArray, T: number, width: number): void {
+  for (let t = 0; t < T; t++) {
+    const src = t * width;
+    const dst = (T - 1 - t) * width;
+    for (let i = 0; i < width; i++) to[dst + i] = from[src + i];
+  }
 }
 
 /** out ← the first out.length numbers of a (longer) staging array. */

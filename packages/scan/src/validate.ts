@@ -54,9 +54,45 @@ export function optionsOf<T extends object>(where: string, opts: T | undefined):
   return opts;
 }
 
+/** The built-in structure factories and how to call them, for "you passed the factory itself". */
+const structureFactories: Partial<Record<string, string>> = {
+  dense: 'dense(D)',
+  diagonal: 'diagonal(D)',
+  identity: 'identity(D)',
+  zero: 'zero(D)',
+  blockDiagonal: 'blockDiagonal(D, B)',
+  permutation: 'permutation(D)',
+};
+
+/**
+ * A Jacobian strategy of @unroll/linearize (an object with `prepare` and `structure`
+ * functions) — the other `diagonal`, `identity`, `zero`: easy to pass where a structure belongs.
+ */
+function isStrategy(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  const s = x as { prepare?: unknown; structure?: unknown };
+  return typeof s.prepare === 'function' && typeof s.structure === 'function';
+}
+
 /** Throws unless `x` is a Structure: an object with integer `dim` ≥ 1, `width` ≥ 0, `compose` and `apply`. */
 export function assertStructure(where: string, x: unknown, argument = 'structure'): asserts x is Structure {
   const hint = 'pass a Structure such as dense(D), diagonal(D) or one from defineStructure(…)';
+  if (typeof x === 'function') {
+    const name = typeof (x as { name?: unknown }).name === 'string' ? (x as { name: string }).name : '';
+    const call = structureFactories[name];
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      call !== undefined
+        ? `${where}: you passed the factory \`${name}\` itself; call it: ${call}.`
+        : `${where}: ${argument} must be a Structure object, got the function${name === '' ? '' : ` \`${name}\``} itself; ${hint} (if the function makes one, call it).`,
+    );
+  }
+  if (isStrategy(x)) {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `${where}: that is a Strategy from @unroll/linearize; ${where} needs a Structure such as diagonal(D) from @unroll/scan (a strategy's structure(D) gives the one it fills).`,
+    );
+  }
   if (typeof x !== 'object' || x === null) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: ${argument} must be a Structure, got ${describe(x)}; ${hint}.`);
   }

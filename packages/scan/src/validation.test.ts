@@ -16,6 +16,7 @@ import {
   isShared,
   linearRecurrence,
   mulberry32,
+  permutation,
   scan,
   sharedFloatArray,
   shutdownThreads,
@@ -160,12 +161,15 @@ describe('bad arguments', () => {
       if (typeof v === 'function' && name !== 'UnrollError' && name !== 'shutdownThreads') functions.push([name, v as (...args: unknown[]) => unknown]);
     }
     expect(functions.map(([name]) => name).sort()).toEqual(
-      ['affineMonoid', 'allocate', 'blockDiagonal', 'checkStructureLaws', 'defineStructure', 'dense', 'diagonal', 'dtypeOf', 'identity', 'isFloatArray', 'isShared', 'linearRecurrence', 'mulberry32', 'scan', 'sharedFloatArray', 'sumMonoid', 'zero'].sort(),
+      [
+        'affineMonoid', 'allocate', 'blockDiagonal', 'checkStructureLaws', 'checkStructureModule', 'defineStructure', 'dense', 'diagonal',
+        'dtypeOf', 'identity', 'isFloatArray', 'isShared', 'linearRecurrence', 'mulberry32', 'permutation', 'scan', 'sharedFloatArray', 'sumMonoid', 'zero',
+      ].sort(),
     );
     // Valid values mixed in, so calls get past their first check.
     const value = fc.oneof(
       fc.anything({ withTypedArray: true, withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true, maxDepth: 2 }),
-      fc.constantFrom<unknown>(diagonal(2), dense(2), identity(1), sumMonoid(1), new Float64Array(4), new Float32Array(2), [0, 0], 'float64', 2, { threads: 2 }, {}),
+      fc.constantFrom<unknown>(diagonal(2), dense(2), identity(1), permutation(3), sumMonoid(1), new Float64Array(4), new Float32Array(2), [0, 0], 'float64', 2, { threads: 2 }, { reverse: true }, {}),
     );
     fc.assert(
       fc.property(fc.constantFrom(...functions), fc.array(value, { maxLength: 5 }), ([, f], args) => {

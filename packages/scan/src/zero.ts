@@ -1,6 +1,6 @@
 import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
-import { registerBuiltin } from './builtin-structures.js';
+import { builtinStructure } from './builtin-structure.js';
 import type { Structure } from './structure.js';
 import { UnrollError } from './unroll-error.js';
 import { assertDim } from './validate.js';
@@ -12,7 +12,7 @@ import { assertDim } from './validate.js';
  */
 export function zero(D: number): Structure {
   assertDim('zero', D);
-  const s: Structure = Object.freeze({
+  return builtinStructure({ exportName: 'zero', args: [D], kernel: () => zeroKernel(D) }, {
     name: 'zero',
     dim: D,
     width: 0,
@@ -28,6 +28,9 @@ export function zero(D: number): Structure {
     scale() {
       // k·0 = 0: nothing stored, nothing to write.
     },
+    transpose() {
+      // 0ᵀ = 0: nothing stored.
+    },
     identity() {
       throw new UnrollError(
         'UNSUPPORTED',
@@ -35,8 +38,6 @@ export function zero(D: number): Structure {
       );
     },
   });
-  registerBuiltin(s, { kind: 'zero', dim: D });
-  return s;
 }
 
 /** Recurrence loops for zero transitions: each state is its own `b_t`. */
@@ -46,6 +47,9 @@ export function zeroKernel(D: number): RecurrenceKernel {
     width: 0,
     aggregateCost: 0.5,
     run(_A, b, _prev, _po, out, t0, t1) {
+      for (let o = t0 * D, end = t1 * D; o < end; o++) out[o] = b[o];
+    },
+    runReverse(_A, b, _next, _no, out, t0, t1) {
       for (let o = t0 * D, end = t1 * D; o < end; o++) out[o] = b[o];
     },
     aggregate(_A, b, _t0, t1, _m, _mo, c, co) {
