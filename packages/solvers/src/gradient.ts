@@ -1,5 +1,5 @@
-import { resolveDerivatives, type Dynamics } from '@unroll/linearize';
-import { UnrollError, allocate, dense, dtypeOf, isFloatArray, linearRecurrence, type FloatArray } from '@unroll/scan';
+import { full, type Dynamics, type Strategy } from '@unroll/linearize';
+import { UnrollError, allocate, dtypeOf, isFloatArray, linearRecurrence, type FloatArray } from '@unroll/scan';
 import { checkArrayLength, checkDynamics, checkInitialState } from './check-arguments.js';
 import { checkOptionsObject, describe } from './run-controls.js';
 
@@ -7,6 +7,19 @@ import { checkOptionsObject, describe } from './run-controls.js';
 export interface GradientOptions {
   /** Threads for the reverse-time scan (see `linearRecurrence`). Default 1. */
   readonly threads?: number;
+  /**
+   * The exact Jacobian as a strategy whose structure holds it (default: the dynamics'
+   * `jacobianStrategy`, else `full()` — dense). The adjoint recurrence is stored in that
+   * structure: T·width numbers. It must be exact, and its structure must have `transpose`.
+   */
+  readonly jacobian?: Strategy;
+  /**
+   * `'scan'` (default): the reverse-time linear recurrence over all T steps (parallel
+   * shape; T·width numbers for the transposed Jacobians). `'sequential'`: one backward
+   * sweep holding a single Jacobian at a time — O(T·D) memory for any structure, dense
+   * included.
+   */
+  readonly adjoint?: 'scan' | 'sequential';
 }
 
 /** What {@link gradient} returns. */
@@ -17,6 +30,12 @@ export interface GradientResult {
   readonly initialState: Float64Array;
   /** dL/dθ (`paramCount` numbers) when the dynamics give `vjpParams`, else undefined. */
   readonly params: Float64Array | undefined;
+  /**
+   * What the backward pass stored besides its result: the structure the transposed
+   * Jacobians were kept in and how many numbers (T·width for `'scan'`, one element for
+   * `'sequential'`).
+   */
+  readonly storage: { readonly structure: string; readonly numbers: number };
 }
 
 /**
@@ -26,16 +45,17 @@ export interface GradientResult {
  *
  *     λ_T = ∂ℓ_T/∂s_T,   λ_t = ∂ℓ_t/∂s_t + A_{t+1}ᵀ λ_{t+1},   A_t = ∂f_t/∂s (s_{t−1}),
  *
- * which is `linearRecurrence` with the transposed Jacobians, run backwards in time (so the
- * same scan, and its threads, parallelize it). Then dL/ds_0 = A_1ᵀ λ_1 and, when the
- * dynamics give a parameter VJP, dL/dθ = Σ_t λ_tᵀ ∂f_t/∂θ (s_{t−1}).
+ * which is `linearRecurrence(structure, Aᵀ, g, 0, { reverse: true })` with the transposed
+ * Jacobians stored in the Jacobian's own structure (its `transpose` capability): a system
+ * whose Jacobian is diagonal, block-diagonal or a permutation keeps T·D-sized adjoint
+ * data, not T·D². Then dL/ds_0 = A_1ᵀ λ_1 and, when the dynamics give a parameter VJP,
+ * dL/dθ = Σ_t λ_tᵀ ∂f_t/∂θ (s_{t−1}).
  *
- * `states` must be the converged trajectory (from `solve`); the Jacobians are exact
- * (closed form, or D JVPs) and stored dense: T·D² numbers.
+ * `states` must be the converged trajectory (from `solve`).
  */
 export function gradient(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, dLds: FloatArray, optsIn: GradientOptions = {}): GradientResult {
   const where = 'gradient';
-  const opts = checkOptionsObject<GradientOptions>(where, optsIn, ['threads']);
+  const opts = checkOptionsObject<GradientOptions>(where, optsIn, ['threads', 'jacobian', 'adjoint']);
   checkDynamics(where, dyn);
   const D = dyn.dim;
   checkInitialState(where, s0, D);
@@ -55,36 +75,55 @@ export function gradient(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArra
       }
     }
   }
-  checkArrayLength(where, `the dense adjoint Jacobians (T·D² = ${T}·${D * D})`, T * D * D);
-  const start = Float64Array.from(s0);
-  const { jacobian } = resolveDerivatives(dyn);
-  const dtype = dtypeOf(states);
-  const DD = D * D;
-  // Reverse time: row k (k = 0 … T−1) is step t = T − k. Its transition is A_{t+1}ᵀ
-  // (none for k = 0: the recurrence starts from zero, so that row's matrix is unused).
-  const At = allocate(dtype, T * DD);
-  const b = allocate(dtype, T * D);
-  const J = new Float64Array(DD);
-  for (let k = 0; k < T; k++) {
-    const t = T - k; // 1-based step whose adjoint row k holds
-    for (let i = 0; i < D; i++) b[k * D + i] = dLds[(t - 1) * D + i];
-    if (k === 0) continue;
-    // A_{t+1} = ∂f_{t+1}/∂s at s_t (row t − 1 of states).
-    jacobian.fn(t + 1, states, (t - 1) * D, J, 0);
-    for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) At[k * DD + i * D + j] = J[j * D + i];
+  const adjointMode: unknown = opts.adjoint ?? 'scan';
+  if (adjointMode !== 'scan' && adjointMode !== 'sequential') {
+    throw new UnrollError('INVALID_ARGUMENT', `gradient: adjoint must be 'scan' or 'sequential', got ${describe(adjointMode)}.`);
   }
-  const reversed = linearRecurrence(dense(D), At, b, new Float64Array(D), { threads: opts.threads ?? 1 });
+  const strategy = jacobianStrategyOf(where, opts.jacobian ?? dyn.jacobianStrategy ?? full());
+  const structure = strategy.structure(D);
+  const W = structure.width;
+  const transpose = structure.transpose?.bind(structure);
+  if (transpose === undefined) {
+    throw new UnrollError('UNSUPPORTED', `gradient: the Jacobian's structure '${structure.name}' has no transpose capability, which the adjoint recurrence needs; give it transpose(a, ao, out, oo), or use a dense jacobian (full()).`);
+  }
+  if (adjointMode === 'scan') checkArrayLength(where, `the transposed Jacobians (T·width = ${T}·${W})`, T * W);
+  const start = Float64Array.from(s0);
+  const lin = strategy.prepare(dyn);
+  const dtype = dtypeOf(states);
+  const element = new Float64Array(Math.max(1, W));
+  const transposed = new Float64Array(Math.max(1, W));
   const adjoints = allocate(dtype, T * D);
-  for (let k = 0; k < T; k++) for (let i = 0; i < D; i++) adjoints[(T - 1 - k) * D + i] = reversed[k * D + i];
+
+  let stored: number;
+  if (adjointMode === 'scan') {
+    // Row t − 1 holds step t: A_{t+1}ᵀ (nothing for t = T, whose predecessor is λ_{T+1} = 0).
+    const At = allocate(dtype, T * W);
+    for (let t = 1; t < T; t++) {
+      lin.fill(t + 1, states, (t - 1) * D, element, 0);
+      transpose(element, 0, At, (t - 1) * W);
+    }
+    // The last row's matrix multiplies λ_{T+1} = 0: any element of the structure will do.
+    if (W > 0) structure.identity(At, (T - 1) * W);
+    linearRecurrence(structure, At, dLds, new Float64Array(D), { out: adjoints, reverse: true, threads: opts.threads ?? 1 });
+    stored = T * W;
+  } else {
+    // One backward sweep: λ_t = g_t + A_{t+1}ᵀ λ_{t+1}, a single Jacobian in memory.
+    const carry = new Float64Array(D);
+    for (let i = 0; i < D; i++) adjoints[(T - 1) * D + i] = dLds[(T - 1) * D + i];
+    for (let t = T - 1; t >= 1; t--) {
+      lin.fill(t + 1, states, (t - 1) * D, element, 0);
+      transpose(element, 0, transposed, 0);
+      structure.apply(transposed, 0, adjoints, t * D, carry, 0);
+      for (let i = 0; i < D; i++) adjoints[(t - 1) * D + i] = dLds[(t - 1) * D + i] + carry[i];
+    }
+    stored = W;
+  }
 
   // dL/ds_0 = A_1ᵀ λ_1.
-  jacobian.fn(1, start, 0, J, 0);
+  lin.fill(1, start, 0, element, 0);
+  transpose(element, 0, transposed, 0);
   const initialState = new Float64Array(D);
-  for (let j = 0; j < D; j++) {
-    let acc = 0;
-    for (let i = 0; i < D; i++) acc += J[i * D + j] * adjoints[i];
-    initialState[j] = acc;
-  }
+  structure.apply(transposed, 0, adjoints, 0, initialState, 0);
 
   let params: Float64Array | undefined;
   if (dyn.vjpParams !== undefined && dyn.paramCount !== undefined) {
@@ -96,5 +135,13 @@ export function gradient(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArra
       for (let p = 0; p < P; p++) params[p] += term[p];
     }
   }
-  return { adjoints, initialState, params };
+  return { adjoints, initialState, params, storage: { structure: structure.name, numbers: stored } };
+}
+
+function jacobianStrategyOf(where: string, x: unknown): Strategy {
+  const s = x as Partial<Strategy> | null;
+  if (typeof s !== 'object' || s === null || typeof s.structure !== 'function' || typeof s.prepare !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: jacobian must be a Strategy that gives the exact Jacobian (full(), diagonal() for a diagonal system, defineStrategy(…)), got ${describe(x)}.`);
+  }
+  return x as Strategy;
 }
