@@ -2,6 +2,7 @@ import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { builtinStructure } from './builtin-structure.js';
 import type { Structure } from './structure.js';
+import { blockDiagonalKalman } from './kalman/dense-block-kalman.js';
 import { UnrollError } from './unroll-error.js';
 import { assertDim, describe, maxArrayLength } from './validate.js';
 
@@ -19,6 +20,7 @@ export function blockDiagonal(D: number, B: number): Structure {
     name: 'block-diagonal',
     dim: D,
     width: nb * BB,
+    kalman: blockDiagonalKalman(D, B),
     compose(a: FloatArray, ao: number, b: FloatArray, bo: number, out: FloatArray, oo: number) {
       for (let k = 0; k < nb; k++) {
         const base = k * BB;

@@ -2,6 +2,7 @@ import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { builtinStructure } from './builtin-structure.js';
 import type { Structure } from './structure.js';
+import { denseKalman } from './kalman/dense-block-kalman.js';
 import { UnrollError } from './unroll-error.js';
 import { assertDim, maxArrayLength } from './validate.js';
 
@@ -21,6 +22,7 @@ export function dense(D: number): Structure {
     name: 'dense',
     dim: D,
     width: D * D,
+    kalman: denseKalman(D),
     compose(a: FloatArray, ao: number, b: FloatArray, bo: number, out: FloatArray, oo: number) {
       // out = B·A
       for (let i = 0; i < D; i++) {

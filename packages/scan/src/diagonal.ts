@@ -2,6 +2,7 @@ import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { builtinStructure } from './builtin-structure.js';
 import type { Structure } from './structure.js';
+import { diagonalKalman } from './kalman/diagonal-kalman.js';
 import { assertDim } from './validate.js';
 
 /**
@@ -14,6 +15,7 @@ export function diagonal(D: number): Structure {
     name: 'diagonal',
     dim: D,
     width: D,
+    kalman: diagonalKalman(D),
     compose(a: FloatArray, ao: number, b: FloatArray, bo: number, out: FloatArray, oo: number) {
       for (let i = 0; i < D; i++) out[oo + i] = b[bo + i] * a[ao + i];
     },

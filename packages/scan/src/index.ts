@@ -11,6 +11,7 @@ export { identity } from './identity.js';
 export { zero } from './zero.js';
 export { blockDiagonal } from './block-diagonal.js';
 export { permutation } from './permutation.js';
+export { blockDiagonalKalman, denseKalman, diagonalKalman } from './kalman/index.js';
 export { affineMonoid } from './affine-monoid.js';
 export { linearRecurrence, type LinearRecurrenceOptions } from './linear-recurrence.js';
 export { shutdownThreads } from './thread-pool.js';

@@ -162,8 +162,8 @@ describe('bad arguments', () => {
     }
     expect(functions.map(([name]) => name).sort()).toEqual(
       [
-        'affineMonoid', 'allocate', 'blockDiagonal', 'checkStructureLaws', 'checkStructureModule', 'defineStructure', 'dense', 'diagonal',
-        'dtypeOf', 'identity', 'isFloatArray', 'isShared', 'linearRecurrence', 'mulberry32', 'permutation', 'scan', 'sharedFloatArray', 'sumMonoid', 'zero',
+        'affineMonoid', 'allocate', 'blockDiagonal', 'blockDiagonalKalman', 'checkStructureLaws', 'checkStructureModule', 'defineStructure', 'dense', 'denseKalman', 'diagonal',
+        'diagonalKalman', 'dtypeOf', 'identity', 'isFloatArray', 'isShared', 'linearRecurrence', 'mulberry32', 'permutation', 'scan', 'sharedFloatArray', 'sumMonoid', 'zero',
       ].sort(),
     );
     // Valid values mixed in, so calls get past their first check.
