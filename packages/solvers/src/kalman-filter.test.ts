@@ -1,7 +1,11 @@
+import { blockDiagonal, blockDiagonalKalman, defineStructure, dense, diagonal, linearRecurrence, type FloatArray, type Structure } from '@unroll/scan';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxAbsErr, rollout, tanhRnn, uniform } from '../test/systems.js';
 import { elk, kalmanFilter, solve } from './index.js';
+
+// fast-check runs from a fixed seed, so a failure reproduces.
+const seeded = { seed: 424_242 };
 
 /**
  * Independent reference: the filtered mean at t is the last block of the minimiser of
@@ -51,6 +55,43 @@ function batchFilteredMean(D: number, A: Float64Array, b: Float64Array, y: Float
   return x.slice((t - 1) * D);
 }
 
+/** The T packed matrices of a structure as dense `[T][D][D]`, read through `apply` on basis vectors. */
+function embedDense(s: Structure, A: FloatArray, T: number): Float64Array {
+  const D = s.dim;
+  const out = new Float64Array(T * D * D);
+  const e = new Float64Array(D);
+  const col = new Float64Array(D);
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < D; j++) {
+      e.fill(0);
+      e[j] = 1;
+      s.apply(A, t * s.width, e, 0, col, 0);
+      for (let i = 0; i < D; i++) out[t * D * D + i * D + j] = col[i];
+    }
+  }
+  return out;
+}
+
+/** A random ELK model in a structure's packing (rows scaled so products stay moderate). */
+function randomModel(s: Structure, T: number, seed: number, gain = 1.6) {
+  const rand = uniform(seed);
+  const row = s.width / s.dim;
+  const A = Float64Array.from({ length: T * s.width }, () => (2 * gain * rand()) / Math.sqrt(row));
+  const b = Float64Array.from({ length: T * s.dim }, () => rand());
+  const y = Float64Array.from({ length: T * s.dim }, () => 3 * rand());
+  const s0 = Array.from({ length: s.dim }, () => rand());
+  return { A, b, y, s0 };
+}
+
+const structures = fc.constantFrom<[string, number, number]>(['dense', 1, 1], ['dense', 3, 3], ['diagonal', 1, 1], ['diagonal', 4, 1], ['block', 2, 1], ['block', 4, 2], ['block', 6, 3], ['block', 6, 2]);
+const make = ([kind, D, B]: [string, number, number]): Structure => (kind === 'dense' ? dense(D) : kind === 'diagonal' ? diagonal(D) : blockDiagonal(D, B));
+
+/** The block-diagonal built-in's operations, without its Kalman capability: a custom structure. */
+function pairsWithout(): Structure {
+  const { kalman: _kalman, ...ops } = blockDiagonal(4, 2);
+  return defineStructure({ ...ops, name: 'pairs' });
+}
+
 describe('kalmanFilter', () => {
   it('kalmanFilter means equal the batch least-squares (MAP) estimate of each prefix', () => {
     fc.assert(
@@ -66,7 +107,25 @@ describe('kalmanFilter', () => {
           expect(maxAbsErr(means.slice((t - 1) * D, t * D), want)).toBeLessThan(1e-8 * Math.max(1, ...want.map(Math.abs)));
         }
       }),
-      { numRuns: 80 },
+      { ...seeded, numRuns: 80 },
+    );
+  });
+
+  it('kalmanFilter on every built-in structure record (dense, diagonal, block-diagonal) equals the batch estimate', () => {
+    fc.assert(
+      fc.property(structures, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 2 ** 30 }), fc.double({ min: 0, max: 20, noNaN: true }), fc.double({ min: 0.2, max: 3, noNaN: true }), (shape, T, seed, lambda, q) => {
+        const s = make(shape);
+        const D = s.dim;
+        const { A, b, y, s0 } = randomModel(s, T, seed);
+        const { means, covariances } = kalmanFilter({ structure: s, A, b, y, s0, lambda, processVariance: q });
+        expect(covariances?.length).toBe(T * (s.kalman?.covarianceWidth ?? NaN));
+        const Adense = embedDense(s, A, T);
+        for (let t = 1; t <= T; t++) {
+          const want = batchFilteredMean(D, Adense, b, y, s0, lambda, q, t);
+          expect(maxAbsErr(means.slice((t - 1) * D, t * D), want), `${s.name} t = ${t}`).toBeLessThan(1e-8 * Math.max(1, ...want.map(Math.abs)));
+        }
+      }),
+      { ...seeded, numRuns: 80 },
     );
   });
 
@@ -84,6 +143,31 @@ describe('kalmanFilter', () => {
     expect(maxAbsErr(a.covariances!, cDiag)).toBeLessThan(1e-12);
   });
 
+  it('kalmanFilter: block-diagonal equals the dense filter on the same matrices embedded densely, covariances per block', () => {
+    fc.assert(
+      fc.property(fc.constantFrom([4, 2], [6, 3], [6, 2], [3, 1]), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 2 ** 30 }), fc.double({ min: 0, max: 10, noNaN: true }), ([D, B], T, seed, lambda) => {
+        const s = blockDiagonal(D, B);
+        const { A, b, y, s0 } = randomModel(s, T, seed);
+        const blk = kalmanFilter({ structure: s, A, b, y, s0, lambda });
+        const den = kalmanFilter({ structure: dense(D), A: embedDense(s, A, T), b, y, s0, lambda });
+        expect(maxAbsErr(blk.means, den.means)).toBeLessThan(1e-12);
+        // covariances [T][D/B][B][B]: block k of step t is the dense covariance's k-th diagonal block.
+        for (let t = 0; t < T; t++) {
+          for (let k = 0; k < D / B; k++) {
+            for (let i = 0; i < B; i++) {
+              for (let j = 0; j < B; j++) {
+                const got = blk.covariances![t * D * B + k * B * B + i * B + j];
+                const want = den.covariances![t * D * D + (k * B + i) * D + (k * B + j)];
+                expect(Math.abs(got - want)).toBeLessThan(1e-12);
+              }
+            }
+          }
+        }
+      }),
+      { ...seeded, numRuns: 50 },
+    );
+  });
+
   it('kalmanFilter with λ = 0 ignores the observations: the means are the linear recurrence', () => {
     const D = 2, T = 30, rand = uniform(8);
     const A = Float64Array.from({ length: T * D * D }, () => rand());
@@ -98,30 +182,70 @@ describe('kalmanFilter', () => {
     }
   });
 
+  it('kalmanFilter with λ = 0 is linearRecurrence bit for bit: diagonal, dense and block-diagonal, float64 and float32', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const s of [diagonal(5), dense(4), blockDiagonal(6, 2)]) {
+        const m = randomModel(s, 150, 17, 2.2);
+        const cast = (x: Float64Array) => (dtype === 'float32' ? Float32Array.from(x) : x);
+        const A = cast(m.A), b = cast(m.b), y = cast(m.y);
+        const { means } = kalmanFilter({ structure: s, A, b, y, s0: m.s0, lambda: 0 }, { covariances: false });
+        expect(means).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
+        expect(Array.from(means), `${s.name} ${dtype}`).toEqual(Array.from(linearRecurrence(s, A, b, m.s0)));
+      }
+    }
+  });
+
   it("kalmanFilter({ algorithm: 'parallel' }) — the associative scan over Kalman elements — equals the sequential filter", () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom('dense' as const, 'diagonal' as const),
-        fc.integer({ min: 1, max: 4 }),
-        fc.integer({ min: 1, max: 70 }),
-        fc.integer({ min: 1, max: 2 ** 30 }),
-        fc.double({ min: 0, max: 10, noNaN: true }),
-        fc.double({ min: 0.3, max: 2, noNaN: true }),
-        (structure, D, T, seed, lambda, q) => {
-          const rand = uniform(seed);
-          const width = structure === 'dense' ? D * D : D;
-          const A = Float64Array.from({ length: T * width }, () => (1.6 * rand()) / Math.sqrt(structure === 'dense' ? D : 1));
-          const b = Float64Array.from({ length: T * D }, () => rand());
-          const y = Float64Array.from({ length: T * D }, () => 2 * rand());
-          const s0 = Array.from({ length: D }, () => rand());
-          const model = { structure, dim: D, A, b, y, s0, lambda, processVariance: q };
-          const seq = kalmanFilter(model);
-          const par = kalmanFilter(model, { algorithm: 'parallel' });
-          expect(maxAbsErr(par.means, seq.means)).toBeLessThan(1e-9);
-          expect(maxAbsErr(par.covariances!, seq.covariances!)).toBeLessThan(1e-9);
-        },
-      ),
-      { numRuns: 80 },
+      fc.property(structures, fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 2 ** 30 }), fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 0.3, max: 2, noNaN: true }), (shape, T, seed, lambda, q) => {
+        const s = make(shape);
+        const { A, b, y, s0 } = randomModel(s, T, seed, 0.8);
+        const model = { structure: s, A, b, y, s0, lambda, processVariance: q };
+        const seq = kalmanFilter(model);
+        const par = kalmanFilter(model, { algorithm: 'parallel' });
+        expect(maxAbsErr(par.means, seq.means)).toBeLessThan(1e-9);
+        expect(maxAbsErr(par.covariances!, seq.covariances!)).toBeLessThan(1e-9);
+      }),
+      { ...seeded, numRuns: 80 },
+    );
+  });
+
+  it('kalmanFilter(λ = 0) stays the recurrence where variances overflow (A = 1e200): every built-in, sequential and parallel', () => {
+    for (const s of [dense(2), diagonal(2), blockDiagonal(2, 1), blockDiagonal(2, 2)]) {
+      const A = new Float64Array(2 * s.width);
+      for (let t = 0; t < 2; t++) s.identity(A, t * s.width);
+      for (let i = 0; i < A.length; i++) A[i] *= 1e200;
+      const model = { structure: s, A, b: new Float64Array([1, 1, 1, 1]), y: new Float64Array(4), s0: [0, 0], lambda: 0 };
+      for (const algorithm of ['sequential', 'parallel'] as const) {
+        expect(Array.from(kalmanFilter(model, { algorithm }).means), `${s.name} ${algorithm}`).toEqual([1, 1, 1e200, 1e200]);
+      }
+    }
+  });
+
+  it("the aliases 'dense' and 'diagonal' are dense(dim) and diagonal(dim)", () => {
+    for (const [alias, s] of [['dense', dense(3)], ['diagonal', diagonal(3)]] as const) {
+      const { A, b, y, s0 } = randomModel(s, 20, 3);
+      const viaAlias = kalmanFilter({ structure: alias, dim: 3, A, b, y, s0, lambda: 0.4 });
+      const viaRecord = kalmanFilter({ structure: s, A, b, y, s0, lambda: 0.4 });
+      expect(Array.from(viaAlias.means)).toEqual(Array.from(viaRecord.means));
+      expect(Array.from(viaAlias.covariances!)).toEqual(Array.from(viaRecord.covariances!));
+    }
+  });
+
+  it('a custom structure filters through the capability it carries, and one without kalman is refused naming it', () => {
+    const { A, b, y, s0 } = randomModel(blockDiagonal(4, 2), 25, 9);
+    const custom = defineStructure({ ...pairsWithout(), kalman: blockDiagonalKalman(4, 2) });
+    const want = kalmanFilter({ structure: blockDiagonal(4, 2), A, b, y, s0, lambda: 1 });
+    expect(Array.from(kalmanFilter({ structure: custom, A, b, y, s0, lambda: 1 }).means)).toEqual(Array.from(want.means));
+    const without = pairsWithout();
+    expect(() => kalmanFilter({ structure: without, A, b, y, s0, lambda: 1 })).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/'pairs' has no Kalman capability \(structure\.kalman\).*dense\(D\), diagonal\(D\) and blockDiagonal\(D, B\)/) as string }) as Error,
+    );
+    const { parallel: _parallel, ...sequentialOnly } = blockDiagonalKalman(4, 2);
+    const noElements = defineStructure({ ...pairsWithout(), kalman: sequentialOnly });
+    expect(Array.from(kalmanFilter({ structure: noElements, A, b, y, s0, lambda: 1 }).means)).toEqual(Array.from(want.means));
+    expect(() => kalmanFilter({ structure: noElements, A, b, y, s0, lambda: 1 }, { algorithm: 'parallel' })).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/no parallel Kalman elements \(structure\.kalman\.parallel\)/) as string }) as Error,
     );
   });
 
@@ -131,6 +255,10 @@ describe('kalmanFilter', () => {
     expect(() => kalmanFilter({ ...ok, y: new Float64Array(3) })).toThrow(expect.objectContaining({ code: 'LENGTH_MISMATCH' }) as Error);
     expect(() => kalmanFilter({ ...ok, structure: 'block' as never })).toThrow(/'dense' or 'diagonal'/);
     expect(() => kalmanFilter({ ...ok, processVariance: 0 })).toThrow(/processVariance/);
+    const { dim: _dim, ...noDim } = ok;
+    expect(() => kalmanFilter(noDim)).toThrow(/dim must be a positive integer with the alias structure 'diagonal'/);
+    expect(() => kalmanFilter({ ...ok, structure: diagonal(2) })).toThrow(expect.objectContaining({ code: 'DIMENSION_MISMATCH', message: expect.stringMatching(/dim is 1 but structure 'diagonal' has dim 2/) as string }) as Error);
+    expect(() => kalmanFilter({ ...ok, structure: blockDiagonal(2, 2), dim: 2, A: new Float64Array(4), b: new Float64Array(4), y: new Float64Array(4), s0: [0, 0] })).toThrow(/A must hold T·4 = 8 numbers for block-diagonal transitions/);
   });
 });
 

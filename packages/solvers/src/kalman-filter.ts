@@ -1,28 +1,35 @@
-import { UnrollError, allocate, dtypeOf, isFloatArray, scan, type FloatArray } from '@unroll/scan';
-import { buildKalmanElements, kalmanElementWidth, kalmanMonoid, readFilteredElements } from './kalman-elements.js';
-import { luFactor, luSolve } from './lu.js';
+import { UnrollError, allocate, dense, diagonal, dtypeOf, isFloatArray, scan, type FloatArray, type KalmanCapability, type KalmanElements, type Structure } from '@unroll/scan';
 import { checkOptionsObject, describe } from './run-controls.js';
 
 /** The linear Gaussian state space model of an ELK step (thesis §4.2, eq. 30). */
 export interface KalmanModel {
-  /** `'dense'`: A packed `[T][D][D]`; `'diagonal'`: A packed `[T][D]` (the quasi form). */
-  readonly structure: 'dense' | 'diagonal';
-  readonly dim: number;
-  /** Transition matrices A_t (dynamics N(A_t s_{t−1} + b_t, q·I)). */
+  /**
+   * The family the A_t live in: a `Structure` that carries a Kalman capability
+   * (`structure.kalman` — built in on `dense(D)`, `diagonal(D)`, `blockDiagonal(D, B)`;
+   * a custom structure supplies its own), or the alias `'dense'` / `'diagonal'` for
+   * `dense(dim)` / `diagonal(dim)`.
+   */
+  readonly structure: Structure | 'dense' | 'diagonal';
+  /** The state dimension D: required with an alias; with a `Structure`, optional and equal to `structure.dim`. */
+  readonly dim?: number;
+  /** Transition matrices A_t packed in the structure, `T · structure.width` numbers (dynamics N(A_t s_{t−1} + b_t, q·I)). */
   readonly A: FloatArray;
-  /** Offsets b_t, `[T][D]`. */
+  /** Offsets b_t, `[T][D]`; its length fixes T and its dtype the result's. */
   readonly b: FloatArray;
   /** Observations y_t of s_t, `[T][D]` (ELK: the previous iterate). */
   readonly y: FloatArray;
   /** The known initial state (exact: zero prior covariance). */
   readonly s0: ArrayLike<number>;
-  /** Observation precision λ = 1/variance ≥ 0 (0: observations ignored). */
+  /** Observation precision λ = 1/variance ≥ 0 (0: observations ignored — DEER's recurrence exactly). */
   readonly lambda: number;
   /** Process-noise variance q (default 1, as in ELK). */
   readonly processVariance?: number;
 }
 
-/** Filtered means `[T][D]`, and the filtered covariances (`[T][D][D]` dense, `[T][D]` diagonal) unless skipped. */
+/**
+ * Filtered means `[T][D]`, and the filtered covariances `[T][structure.kalman.covarianceWidth]`
+ * (dense `[T][D][D]`, diagonal `[T][D]`, block-diagonal `[T][D/B][B][B]`) unless skipped.
+ */
 export interface KalmanResult {
   readonly means: FloatArray;
   readonly covariances: FloatArray | undefined;
@@ -35,39 +42,52 @@ export interface KalmanOptions {
   /** Store the covariances (default true; ELK needs only the means). */
   readonly covariances?: boolean;
   /**
-   * `'sequential'` (default): the forward recursion, the fastest on one thread.
-   * `'parallel'`: the associative scan over Kalman elements (Särkkä & García-Fernández),
-   * the O(log T)-depth form for parallel hardware; same result within rounding.
+   * `'sequential'` (default): the capability's forward recursion, the fastest on one thread.
+   * `'parallel'`: the associative scan over its Kalman elements (Särkkä & García-Fernández),
+   * the O(log T)-depth form for parallel hardware; same result within rounding. Needs
+   * `structure.kalman.parallel`.
    */
   readonly algorithm?: 'sequential' | 'parallel';
 }
 
+const withKalman = 'dense(D), diagonal(D) and blockDiagonal(D, B)';
+const maxArrayLength = 2 ** 32;
+
 /**
- * The Kalman filter of an ELK model, run forward in time — the exact reference and, on
- * one CPU thread, the fastest order (like the sequential loop for linear recurrences):
+ * The Kalman filter of an ELK model (thesis §4.2, eq. 30: the Levenberg–Marquardt step is
+ * the filtered means of the LGSSM with dynamics N(A_t s + b_t, qI) observing y_t with
+ * precision λ), run by the structure's Kalman capability: the forward recursion — the
+ * exact reference and, on one CPU thread, the fastest order — or the parallel scan over
+ * its elements. λ = 0 gives the recurrence s_t = A_t s_{t−1} + b_t exactly, also where a
+ * variance overflows (for the built-ins: bit for bit on the sequential path).
  *
- *     μ⁻ = A_t μ + b_t,   Σ⁻ = A_t Σ A_tᵀ + q I                       (predict)
- *     K  = λΣ⁻ (λΣ⁻ + I)⁻¹,  μ = μ⁻ + K (y_t − μ⁻),  Σ = Σ⁻ − K Σ⁻      (update)
- *
- * K is written in the precision λ rather than the variance 1/λ, so λ = 0 gives K = 0
- * exactly and the means are DEER's recurrence, bit for bit in the diagonal form
- * (thesis §4.3: the filtered means follow a linear recurrence with operator Γ_t A_t,
- * ‖Γ_t‖ ≤ 1/(1 + λ)).
+ * @example
+ * ```ts
+ * kalmanFilter({ structure: blockDiagonal(4, 2), A, b, y, s0, lambda: 1 }, { covariances: false });
+ * kalmanFilter({ structure: 'diagonal', dim: 3, A, b, y, s0, lambda: 0.5 }); // alias of diagonal(3)
+ * ```
+ * @throws {UnrollError} `INVALID_ARGUMENT`, `LENGTH_MISMATCH`, `DIMENSION_MISMATCH`,
+ *   `DTYPE_MISMATCH`, `NON_FINITE` (s0), `MEMORY_BUDGET`, and `UNSUPPORTED` for a structure
+ *   without `kalman` (or without `kalman.parallel` under `algorithm: 'parallel'`) — all
+ *   before anything is allocated.
  */
 export function kalmanFilter(model: KalmanModel, optsIn: KalmanOptions = {}): KalmanResult {
   const given: unknown = model;
   if (typeof given !== 'object' || given === null) {
-    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: model must be an object { structure, dim, A, b, y, s0, lambda }, got ${describe(model)}.`);
+    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: model must be an object { structure, A, b, y, s0, lambda } (and dim with an alias structure), got ${describe(model)}.`);
   }
   const opts = checkOptionsObject<KalmanOptions>('kalmanFilter', optsIn, ['out', 'covariances', 'algorithm']);
-  const { structure, dim: D, A, b, y, s0, lambda } = model;
-  const q = model.processVariance ?? 1;
-  checkModel(model, q);
-  const T = b.length / D;
   const algorithm: unknown = opts.algorithm ?? 'sequential';
   if (algorithm !== 'sequential' && algorithm !== 'parallel') {
     throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: algorithm must be 'sequential' or 'parallel', got ${describe(algorithm)}.`);
   }
+  const structure = resolveStructure(model.structure, model.dim);
+  const kalman = capabilityOf(structure);
+  const parallel = algorithm === 'parallel' ? elementsOf(structure, kalman) : undefined;
+  const { A, b, y, s0, lambda } = model;
+  const q = model.processVariance ?? 1;
+  const D = structure.dim;
+  const T = checkArrays(structure, A, b, y, s0, lambda, q);
   const covariancesOption: unknown = opts.covariances ?? true;
   if (typeof covariancesOption !== 'boolean') throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: covariances must be true or false, got ${describe(covariancesOption)}.`);
   if (opts.out !== undefined) {
@@ -79,142 +99,102 @@ export function kalmanFilter(model: KalmanModel, optsIn: KalmanOptions = {}): Ka
       if (overlaps(opts.out, x)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: out shares memory with ${name}; pass a separate array for out.`);
     }
   }
-  const means = opts.out ?? allocate(dtypeOf(b), T * D);
   const keep = covariancesOption;
-  if (algorithm === 'parallel') {
-    const elements = allocate(dtypeOf(b), T * kalmanElementWidth(structure, D));
-    buildKalmanElements(structure, D, A, b, y, s0, lambda, q, elements);
-    scan(elements, kalmanMonoid(structure, D), { algorithm: 'blelloch', out: elements });
-    const covariances = keep ? allocate(dtypeOf(b), T * (structure === 'dense' ? D * D : D)) : undefined;
-    readFilteredElements(structure, D, T, elements, means, covariances);
+  for (const [what, n] of [['covariances', keep ? T * kalman.covarianceWidth : 0], ['Kalman elements', parallel === undefined ? 0 : T * parallel.width]] as const) {
+    if (n > maxArrayLength) {
+      throw new UnrollError('MEMORY_BUDGET', `kalmanFilter: the ${what} would be ${n} numbers, more than one array can hold (2^32); ${what === 'covariances' ? 'pass covariances: false' : "use algorithm: 'sequential'"} or a shorter T.`);
+    }
+  }
+  const means = opts.out ?? allocate(dtypeOf(b), T * D);
+  const covariances = keep ? allocate(dtypeOf(b), T * kalman.covarianceWidth) : undefined;
+  if (parallel === undefined) {
+    kalman.filter(A, b, y, s0, lambda, q, means, covariances);
     return { means, covariances };
   }
-  if (structure === 'diagonal') {
-    const variances = keep ? allocate(dtypeOf(b), T * D) : undefined;
-    for (let i = 0; i < D; i++) {
-      let m = s0[i] ?? 0;
-      let v = 0;
-      for (let t = 0; t < T; t++) {
-        const o = t * D + i;
-        const a = A[o];
-        const mPred = a * m + b[o];
-        const vPred = a * v * a + q;
-        if (lambda === 0) {
-          // K = 0: the means are DEER's recurrence exactly, even once a variance has
-          // overflowed (the general form would compute 0·∞ there).
-          m = mPred;
-          v = vPred;
-        } else if (vPred === Infinity) {
-          // K → 1 as Σ⁻ → ∞: the update trusts the observation alone, μ = y, Σ = 1/λ.
-          m = y[o];
-          v = 1 / lambda;
-        } else {
-          const k = (lambda * vPred) / (lambda * vPred + 1);
-          m = mPred + k * (y[o] - mPred);
-          v = vPred - k * vPred;
-        }
-        means[o] = m;
-        // Carry the mean as stored (rounded to float32 in a float32 solve), as the
-        // recurrence does: λ = 0 then matches it bit for bit in either dtype.
-        m = means[o];
-        if (variances !== undefined) variances[o] = v;
-      }
-    }
-    return { means, covariances: variances };
-  }
-  const covariances = keep ? allocate(dtypeOf(b), T * D * D) : undefined;
-  const scratch = denseScratch(D);
-  const { mean, cov, mPred, pPred, ap, gain, lu, rhs } = scratch;
-  for (let i = 0; i < D; i++) mean[i] = s0[i] ?? 0;
-  cov.fill(0);
-  for (let t = 0; t < T; t++) {
-    const ao = t * D * D;
-    // Predict: μ⁻ = Aμ + b, Σ⁻ = A Σ Aᵀ + qI.
-    for (let i = 0; i < D; i++) {
-      let acc = b[t * D + i];
-      for (let j = 0; j < D; j++) acc += A[ao + i * D + j] * mean[j];
-      mPred[i] = acc;
-    }
-    for (let i = 0; i < D; i++) {
-      for (let j = 0; j < D; j++) {
-        let acc = 0;
-        for (let k = 0; k < D; k++) acc += A[ao + i * D + k] * cov[k * D + j];
-        ap[i * D + j] = acc;
-      }
-    }
-    for (let i = 0; i < D; i++) {
-      for (let j = 0; j < D; j++) {
-        let acc = i === j ? q : 0;
-        for (let k = 0; k < D; k++) acc += ap[i * D + k] * A[ao + j * D + k];
-        pPred[i * D + j] = acc;
-      }
-    }
-    if (lambda === 0) {
-      // K = 0: the means are DEER's recurrence, even where Σ⁻ has overflowed.
-      mean.set(mPred);
-      cov.set(pPred);
-      for (let i = 0; i < D; i++) means[t * D + i] = mean[i];
-      if (covariances !== undefined) for (let i = 0; i < D * D; i++) covariances[t * D * D + i] = cov[i];
-      continue;
-    }
-    // Update: K = λΣ⁻(λΣ⁻ + I)⁻¹. Both factors are symmetric and commute, so
-    // K = (λΣ⁻ + I)⁻¹ λΣ⁻: solve (λΣ⁻ + I) K = λΣ⁻ column by column.
-    for (let i = 0; i < D * D; i++) lu[i] = lambda * pPred[i];
-    for (let i = 0; i < D; i++) lu[i * D + i] += 1;
-    luFactor(lu, D, scratch.pivots);
-    for (let j = 0; j < D; j++) {
-      for (let i = 0; i < D; i++) rhs[i] = lambda * pPred[i * D + j];
-      luSolve(lu, D, scratch.pivots, rhs);
-      for (let i = 0; i < D; i++) gain[i * D + j] = rhs[i];
-    }
-    for (let i = 0; i < D; i++) {
-      let acc = mPred[i];
-      for (let j = 0; j < D; j++) acc += gain[i * D + j] * (y[t * D + j] - mPred[j]);
-      mean[i] = acc;
-    }
-    for (let i = 0; i < D; i++) {
-      for (let j = 0; j < D; j++) {
-        let acc = pPred[i * D + j];
-        for (let k = 0; k < D; k++) acc -= gain[i * D + k] * pPred[k * D + j];
-        cov[i * D + j] = acc;
-      }
-    }
-    for (let i = 0; i < D; i++) means[t * D + i] = mean[i];
-    if (covariances !== undefined) for (let i = 0; i < D * D; i++) covariances[t * D * D + i] = cov[i];
-  }
+  const elements = allocate(dtypeOf(b), T * parallel.width);
+  parallel.build(A, b, y, s0, lambda, q, elements);
+  scan(elements, parallel.monoid, { algorithm: 'blelloch', out: elements });
+  parallel.read(elements, T, means, covariances);
   return { means, covariances };
 }
 
-function denseScratch(D: number) {
-  return {
-    mean: new Float64Array(D),
-    cov: new Float64Array(D * D),
-    mPred: new Float64Array(D),
-    pPred: new Float64Array(D * D),
-    ap: new Float64Array(D * D),
-    gain: new Float64Array(D * D),
-    lu: new Float64Array(D * D),
-    rhs: new Float64Array(D),
-    pivots: new Int32Array(D),
-  };
+// The aliases resolve to one structure per kind and dimension, kept for the next call, so
+// a loop of aliased calls reuses one capability (and its scratch).
+const aliases = new Map<'dense' | 'diagonal', Structure>();
+
+/** The model's structure: a Structure as given, or the alias resolved with `dim`. */
+function resolveStructure(structure: unknown, dim: unknown): Structure {
+  if (structure === 'dense' || structure === 'diagonal') {
+    if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1 || dim > maxArrayLength) {
+      throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: dim must be a positive integer with the alias structure '${structure}', got ${describe(dim)}.`);
+    }
+    let s = aliases.get(structure);
+    if (s?.dim !== dim) {
+      s = structure === 'dense' ? dense(dim) : diagonal(dim);
+      aliases.set(structure, s);
+    }
+    return s;
+  }
+  const hint = `a Structure with a Kalman capability (${withKalman} have one) or one of the aliases 'dense' or 'diagonal'`;
+  if (typeof structure !== 'object' || structure === null) {
+    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: structure must be ${hint}, got ${describe(structure)}.`);
+  }
+  const s = structure as Partial<Record<keyof Structure, unknown>>;
+  if (typeof s.name !== 'string' || typeof s.dim !== 'number' || !Number.isInteger(s.dim) || s.dim < 1 || typeof s.width !== 'number' || !Number.isInteger(s.width) || s.width < 0) {
+    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: structure must be ${hint}; this object lacks a name, a positive integer dim or a non-negative integer width.`);
+  }
+  if (dim !== undefined && dim !== s.dim) {
+    throw new UnrollError('DIMENSION_MISMATCH', `kalmanFilter: dim is ${describe(dim)} but structure '${s.name}' has dim ${s.dim}; leave dim out with a Structure.`);
+  }
+  return structure as Structure;
 }
 
-function checkModel(model: KalmanModel, q: number): void {
-  const { dim: D, A, b, y, s0, lambda } = model;
-  const structure: unknown = model.structure;
-  if (structure !== 'dense' && structure !== 'diagonal') {
-    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: structure must be 'dense' or 'diagonal', got ${String(structure)}.`);
+/** `structure.kalman`, checked for shape; `UNSUPPORTED` naming the capability when absent. */
+function capabilityOf(structure: Structure): KalmanCapability {
+  const k: unknown = structure.kalman;
+  if (k === undefined) {
+    throw new UnrollError(
+      'UNSUPPORTED',
+      `kalmanFilter: structure '${structure.name}' has no Kalman capability (structure.kalman), which ELK's inner solve needs. ${withKalman} carry one; give a custom structure kalman: { covarianceWidth, filter, parallel? } (blockDiagonalKalman(D, B), denseKalman(D) and diagonalKalman(D) from @unroll/scan fit those packings), or use a method without λ.`,
+    );
   }
-  if (!Number.isInteger(D) || D < 1) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: dim must be a positive integer, got ${String(D)}.`);
+  const c = (typeof k === 'object' && k !== null ? k : {}) as Partial<Record<keyof KalmanCapability, unknown>>;
+  if (typeof c.filter !== 'function' || typeof c.covarianceWidth !== 'number' || !Number.isInteger(c.covarianceWidth) || c.covarianceWidth < 0) {
+    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: structure '${structure.name}'.kalman must be { covarianceWidth: a non-negative integer, filter: a function, parallel? }, got ${describe(k)}.`);
+  }
+  return k as KalmanCapability;
+}
+
+/** `kalman.parallel`, checked for shape; `UNSUPPORTED` naming it when absent. */
+function elementsOf(structure: Structure, kalman: KalmanCapability): KalmanElements {
+  const p: unknown = kalman.parallel;
+  if (p === undefined) {
+    throw new UnrollError(
+      'UNSUPPORTED',
+      `kalmanFilter: structure '${structure.name}' has no parallel Kalman elements (structure.kalman.parallel), which algorithm: 'parallel' needs. ${withKalman} carry them; use algorithm: 'sequential' here.`,
+    );
+  }
+  const e = (typeof p === 'object' && p !== null ? p : {}) as Partial<Record<keyof KalmanElements, unknown>>;
+  const m = (typeof e.monoid === 'object' && e.monoid !== null ? e.monoid : {}) as { width?: unknown; combine?: unknown };
+  const ok = typeof e.width === 'number' && Number.isInteger(e.width) && e.width >= 1 && typeof e.build === 'function' && typeof e.read === 'function' && m.width === e.width && typeof m.combine === 'function';
+  if (!ok) {
+    throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: structure '${structure.name}'.kalman.parallel must be { width: a positive integer, build, read: functions, monoid: { width: the same, combine } }, got ${describe(p)}.`);
+  }
+  return p as KalmanElements;
+}
+
+/** Checks the model's arrays and numbers against the structure's packing; returns T. */
+function checkArrays(structure: Structure, A: FloatArray, b: FloatArray, y: FloatArray, s0: ArrayLike<number>, lambda: number, q: number): number {
+  const D = structure.dim;
+  const W = structure.width;
   if (!isFloatArray(b) || b.length === 0 || b.length % D !== 0) {
-    throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: b must hold T·D numbers (D = ${D}).`);
+    throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: b must hold T·D numbers (D = ${D}), got ${describe(b)}.`);
   }
   const T = b.length / D;
-  const width = structure === 'dense' ? D * D : D;
-  if (!isFloatArray(A) || A.length !== T * width) {
-    throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: A must hold T·${width} = ${T * width} numbers for ${structure} transitions.`);
+  if (!isFloatArray(A) || A.length !== T * W) {
+    throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: A must hold T·${W} = ${T * W} numbers for ${structure.name} transitions, got ${describe(A)}.`);
   }
-  if (!isFloatArray(y) || y.length !== T * D) throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: y must hold T·D = ${T * D} numbers.`);
+  if (!isFloatArray(y) || y.length !== T * D) throw new UnrollError('LENGTH_MISMATCH', `kalmanFilter: y must hold T·D = ${T * D} numbers, got ${describe(y)}.`);
   const s0Given: unknown = s0;
   if (typeof s0Given !== 'object' || s0Given === null || s0.length !== D) {
     throw new UnrollError('DIMENSION_MISMATCH', `kalmanFilter: s0 must hold D = ${D} numbers, got ${describe(s0)}.`);
@@ -224,6 +204,7 @@ function checkModel(model: KalmanModel, q: number): void {
   }
   if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: lambda must be finite and ≥ 0, got ${String(lambda)}.`);
   if (typeof q !== 'number' || !(q > 0) || !Number.isFinite(q)) throw new UnrollError('INVALID_ARGUMENT', `kalmanFilter: processVariance must be finite and > 0, got ${String(q)}.`);
+  return T;
 }
 
 /** True when two typed arrays share any bytes. */
