@@ -13,7 +13,7 @@ export interface RunSettings extends RunControls {
   /** Rows iterated at once (sliding window); undefined: all T. */
   readonly window: number | undefined;
   /** ELK: the step is the Kalman filter's means with observation precision λ (thesis §4.2). */
-  readonly elk: { readonly lambda: number; readonly structure: 'dense' | 'diagonal' } | undefined;
+  readonly elk: { readonly lambda: number } | undefined;
 }
 
 /** The working memory of a run besides its trajectory: shareable by runs of one shape. */
@@ -164,9 +164,8 @@ export class FixedPointRun {
     } else {
       // The Levenberg–Marquardt step: filtered means of the LGSSM with dynamics
       // N(Ã_t s + b_t, I) observing the current iterate with precision λ (thesis eq. 30).
-      const { lambda, structure } = s.elk;
       const y = this.#current.subarray(ws * D, we * D);
-      kalmanFilter({ structure, dim: D, A, b, y, s0: start, lambda }, { out: next, covariances: false });
+      kalmanFilter({ structure: this.#structure, dim: D, A, b, y, s0: start, lambda: s.elk.lambda }, { out: next, covariances: false });
     }
     /* eslint-enable no-restricted-syntax */
     yield;

@@ -57,6 +57,7 @@ export function planSolve(where: string, dyn: unknown, s0: unknown, T: unknown, 
   }
   const { strategy, inner, name } = method;
   const structure = structureOf(where, strategy, D);
+  if (inner.kind === 'kalman') checkKalman(where, name, structure);
   const rows = Math.min(T, window ?? T);
   const bytes = rows * structure.width * (dtype === 'float32' ? 4 : 8);
   if (bytes > controls.memoryBudget) {
@@ -70,7 +71,7 @@ export function planSolve(where: string, dyn: unknown, s0: unknown, T: unknown, 
     ...controls,
     dtype,
     window,
-    elk: inner.kind === 'kalman' ? { lambda: inner.lambda, structure: kalmanLayout(where, name, structure) } : undefined,
+    elk: inner.kind === 'kalman' ? { lambda: inner.lambda } : undefined,
   };
   return { dyn, T, start, opts, run: { strategy, structure, name, settings } };
 }
@@ -104,10 +105,15 @@ function structureOf(where: string, strategy: Strategy, D: number): Structure {
 }
 
 /**
- * The Kalman layout of an ELK method, read off its strategy's structure (not its name): a
- * custom strategy with λ works wherever its structure has a Kalman filter.
+ * ELK runs the Kalman filter in the structure of its strategy's Ã_t (read off the
+ * structure's `kalman` capability, not the method's name): any strategy whose structure
+ * has one takes a λ — dense, diagonal, block-diagonal built in, or a custom structure's.
  */
-function kalmanLayout(where: string, name: string, structure: Structure): 'dense' | 'diagonal' {
-  if (structure.name === 'dense' || structure.name === 'diagonal') return structure.name;
-  throw new UnrollError('UNSUPPORTED', `${where}: '${name}' runs the Kalman filter in the structure of its Ã_t, '${structure.name}', which has no Kalman filter; use a dense or diagonal base (elk({ lambda, base: 'full' | 'diagonal' })).`);
+function checkKalman(where: string, name: string, structure: Structure): void {
+  if (structure.kalman === undefined) {
+    throw new UnrollError(
+      'UNSUPPORTED',
+      `${where}: '${name}' runs the Kalman filter in the structure of its Ã_t, '${structure.name}', which has no kalman capability; use a base whose structure has one (full(), diagonal(), a block-diagonal strategy) or give the structure kalman (e.g. blockDiagonalKalman(D, B) from @unroll/scan).`,
+    );
+  }
 }
