@@ -198,13 +198,12 @@ export async function compare(system: BuiltSystem, T: number, seed: number, sett
   };
 }
 
-const gpuMethodNames = ['deer', 'quasi-deer', 'picard', 'jacobi', 'scale-elk', 'clip-elk'] as const;
 
 /** The GPU rows: the same methods through the WGSL twin, in float32, timed end to end. */
 async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSettings, reference: Float64Array | Float32Array, progress: CompareProgress): Promise<{ gpuRuns: MethodRun[]; sequentialMs: number | null }> {
   const twin = system.gpu;
   if (twin === undefined) throw new UnrollError('UNSUPPORTED', `--gpu: ${system.label} has no WGSL twin; GPU twins exist for gru, mean-field, langevin and lorenz96.`);
-  const { createGpuRuntime, twins } = await import('@unroll/gpu-runtime');
+  const { createGpuRuntime, gpuMethods, twins } = await import('@unroll/gpu-runtime');
   progress.begin('GPU device');
   const rt = await createGpuRuntime();
   progress.end('GPU device', 'ready');
@@ -218,9 +217,9 @@ async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSet
     const out: MethodRun[] = [];
     for (const method of settings.methods) {
       const name: string = method;
-      const gpuMethod = gpuMethodNames.find((m) => m === method);
+      const gpuMethod = gpuMethods.find((m) => m === method);
       if (gpuMethod === undefined) {
-        out.push(failure(name, 'gpu', new UnrollError('UNSUPPORTED', `${method} has no GPU version (GPU methods: ${gpuMethodNames.join(', ')}).`)));
+        out.push(failure(name, 'gpu', new UnrollError('UNSUPPORTED', `${method} has no GPU version (GPU methods: ${gpuMethods.filter((m) => m !== 'sequential').join(', ')}).`)));
         continue;
       }
       progress.begin(`${method} (gpu)`);

@@ -1,4 +1,4 @@
-import { checkOptionsObject, decide, initialGuess, meritStops, resolveRunControls, verdict, type PolicySettings, type IterationInfo, type Method, type RunControls, type SolveOptions, type SolveResult } from '@unroll/solvers';
+import { checkOptionsObject, decide, initialGuess, meritStops, methodNames, resolveRunControls, verdict, type PolicySettings, type IterationInfo, type Method, type RunControls, type SolveOptions, type SolveResult } from '@unroll/solvers';
 import { UnrollError, isFloatArray } from '@unroll/scan';
 import { checkFloats, describe, finiteF32, maxIndex, optionsObject, positiveInteger } from './check-input.js';
 import { fromMark } from './kernel.js';
@@ -55,7 +55,11 @@ export interface GpuSolveResult extends SolveResult {
   readonly sequences: number;
 }
 
-const gpuMethods: readonly GpuMethod[] = ['sequential', 'deer', 'quasi-deer', 'picard', 'jacobi', 'scale-elk', 'clip-elk'];
+/**
+ * The methods of the one table (`methodNames`) that run on the GPU: all but ELK's Kalman
+ * filter, which has no WGSL form yet.
+ */
+export const gpuMethods: readonly GpuMethod[] = methodNames.filter((m): m is GpuMethod => m !== 'elk' && m !== 'quasi-elk');
 
 /** The option keys `runtime.solve` accepts. */
 export const gpuSolveOptionKeys: readonly string[] = [

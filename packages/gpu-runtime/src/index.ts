@@ -2,7 +2,7 @@
 export { createGpuRuntime, type GpuRuntime, type GpuRuntimeOptions } from './runtime.js';
 export { twins, gruTwin, langevinTwin, lorenz96Twin, meanFieldRnnTwin } from './twins/index.js';
 export { defineGpuDynamics, type GpuDynamics, type GpuDynamicsSpec } from './gpu-dynamics.js';
-export type { GpuIterationInfo, GpuMethod, GpuSolveOptions, GpuSolveResult } from './gpu-solve.js';
+export { gpuMethods, type GpuIterationInfo, type GpuMethod, type GpuSolveOptions, type GpuSolveResult } from './gpu-solve.js';
 export type { Evaluation, EvaluationPoints } from './evaluate.js';
 export type { GpuLimits } from './gpu-context.js';
 export type { ScanKind } from './scan-kernels.js';
