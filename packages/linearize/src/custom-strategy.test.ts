@@ -1,6 +1,6 @@
 import { linearRecurrence } from '@unroll/scan';
 import { describe, expect, it } from 'vitest';
-import { pairBlocks, pairStrategy } from '../test/pair-blocks-example.js';
+import { pairBlocks, pairStrategy } from '../test/pair-blocks.mjs';
 import { checkStructureLaws, defineDynamics, defineStrategy, type Dynamics, type Strategy } from './index.js';
 
 /**

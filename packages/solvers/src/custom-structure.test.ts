@@ -1,11 +1,12 @@
 // A custom structure, end to end (the solvers README walks through this file): the
-// pair-blocks structure and strategy of test/pair-blocks.mjs — written by a user, unknown
+// pair-blocks structure and strategy of linearize's test/pair-blocks.mjs (the linearize
+// README's worked example) — written as a user would, unknown
 // to the library — solved by Newton, on worker threads, by ELK and through gradient, each
 // against the dense reference.
 import { defineDynamics, full, type Dynamics } from '@unroll/linearize';
 import { checkStructureLaws, linearRecurrence } from '@unroll/scan';
 import { describe, expect, it } from 'vitest';
-import { pairBlocks, pairStrategy } from '../test/pair-blocks.mjs';
+import { pairBlocks, pairStrategy } from '../../linearize/test/pair-blocks.mjs';
 import { maxAbsErr, rollout, uniform } from '../test/systems.js';
 import { deer, elk, gradient, newton, solve } from './index.js';
 

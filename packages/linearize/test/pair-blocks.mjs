@@ -1,9 +1,10 @@
-// The "custom structure, end to end" example of the solvers README: 2×2 blocks on the
-// diagonal for states laid out as (q₁, p₁, q₂, p₂, …), and the strategy that fills them
-// from the Jacobian. Plain JavaScript in its own module, because worker threads rebuild
-// the structure by importing this file (`module` below): that is what lets `threads: 2`
-// run a structure the library has never seen.
-import { defineStrategy, resolveDerivatives } from '@unroll/linearize';
+// The worked example of the linearize README ("Custom structures and strategies") and of
+// the solvers README ("Your own structure, end to end"): 2×2 blocks on the diagonal for
+// states laid out as (q₁, p₁, q₂, p₂, …), and the strategy that fills them from the
+// Jacobian. Plain JavaScript in its own module, because worker threads rebuild the
+// structure by importing this file (`module` below): that is what lets `threads: 2` run a
+// structure the library has never seen. The README's code is this code: keep them in sync.
+import { defineStrategy, resolveDerivatives } from '../dist/index.js';
 import { blockDiagonalKalman, defineStructure } from '@unroll/scan';
 
 /** 2×2 blocks [[a, b], [c, d]] on the diagonal, packed [a, b, c, d] per pair. */
