@@ -161,7 +161,7 @@ export function resolveMethod(where: string, method: unknown): SolveMethod {
   if (isStrategy(method)) return newton(method);
   throw new UnrollError(
     'INVALID_ARGUMENT',
-    `${where}: method must be one of ${methodNames.join(', ')}, a method value (deer(), quasiDeer(), elk({ lambda }), newton(strategy), …) or a Strategy, got ${describe(method)}.${looksLikeStructure(method) ? ' That is a Structure (the algebra of Ã_t, from @unroll/scan); a method needs a Strategy (from @unroll/linearize), e.g. quasiDeer() or newton(diagonal()).' : ''}`,
+    `${where}: method must be one of ${methodNames.join(', ')}, a method value (deer(), quasiDeer(), elk({ lambda }), newton(strategy), …) or a Strategy, got ${describe(method)}.${looksLikeStructure(method) ? ' That is a Structure (the algebra of Ã_t, from @unroll/scan); a method needs a Strategy (from @unroll/linearize), e.g. quasiDeer() or newton(diagonal()).' : ''}${typeof method === 'function' ? ` You passed the factory ${method.name === '' ? '' : `'${method.name}' `}itself: call it, e.g. deer(), quasiDeer() or newton(diagonal()).` : ''}`,
   );
 }
 
