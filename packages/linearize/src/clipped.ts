@@ -1,5 +1,5 @@
-import { UnrollError } from '@unroll/scan';
-import { checkOptions, checkStrategy, describeValue } from './arguments.js';
+import { UnrollError, checkOptions, describeValue } from '@unroll/scan';
+import { checkStrategy } from './dynamics-checks.js';
 import { diagonal } from './diagonal.js';
 import { defineStrategy, type Strategy } from './strategy.js';
 

@@ -1,5 +1,5 @@
-import { UnrollError, type FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkInteger, checkRecord, checkState, describeValue } from './arguments.js';
+import { UnrollError, checkArrayLength, checkInteger, checkRecord, describeValue, type FloatArray } from '@unroll/scan';
+import { checkState } from './arguments.js';
 import { resolveDerivatives } from './derivatives.js';
 import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
 import type { Strategy } from './strategy.js';

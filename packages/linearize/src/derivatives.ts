@@ -1,5 +1,5 @@
-import type { FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkDynamics } from './arguments.js';
+import { checkArrayLength, type FloatArray } from '@unroll/scan';
+import { checkDynamics } from './dynamics-checks.js';
 import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
 import { finiteDifferenceJvp } from './finite-difference-jvp.js';
 

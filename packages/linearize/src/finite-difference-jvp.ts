@@ -1,5 +1,5 @@
 import type { FloatArray } from '@unroll/scan';
-import { checkDynamics } from './arguments.js';
+import { checkDynamics } from './dynamics-checks.js';
 import type { Dynamics, JvpFunction } from './dynamics.js';
 
 /** ∛ε for float64: the step that balances truncation (O(h²)) against rounding (O(ε/h)). */

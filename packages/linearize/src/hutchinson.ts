@@ -1,5 +1,4 @@
-import { diagonal as diagonalStructure } from '@unroll/scan';
-import { checkInteger, checkOptions } from './arguments.js';
+import { checkInteger, checkOptions, diagonal as diagonalStructure } from '@unroll/scan';
 import { resolveDerivatives, scaleCalls } from './derivatives.js';
 import { rademacher } from './rademacher.js';
 import { defineStrategy, type Strategy } from './strategy.js';

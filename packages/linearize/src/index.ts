@@ -15,3 +15,5 @@ export { clipped, type ClippedOptions } from './clipped.js';
 export { checkStructureLaws, defineStructure, type FloatArray, type Structure, type StructureLawReport } from '@unroll/scan';
 // The one error class of every unroll package (from @unroll/scan), importable from this one too.
 export { UnrollError, type UnrollErrorCode } from '@unroll/scan';
+// The Dynamics and Strategy argument checks, shared by the packages that take them.
+export { checkDynamics, checkStrategy, dynamicsNaming, type DynamicsNaming } from './dynamics-checks.js';

@@ -1,5 +1,5 @@
-import { UnrollError, diagonal as diagonalStructure, type Structure } from '@unroll/scan';
-import { checkStrategy, describeValue } from './arguments.js';
+import { UnrollError, describeValue, diagonal as diagonalStructure, type Structure } from '@unroll/scan';
+import { checkStrategy } from './dynamics-checks.js';
 import { defineStrategy, type Strategy } from './strategy.js';
 
 /**

@@ -1,7 +1,8 @@
-import { UnrollError, type FloatArray, type Structure } from '@unroll/scan';
+import { UnrollError, checkRecord, describeValue, type FloatArray, type Structure } from '@unroll/scan';
 import type { CallCounts } from './derivatives.js';
 import type { Dynamics } from './dynamics.js';
-import { checkDim, checkDynamics, checkRecord, describeValue } from './arguments.js';
+import { checkDim } from './arguments.js';
+import { checkDynamics } from './dynamics-checks.js';
 
 /**
  * How the transition matrices Ã_t of one fixed-point iteration are obtained from the

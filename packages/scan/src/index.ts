@@ -16,3 +16,17 @@ export { affineMonoid } from './affine-monoid.js';
 export { linearRecurrence, type LinearRecurrenceOptions } from './linear-recurrence.js';
 export { shutdownThreads } from './thread-pool.js';
 export { mulberry32 } from './mulberry32.js';
+/** Argument checks shared by the unroll packages: each throws UnrollError naming the argument. */
+export {
+  checkArrayLength,
+  checkFunction,
+  checkInteger,
+  checkNumber,
+  checkOptions,
+  checkRecord,
+  checkSeed,
+  describeValue,
+  isRecord,
+  maxCheckedArrayLength,
+  type Domain,
+} from './argument-checks.js';

@@ -1,6 +1,7 @@
 import type { FloatArray } from './float-array.js';
 import type { Monoid } from './monoid.js';
 import type { Structure } from './structure.js';
+import { isRecord } from './argument-checks.js';
 import { UnrollError } from './unroll-error.js';
 
 /**
@@ -48,7 +49,7 @@ export function assertDim(where: string, D: unknown): asserts D is number {
  */
 export function optionsOf<T extends object>(where: string, opts: T | undefined): Partial<T> {
   if (opts === undefined) return {};
-  if (!isObject(opts) || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
+  if (!isRecord(opts)) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: options must be an object (or left out), got ${describe(opts)}.`);
   }
   return opts;

@@ -1,22 +1,9 @@
-import type { Dynamics } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
-import { describe } from './run-controls.js';
+import { UnrollError, describeValue as describe } from '@unroll/scan';
 
 /**
  * Argument checks shared by the solvers' entry points. Each runs before anything is
  * allocated or called, and its message names the argument and what to pass instead.
  */
-
-/** Throws unless `dyn` is a Dynamics: an object with a positive integer `dim` and a `step` function. */
-export function checkDynamics(where: string, dyn: unknown): asserts dyn is Dynamics {
-  if (typeof dyn !== 'object' || dyn === null || typeof (dyn as { step?: unknown }).step !== 'function') {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: dynamics must be a Dynamics ({ dim, step, … }) — build one with defineDynamics; got ${describe(dyn)}.`);
-  }
-  const dim = (dyn as { dim?: unknown }).dim;
-  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1) {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: dynamics.dim must be a positive integer, got ${describe(dim)}.`);
-  }
-}
 
 /** Throws unless T is a positive integer. */
 export function checkSteps(where: string, T: unknown): asserts T is number {

@@ -1,7 +1,7 @@
-import { full, type Dynamics, type Strategy } from '@unroll/linearize';
-import { UnrollError, allocate, dtypeOf, isFloatArray, linearRecurrence, type FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkDynamics, checkInitialState } from './check-arguments.js';
-import { checkOptionsObject, describe } from './run-controls.js';
+import { checkDynamics, full, type Dynamics, type Strategy } from '@unroll/linearize';
+import { allocate, describeValue as describe, dtypeOf, isFloatArray, linearRecurrence, UnrollError, type FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkInitialState } from './check-arguments.js';
+import { checkOptionsObject } from './run-controls.js';
 
 /** Options of {@link gradient}. */
 export interface GradientOptions {

@@ -1,7 +1,7 @@
-import type { Dynamics } from '@unroll/linearize';
-import { UnrollError, allocate, dtypeOf, isFloatArray, mulberry32, type Dtype, type FloatArray } from '@unroll/scan';
-import { allocating, checkArrayLength, checkDynamics, checkInitialState, checkSteps } from './check-arguments.js';
-import { checkOptionsObject, describe, solveOptionKeys } from './run-controls.js';
+import { checkDynamics, type Dynamics } from '@unroll/linearize';
+import { allocate, describeValue as describe, dtypeOf, isFloatArray, mulberry32, UnrollError, type Dtype, type FloatArray } from '@unroll/scan';
+import { allocating, checkArrayLength, checkInitialState, checkSteps } from './check-arguments.js';
+import { checkOptionsObject, solveOptionKeys } from './run-controls.js';
 import type { SolveOptions } from './solve-options.js';
 
 /** The initial trajectory s^{(0)}, `[T][D]` in `dtype` (a fresh array: resets restore from it). */

@@ -1,5 +1,5 @@
-import { UnrollError, allocate, dense, diagonal, dtypeOf, isFloatArray, scan, type FloatArray, type KalmanCapability, type KalmanElements, type Structure } from '@unroll/scan';
-import { checkOptionsObject, describe } from './run-controls.js';
+import { allocate, dense, describeValue as describe, diagonal, dtypeOf, isFloatArray, scan, UnrollError, type FloatArray, type KalmanCapability, type KalmanElements, type Structure } from '@unroll/scan';
+import { checkOptionsObject } from './run-controls.js';
 
 /** The linear Gaussian state space model of an ELK step (thesis §4.2, eq. 30). */
 export interface KalmanModel {

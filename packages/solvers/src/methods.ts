@@ -1,6 +1,5 @@
 import { clipped, diagonal, full, identity, scaled, zero, type Strategy } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
-import { describe } from './run-controls.js';
+import { describeValue as describe, UnrollError } from '@unroll/scan';
 
 /**
  * The unifying framework's view of every method (DESIGN.md §1): an iteration is a choice of

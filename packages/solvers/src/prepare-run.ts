@@ -1,10 +1,10 @@
-import type { Dynamics, Strategy } from '@unroll/linearize';
-import { UnrollError, allocate, type Structure } from '@unroll/scan';
-import { allocating, checkArrayLength, checkDynamics, checkInitialState, checkSteps } from './check-arguments.js';
+import { checkDynamics, type Dynamics, type Strategy } from '@unroll/linearize';
+import { allocate, describeValue as describe, UnrollError, type Structure } from '@unroll/scan';
+import { allocating, checkArrayLength, checkInitialState, checkSteps } from './check-arguments.js';
 import { FixedPointRun, createRunScratch, type RunScratch, type RunSettings } from './fixed-point-run.js';
 import { initialGuess } from './initial-guess.js';
 import { resolveMethod } from './methods.js';
-import { checkOptionsObject, describe, resolveRunControls, solveOptionKeys } from './run-controls.js';
+import { checkOptionsObject, resolveRunControls, solveOptionKeys } from './run-controls.js';
 import type { SolveOptions } from './solve-options.js';
 
 const GiB = 2 ** 30;

@@ -1,4 +1,4 @@
-import { UnrollError, isFloatArray, type Dtype, type FloatArray } from '@unroll/scan';
+import { UnrollError, describeValue as describe, isFloatArray, type Dtype, type FloatArray } from '@unroll/scan';
 import type { IterationInfo, SolveOptions } from './solve-options.js';
 
 /**
@@ -135,16 +135,4 @@ function positiveFinite(where: string, name: string, x: unknown): void {
   if (typeof x !== 'number' || !(x > 0) || !Number.isFinite(x)) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: ${name} must be a positive finite number, got ${describe(x)}.`);
   }
-}
-
-/** A value as a message shows it: strings quoted, objects by kind. */
-export function describe(x: unknown): string {
-  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint' || typeof x === 'undefined') return String(x);
-  if (typeof x === 'symbol') return x.toString();
-  if (typeof x === 'string') return `'${x}'`;
-  if (typeof x === 'function') return 'a function';
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (isFloatArray(x)) return `a ${x.constructor.name} of length ${x.length}`;
-  return 'an object';
 }

@@ -1,6 +1,6 @@
-import type { Dynamics } from '@unroll/linearize';
+import { checkDynamics, type Dynamics } from '@unroll/linearize';
 import { UnrollError, dtypeOf, isFloatArray, type FloatArray } from '@unroll/scan';
-import { checkDynamics, checkInitialState, checkSteps } from './check-arguments.js';
+import { checkInitialState, checkSteps } from './check-arguments.js';
 
 /**
  * s_t = f_t(s_{t−1}) for t = 1 … T into `out` (`[T][D]`): the exact reference every method

@@ -1,7 +1,6 @@
 import type { Dynamics } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
+import { describeValue as describe, UnrollError } from '@unroll/scan';
 import { createPlanScratch, planSolve, startRun } from './prepare-run.js';
-import { describe } from './run-controls.js';
 import { drain, sequentialResult, throwIfAborted } from './solve.js';
 import type { SolveOptions, SolveResult } from './solve-options.js';
 

@@ -1,5 +1,5 @@
 import type { DefinedDynamics } from '@unroll/linearize';
-import { checkArrayLength, checkInteger, checkNumber, checkRecord, optionalRecord } from './arguments.js';
+import { checkArrayLength, checkInteger, checkNumber, checkOptions, checkRecord } from '@unroll/scan';
 import { integrate, type Flow, type Integrator } from './flow.js';
 
 /** Parameters of {@link lorenz63}. */
@@ -17,7 +17,7 @@ export interface Lorenz63Params {
  * dt = 0.01.
  */
 export function lorenz63(params?: Lorenz63Params): DefinedDynamics & { readonly params: Required<Lorenz63Params> } {
-  const given = optionalRecord('lorenz63(params)', 'params', params, "{ sigma: 10, rho: 28, beta: 8 / 3, dt: 0.01, integrator: 'rk4' }");
+  const given = checkOptions('lorenz63(params)', params, "{ sigma: 10, rho: 28, beta: 8 / 3, dt: 0.01, integrator: 'rk4' }", 'params');
   const { sigma = 10, rho = 28, beta = 8 / 3, dt = 0.01, integrator = 'rk4' } = given;
   for (const [name, v] of [['sigma', sigma], ['rho', rho], ['beta', beta]] as const) checkNumber('lorenz63', name, v);
   const p = { sigma, rho, beta, dt, integrator };
@@ -49,7 +49,7 @@ export interface RosslerParams {
 
 /** Rössler (1976): `ẋ = −y − z, ẏ = x + a y, ż = b + z (x − c)`; chaotic at (0.2, 0.2, 5.7). */
 export function rossler(params?: RosslerParams): DefinedDynamics & { readonly params: Required<RosslerParams> } {
-  const given = optionalRecord('rossler(params)', 'params', params, "{ a: 0.2, b: 0.2, c: 5.7, dt: 0.01, integrator: 'rk4' }");
+  const given = checkOptions('rossler(params)', params, "{ a: 0.2, b: 0.2, c: 5.7, dt: 0.01, integrator: 'rk4' }", 'params');
   const { a = 0.2, b = 0.2, c = 5.7, dt = 0.01, integrator = 'rk4' } = given;
   for (const [name, v] of [['a', a], ['b', b], ['c', c]] as const) checkNumber('rossler', name, v);
   const p = { a, b, c, dt, integrator };

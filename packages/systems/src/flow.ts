@@ -1,6 +1,6 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { UnrollError, type FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkFunction, checkInteger, checkOneOf, checkRecord, describeValue } from './arguments.js';
+import { checkArrayLength, checkFunction, checkInteger, checkRecord, describeValue, UnrollError, type FloatArray } from '@unroll/scan';
+import { checkOneOf } from './arguments.js';
 import { fromJacobian } from './from-jacobian.js';
 
 /** A continuous-time vector field `dx/dt = f(x)` with its Jacobian, in closed form. */

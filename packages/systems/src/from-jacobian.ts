@@ -1,5 +1,5 @@
+import { checkArrayLength, checkFunction, checkInteger } from '@unroll/scan';
 import type { Dynamics, JvpFunction, StateFunction } from '@unroll/linearize';
-import { checkArrayLength, checkFunction, checkInteger } from './arguments.js';
 
 /**
  * `diagonal` and `jvp` read off a closed-form `jacobian` (exact, no finite differences),

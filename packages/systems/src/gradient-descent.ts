@@ -1,6 +1,6 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
-import { checkArrayLength, checkIndices, checkNumber, checkOneOf, checkRecord, describeValue, isRecord } from './arguments.js';
+import { checkArrayLength, checkNumber, checkRecord, describeValue, isRecord, UnrollError } from '@unroll/scan';
+import { checkIndices, checkOneOf } from './arguments.js';
 import type { Loss } from './losses.js';
 
 /** Parameters of {@link gradientDescent}. */

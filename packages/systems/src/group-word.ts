@@ -1,6 +1,6 @@
 import { defineDynamics, defineStrategy, type DefinedDynamics, type Strategy } from '@unroll/linearize';
-import { UnrollError, defineStructure, type FloatArray, type Structure } from '@unroll/scan';
-import { checkArrayLength, checkInteger, checkRecord, checkSeed, describeValue, isArrayLike } from './arguments.js';
+import { checkArrayLength, checkInteger, checkRecord, checkSeed, defineStructure, describeValue, UnrollError, type FloatArray, type Structure } from '@unroll/scan';
+import { isArrayLike } from './arguments.js';
 import { createRng } from './random.js';
 
 /**

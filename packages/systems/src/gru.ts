@@ -1,6 +1,6 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { UnrollError, type FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkInteger, checkNumbers, checkRecord, checkSeed, isArrayLike } from './arguments.js';
+import { checkArrayLength, checkInteger, checkRecord, checkSeed, UnrollError, type FloatArray } from '@unroll/scan';
+import { checkNumbers, isArrayLike } from './arguments.js';
 import { flattenInputs, inputRow } from './inputs.js';
 import { createRng } from './random.js';
 

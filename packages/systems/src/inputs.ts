@@ -1,5 +1,5 @@
-import { UnrollError, isFloatArray } from '@unroll/scan';
-import { checkArrayLength, describeValue, isArrayLike } from './arguments.js';
+import { checkArrayLength, describeValue, isFloatArray, UnrollError } from '@unroll/scan';
+import { isArrayLike } from './arguments.js';
 
 /**
  * Normalises a system's inputs `[T][inputDim]` (nested arrays or one flat Float64Array /

@@ -1,7 +1,6 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { UnrollError, type FloatArray } from '@unroll/scan';
+import { checkArrayLength, checkInteger, checkRecord, checkSeed, describeValue, isRecord, UnrollError, type FloatArray } from '@unroll/scan';
 import { counterNormal } from './counter-normal.js';
-import { checkArrayLength, checkInteger, checkRecord, checkSeed, describeValue, isRecord } from './arguments.js';
 import { flattenInputs, inputRow } from './inputs.js';
 import type { Potential } from './potentials.js';
 

@@ -1,6 +1,6 @@
 import { defineDynamics, defineStrategy, type DefinedDynamics, type Strategy } from '@unroll/linearize';
-import { UnrollError, type FloatArray, type Structure } from '@unroll/scan';
-import { checkArrayLength, checkNumbers, checkRecord, describeValue, isRecord } from './arguments.js';
+import { checkArrayLength, checkRecord, describeValue, isRecord, UnrollError, type FloatArray, type Structure } from '@unroll/scan';
+import { checkNumbers } from './arguments.js';
 
 /** Parameters of {@link linear}. */
 export interface LinearParams {

@@ -1,5 +1,5 @@
-import { UnrollError } from '@unroll/scan';
-import { checkArrayLength, checkNumbers, checkOut, describeValue, isArrayLike } from './arguments.js';
+import { checkArrayLength, describeValue, UnrollError } from '@unroll/scan';
+import { checkNumbers, checkOut, isArrayLike } from './arguments.js';
 
 /**
  * A loss over a data set with closed-form gradient and Hessian on a minibatch (the rows

@@ -1,5 +1,5 @@
+import { checkNumber, checkOptions, checkRecord } from '@unroll/scan';
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { checkNumber, checkRecord, optionalRecord } from './arguments.js';
 
 /** Parameters of {@link logisticMap}. */
 export interface LogisticMapParams {
@@ -38,7 +38,7 @@ export interface HenonMapParams {
  * largest Lyapunov exponent ≈ 0.419. Jacobian `[[−2a x, 1], [b, 0]]`.
  */
 export function henonMap(params?: HenonMapParams): DefinedDynamics & { readonly params: HenonMapParams } {
-  const given = optionalRecord<Partial<HenonMapParams>>('henonMap(params)', 'params', params, '{ a: 1.4, b: 0.3 }');
+  const given = checkOptions<Partial<HenonMapParams>>('henonMap(params)', params, '{ a: 1.4, b: 0.3 }', 'params');
   const { a = 1.4, b = 0.3 } = given;
   checkNumber('henonMap', 'a', a);
   checkNumber('henonMap', 'b', b);

@@ -1,6 +1,5 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import type { FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkInteger, checkNumber, checkRecord, checkSeed } from './arguments.js';
+import { checkArrayLength, checkInteger, checkNumber, checkRecord, checkSeed, type FloatArray } from '@unroll/scan';
 import { flattenInputs, inputRow } from './inputs.js';
 import { createRng } from './random.js';
 

@@ -1,7 +1,7 @@
-import { defineDynamics, type DefinedDynamics, type Dynamics } from '@unroll/linearize';
-import { UnrollError, type FloatArray } from '@unroll/scan';
+import { checkDynamics, defineDynamics, type DefinedDynamics, type Dynamics } from '@unroll/linearize';
+import { checkArrayLength, checkInteger, checkRecord, describeValue, UnrollError, type FloatArray } from '@unroll/scan';
 import { fromJacobian } from './from-jacobian.js';
-import { checkArrayLength, checkDynamics, checkIndices, checkInteger, checkNumbers, checkRecord, describeValue, isArrayLike } from './arguments.js';
+import { checkIndices, checkNumbers, isArrayLike } from './arguments.js';
 import { flattenInputs, inputRow } from './inputs.js';
 
 /** Parameters of {@link observer}. */
@@ -58,7 +58,12 @@ export function measurements(reference: FloatArray, s0: ArrayLike<number>, D: nu
  * The system must have a closed-form Jacobian.
  */
 export function observer(system: Dynamics, params: ObserverParams): DefinedDynamics & { readonly params: ObserverParams } {
-  checkDynamics('observer(system, params)', 'system', system);
+  checkDynamics('observer(system, params)', system, {
+    argument: 'system',
+    what: '({ dim, step, jacobian, … }) such as lorenz63(),',
+    field: (key) => `system.${key}`,
+    smaller: 'pass a smaller system',
+  });
   const D = system.dim;
   checkRecord('observer(system, params)', 'params', params, '{ observed: [0], measurements, substitution: true }');
   const obs = params.observed;

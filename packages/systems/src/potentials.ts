@@ -1,5 +1,5 @@
-import { UnrollError, type FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkInteger, checkNumbers, checkRecord, describeValue, isArrayLike } from './arguments.js';
+import { checkArrayLength, checkInteger, checkRecord, describeValue, UnrollError, type FloatArray } from '@unroll/scan';
+import { checkNumbers, isArrayLike } from './arguments.js';
 
 /** A potential φ on R^D with closed-form gradient and Hessian (Langevin targets ∝ e^{−φ}). */
 export interface Potential {

@@ -1,5 +1,4 @@
-import { mulberry32 } from '@unroll/scan';
-import { checkSeed } from './arguments.js';
+import { checkSeed, mulberry32 } from '@unroll/scan';
 
 /** A seeded source of random numbers, identical on every platform for the same seed. */
 export interface Rng {

@@ -1,4 +1,5 @@
-import { checkArrayLength, checkInteger, checkOut, checkSeed, optionalRecord } from './arguments.js';
+import { checkArrayLength, checkInteger, checkOptions, checkSeed } from '@unroll/scan';
+import { checkOut } from './arguments.js';
 import { checkData, type Loss } from './losses.js';
 import { createRng } from './random.js';
 
@@ -24,7 +25,7 @@ export interface TinyMlpLoss extends Loss {
  */
 export function tinyMlp(X: readonly (readonly number[])[], y: readonly number[], options?: { hidden?: number }): TinyMlpLoss {
   const Pin = checkData('tinyMlp', X, y);
-  const { hidden: H = 4 } = optionalRecord('tinyMlp', 'options', options, '{ hidden: 4 }');
+  const { hidden: H = 4 } = checkOptions('tinyMlp', options, '{ hidden: 4 }');
   checkInteger('tinyMlp', 'hidden', H, 1);
   const P = H * Pin + 2 * H + 1;
   checkArrayLength('tinyMlp', `the parameters (hidden·(P + 2) + 1 = ${P})`, P, 'pass a smaller hidden');

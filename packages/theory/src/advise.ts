@@ -1,9 +1,9 @@
 import type { Dynamics } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
+import { checkOptions, checkSeed, describeValue, UnrollError } from '@unroll/scan';
 import { denseLimit as defaultDenseLimit, solve, type Method } from '@unroll/solvers';
 import { largestLyapunovExponent } from './lyapunov.js';
 import { plBounds } from './pl-bounds.js';
-import { checkOptions, checkSeed, describeValue } from './arguments.js';
+import { seedPromise } from './arguments.js';
 import { trajectory, trajectoryShape } from './trajectory.js';
 
 /** Options of {@link advise}. */
@@ -83,7 +83,7 @@ export function advise(dyn: Dynamics, s0: ArrayLike<number>, T: number, options?
   }
   if (typeof denseLimit !== 'number' || !(denseLimit >= 0)) throw new UnrollError('INVALID_ARGUMENT', `advise: denseLimit must be a number ≥ 0 (the largest D for dense DEER), got ${describeValue(denseLimit)}.`);
   if (typeof tol !== 'number' || !(tol > 0) || !Number.isFinite(tol)) throw new UnrollError('INVALID_ARGUMENT', `advise: tol must be finite and > 0, got ${describeValue(tol)}.`);
-  checkSeed(where, seed);
+  checkSeed(where, 'seed', seed, seedPromise);
   if (prefix !== undefined && (typeof prefix !== 'number' || !Number.isInteger(prefix) || (T >= 8 && (prefix < 8 || prefix > T)))) {
     throw new UnrollError('INVALID_ARGUMENT', `advise: prefix must be an integer in [8, T] = [8, ${T}], got ${describeValue(prefix)}.`);
   }

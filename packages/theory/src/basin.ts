@@ -1,5 +1,5 @@
-import { UnrollError } from '@unroll/scan';
-import { checkPositive, checkRecord, describeValue } from './arguments.js';
+import { checkRecord, describeValue, UnrollError } from '@unroll/scan';
+import { checkPositive } from './arguments.js';
 
 /** Throws unless `v` is a finite number ≥ 0. */
 function nonNegative(where: string, name: string, v: unknown): asserts v is number {

@@ -1,8 +1,8 @@
-import { resolveDerivatives, type Dynamics, type Linearizer, type Strategy } from '@unroll/linearize';
-import { UnrollError, type FloatArray, type Structure } from '@unroll/scan';
+import { checkStrategy, resolveDerivatives, type Dynamics, type Linearizer, type Strategy } from '@unroll/linearize';
+import { checkArrayLength, checkInteger, checkOptions, checkSeed, describeValue, isRecord, UnrollError, type FloatArray, type Structure } from '@unroll/scan';
 import { inverseNorm } from './inverse-norm.js';
 import { spectralNormKernel } from './spectral-norm.js';
-import { checkArrayLength, checkInteger, checkOptions, checkSeed, checkStrategy, describeValue, isRecord } from './arguments.js';
+import { seedPromise } from './arguments.js';
 import { trajectoryShape, trajectoryStates } from './trajectory.js';
 
 /** What {@link convergenceFactor} returns. */
@@ -42,7 +42,7 @@ export interface ConvergenceFactorOptions {
  */
 export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, options?: ConvergenceFactorOptions): ConvergenceFactor {
   const where = 'convergenceFactor';
-  checkStrategy(where, strategy);
+  checkStrategy(where, 'strategy', strategy, 'full(), diagonal() or identity() from @unroll/linearize');
   const shape = trajectoryShape(where, dyn, s0, states);
   const { D, T } = shape;
   const opts = checkOptions(where, options, '{ maxIterations: 500, seed: 1, memoryBudget: 2 ** 24 }');
@@ -52,8 +52,8 @@ export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLi
   if (typeof budgetGiven !== 'number' || !(budgetGiven > 0)) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: memoryBudget must be a positive number of float64 entries, got ${describeValue(budgetGiven)}.`);
   }
-  if (maxIterations !== undefined) checkInteger(where, 'maxIterations', maxIterations, 1);
-  if (seed !== undefined) checkSeed(where, seed);
+  if (maxIterations !== undefined) checkInteger(where, 'maxIterations', maxIterations, 1, Number.MAX_SAFE_INTEGER, 'bounds');
+  if (seed !== undefined) checkSeed(where, 'seed', seed, seedPromise);
   if (2 * T * D * D > budget) {
     throw new UnrollError('MEMORY_BUDGET', `convergenceFactor: 2·T·D² = ${2 * T * D * D} numbers exceeds the budget ${budget}; pass a shorter trajectory (the factor is a per-step property) or raise memoryBudget.`);
   }

@@ -1,5 +1,5 @@
-import { UnrollError, mulberry32 } from '@unroll/scan';
-import { checkArrayLength, checkFunction, checkOptions, checkRecord, checkSeed, describeValue } from './arguments.js';
+import { checkArrayLength, checkFunction, checkOptions, checkRecord, checkSeed, describeValue, mulberry32, UnrollError } from '@unroll/scan';
+import { seedPromise } from './arguments.js';
 
 /**
  * The residual Jacobian of a trajectory, `J = I − N`, given block by block: identity
@@ -117,7 +117,7 @@ export function inverseNorm(op: BlockBidiagonal, options?: InverseNormOptions): 
   // Defaults apply to absent options only: null is refused like any other wrong type.
   const { tol = 1e-13, seed = 1 }: { tol?: unknown; seed?: unknown } = opts;
   if (typeof tol !== 'number' || !(tol > 0) || !Number.isFinite(tol)) throw new UnrollError('INVALID_ARGUMENT', `inverseNorm: tol must be positive and finite, got ${describeValue(tol)}.`);
-  checkSeed(where, seed);
+  checkSeed(where, 'seed', seed, seedPromise);
   const N = T * D;
   const { maxIterations = 2 * N }: { maxIterations?: unknown } = opts;
   if (typeof maxIterations !== 'number' || !Number.isInteger(maxIterations) || maxIterations < 1) {

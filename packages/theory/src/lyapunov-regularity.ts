@@ -1,6 +1,5 @@
 import { resolveDerivatives, type Dynamics } from '@unroll/linearize';
-import { UnrollError, type FloatArray } from '@unroll/scan';
-import { checkInteger, checkRecord, describeValue } from './arguments.js';
+import { checkInteger, checkRecord, describeValue, UnrollError, type FloatArray } from '@unroll/scan';
 import { spectralNormKernel } from './spectral-norm.js';
 import { trajectoryShape, trajectoryStates } from './trajectory.js';
 
@@ -32,7 +31,7 @@ export function lyapunovRegularity(dyn: Dynamics, s0: ArrayLike<number>, states:
   const lle: unknown = options.lle;
   if (typeof lle !== 'number' || !Number.isFinite(lle)) throw new UnrollError('INVALID_ARGUMENT', `lyapunovRegularity: lle must be finite, got ${describeValue(lle)}.`);
   const { maxSpan = T } = options;
-  checkInteger(where, 'maxSpan', maxSpan, 1);
+  checkInteger(where, 'maxSpan', maxSpan, 1, Number.MAX_SAFE_INTEGER, 'bounds');
   if (T * D * D > 2 ** 24) throw new UnrollError('MEMORY_BUDGET', `lyapunovRegularity: T·D² = ${T * D * D} numbers exceeds 2^24; pass a shorter trajectory.`);
   const s = trajectoryStates(where, dyn, shape);
   const jac = resolveDerivatives(dyn).jacobian.fn;

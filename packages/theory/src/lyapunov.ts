@@ -1,6 +1,6 @@
 import { resolveDerivatives, type Dynamics } from '@unroll/linearize';
-import { UnrollError, mulberry32, type FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkOptions, checkRecord, checkSeed, describeValue } from './arguments.js';
+import { checkArrayLength, checkOptions, checkRecord, checkSeed, describeValue, mulberry32, UnrollError, type FloatArray } from '@unroll/scan';
+import { seedPromise } from './arguments.js';
 import { trajectoryShape, trajectoryStates, type TrajectoryShape } from './trajectory.js';
 
 /** Options of {@link largestLyapunovExponent} and {@link finiteTimeLyapunov}. */
@@ -35,7 +35,7 @@ function lyapunovSettings(where: string, o: LyapunovOptions, T: number, D: numbe
   if (typeof burnIn !== 'number' || !Number.isInteger(burnIn) || burnIn < 0 || burnIn >= T) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: burnIn must be an integer in [0, T) = [0, ${T}), got ${describeValue(burnIn)}.`);
   }
-  checkSeed(where, seed);
+  checkSeed(where, 'seed', seed, seedPromise);
   if (dt !== undefined && (typeof dt !== 'number' || !(dt > 0 && Number.isFinite(dt)))) throw new UnrollError('INVALID_ARGUMENT', `${where}: dt must be finite and > 0, got ${describeValue(dt)}.`);
   checkArrayLength(where, `the log stretches (T·vectors = ${T}·${K})`, T * K, 'use fewer vectors or a shorter trajectory');
   checkArrayLength(where, `the vectors (vectors·D = ${K}·${D})`, K * D, 'use fewer vectors');

@@ -1,6 +1,6 @@
-import { resolveDerivatives, type Dynamics } from '@unroll/linearize';
-import { UnrollError, isFloatArray, type FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkDynamics, checkInitialState, checkOptions, checkSeed, describeValue } from './arguments.js';
+import { checkDynamics, resolveDerivatives, type Dynamics } from '@unroll/linearize';
+import { checkArrayLength, checkOptions, checkSeed, describeValue, isFloatArray, UnrollError, type FloatArray } from '@unroll/scan';
+import { checkInitialState, seedPromise, theoryDynamics } from './arguments.js';
 import { inverseNorm, type BlockBidiagonal } from './inverse-norm.js';
 
 /** Options of {@link meritConditioning}. */
@@ -90,7 +90,7 @@ export interface MeritConditioning {
  */
 export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, options?: MeritConditioningOptions): MeritConditioning {
   const label = 'meritConditioning';
-  checkDynamics(label, dyn);
+  checkDynamics(label, dyn, theoryDynamics);
   const D = dyn.dim;
   const given: unknown = states;
   if (!isFloatArray(given) && !Array.isArray(given)) {
@@ -122,7 +122,7 @@ export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: 
     throw new UnrollError('INVALID_ARGUMENT', `${label}: maxIterations must be a positive integer, got ${describeValue(budgetIterations)}.`);
   }
   if (typeof tol !== 'number' || !(tol > 0) || !Number.isFinite(tol)) throw new UnrollError('INVALID_ARGUMENT', `${label}: tol must be positive and finite, got ${describeValue(tol)}.`);
-  checkSeed(label, seed);
+  checkSeed(label, 'seed', seed, seedPromise);
   if (typeof memoryBudget !== 'number' || !(memoryBudget > 0)) throw new UnrollError('INVALID_ARGUMENT', `${label}: memoryBudget must be a positive number of float64 entries, got ${describeValue(memoryBudget)}.`);
 
   const trajectoryStates: FloatArray = isFloatArray(given) ? given : Float64Array.from(given as readonly number[]);

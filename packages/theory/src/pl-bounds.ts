@@ -1,5 +1,4 @@
-import { UnrollError } from '@unroll/scan';
-import { checkInteger, checkRecord, describeValue } from './arguments.js';
+import { checkInteger, checkRecord, describeValue, UnrollError } from '@unroll/scan';
 
 /** Lower and upper bounds on one quantity. */
 export interface Bounds {
@@ -23,7 +22,7 @@ export function logInverseGeometricSum(lambda: number, T: number): number {
   const where = 'logInverseGeometricSum(lambda, T)';
   const rate: unknown = lambda;
   if (typeof rate !== 'number' || !Number.isFinite(rate)) throw new UnrollError('INVALID_ARGUMENT', `${where}: lambda (λ) must be a finite number, got ${describeValue(rate)}.`);
-  checkInteger(where, 'T', T, 1);
+  checkInteger(where, 'T', T, 1, Number.MAX_SAFE_INTEGER, 'bounds');
   if (lambda === 0 || T === 1) return -Math.log(T);
   if (lambda > 0) {
     // e^x − 1 = e^x (1 − e^{−x}): ln = x + ln(−expm1(−x)), exact for huge x too.

@@ -1,5 +1,4 @@
-import { UnrollError, isFloatArray } from '@unroll/scan';
-import { checkInteger, describeValue } from './arguments.js';
+import { checkInteger, describeValue, isFloatArray, UnrollError } from '@unroll/scan';
 
 /**
  * ‖M‖₂ of a small dense D×D matrix (row-major at `mo`): the square root of the largest
@@ -18,8 +17,8 @@ export function spectralNorm(M: ArrayLike<number>, mo: number, D: number, scratc
   if (typeof matrix !== 'object' || matrix === null || typeof (matrix as { length?: unknown }).length !== 'number') {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: M must be an array of numbers holding a D×D matrix row-major at offset mo, got ${describeValue(matrix)}.`);
   }
-  checkInteger(where, 'mo', mo, 0);
-  checkInteger(where, 'D', D, 1);
+  checkInteger(where, 'mo', mo, 0, Number.MAX_SAFE_INTEGER, 'bounds');
+  checkInteger(where, 'D', D, 1, Number.MAX_SAFE_INTEGER, 'bounds');
   const m = matrix as ArrayLike<unknown>;
   if (m.length < mo + D * D) {
     throw new UnrollError('LENGTH_MISMATCH', `${where}: M has ${m.length} numbers but a ${D}×${D} matrix at offset mo = ${mo} needs ${mo + D * D}; check D and mo.`);

@@ -1,6 +1,6 @@
-import type { Dynamics } from '@unroll/linearize';
-import { UnrollError, isFloatArray, type FloatArray } from '@unroll/scan';
-import { checkArrayLength, checkDynamics, checkInitialState, describeValue } from './arguments.js';
+import { checkDynamics, type Dynamics } from '@unroll/linearize';
+import { checkArrayLength, describeValue, isFloatArray, UnrollError, type FloatArray } from '@unroll/scan';
+import { checkInitialState, theoryDynamics } from './arguments.js';
 
 /** A validated trajectory: s_0 and s_1 … s_T of a dynamics, as float64. */
 export interface Trajectory {
@@ -54,7 +54,7 @@ function rolloutUnchecked(dyn: Dynamics, start: Float64Array, T: number): Float6
  * numbers is copied to a Float64Array.
  */
 export function trajectoryShape(where: string, dyn: unknown, s0: unknown, states: unknown): TrajectoryShape {
-  checkDynamics(where, dyn);
+  checkDynamics(where, dyn, theoryDynamics);
   const D = dyn.dim;
   const start = checkInitialState(where, s0, D);
   if (typeof states === 'number') {

@@ -1,0 +1,57 @@
+import { UnrollError, checkArrayLength, checkInteger, describeValue, isRecord } from '@unroll/scan';
+import type { Dynamics } from './dynamics.js';
+import type { Strategy } from './strategy.js';
+
+/**
+ * How {@link checkDynamics} names what it checks: `argument` (`'dynamics'`, `'the first
+ * argument'`), `what` (the text after "must be a Dynamics", through the punctuation
+ * before "got"), `field` (how a field of it is named: `'dynamics.dim'`) and `smaller`
+ * (what to do when its dim is too large to allocate).
+ */
+export interface DynamicsNaming {
+  readonly argument: string;
+  readonly what: string;
+  readonly field: (key: string) => string;
+  readonly smaller: string;
+}
+
+/** The naming of an argument called `name`: `${name}.dim`, "build one with defineDynamics". */
+export function dynamicsNaming(name = 'dynamics'): DynamicsNaming {
+  return {
+    argument: name,
+    what: '({ dim, step, … }) — build one with defineDynamics;',
+    field: (key) => `${name}.${key}`,
+    smaller: `pass a smaller ${name}.dim`,
+  };
+}
+
+/**
+ * Throws unless `dyn` is a Dynamics: an object with a positive integer `dim` small enough
+ * for a D-vector to be allocated, a `step` function, and functions (or nothing) for
+ * `jacobian`, `diagonal` and `jvp`. Each message names the argument as `naming` says.
+ */
+export function checkDynamics(where: string, dyn: unknown, naming: DynamicsNaming = dynamicsNaming()): asserts dyn is Dynamics {
+  if (typeof dyn !== 'object' || dyn === null || typeof (dyn as { step?: unknown }).step !== 'function') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: ${naming.argument} must be a Dynamics ${naming.what} got ${describeValue(dyn)}.`);
+  }
+  const dim = (dyn as { dim?: unknown }).dim;
+  checkInteger(where, naming.field('dim'), dim, 1);
+  checkArrayLength(where, `a state of ${naming.field('dim')} = ${dim}`, dim, naming.smaller);
+  for (const fn of ['jacobian', 'diagonal', 'jvp'] as const) {
+    const f = (dyn as Record<string, unknown>)[fn];
+    if (f !== undefined && typeof f !== 'function') {
+      throw new UnrollError('INVALID_ARGUMENT', `${where}: ${naming.field(fn)} must be a function or absent, got ${describeValue(f)}.`);
+    }
+  }
+}
+
+/**
+ * Throws unless `s` is a Strategy: an object (not an array) with a string `name` and
+ * `structure` and `prepare` functions. `examples` is what the message suggests.
+ */
+export function checkStrategy(where: string, name: string, s: unknown, examples = 'full() or diagonal()'): asserts s is Strategy {
+  const ok = isRecord(s) && typeof s['name'] === 'string' && typeof s['structure'] === 'function' && typeof s['prepare'] === 'function';
+  if (!ok) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: ${name} must be a Strategy ({ name, structure, prepare }) such as ${examples}, got ${describeValue(s)}.`);
+  }
+}
