@@ -66,6 +66,9 @@ export function gradient(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArra
   if (!isFloatArray(dLds) || dLds.length !== T * D) {
     throw new UnrollError('LENGTH_MISMATCH', `gradient: dLds must hold ∂ℓ_t/∂s_t for every t: T·D = ${T * D} numbers, got ${describe(dLds)}.`);
   }
+  if (dtypeOf(dLds) !== dtypeOf(states)) {
+    throw new UnrollError('DTYPE_MISMATCH', `gradient: dLds is ${dtypeOf(dLds)} but states is ${dtypeOf(states)}; pass both in the same dtype.`);
+  }
   // Jacobians at a non-finite state are meaningless: the gradient of a trajectory that did
   // not converge (or overflowed) would be silently wrong.
   for (const [name, x] of [['states', states], ['dLds', dLds]] as const) {

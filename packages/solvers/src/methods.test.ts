@@ -61,6 +61,7 @@ describe('methods are values: a choice of Ã_t plus an inner linear solve', () =
     expect(() => quasiDeer({ diagonal: 'approximate' as never })).toThrow(/diagonal must be a Strategy/);
     expect(() => newton({} as never)).toThrow(/strategy must be a Strategy/);
     expect(() => elk(null as never)).toThrow(/options must be an object/);
+    expect(() => quasiDeer(null as never)).toThrow(/options must be an object/);
     expect(() => resolveMethod('solve', diagonal)).toThrow(/You passed the factory 'diagonal' itself: call it/);
   });
 });

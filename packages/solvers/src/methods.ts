@@ -62,7 +62,7 @@ export function deer(): FixedPointMethod {
  * stochastic estimate such as `hutchinson({ probes, seed })` (thesis §4.1).
  */
 export function quasiDeer(options: { readonly diagonal?: 'exact' | Strategy } = {}): FixedPointMethod {
-  const d = options.diagonal ?? 'exact';
+  const d = optionsOf('quasiDeer', options).diagonal ?? 'exact';
   if (d === 'exact') return fixedPoint('quasi-deer', diagonal());
   return fixedPoint(`quasi-deer(${strategyOf('quasiDeer', 'diagonal', d).name})`, d);
 }

@@ -188,6 +188,7 @@ describe('bad input is a typed error that names the argument, before anything is
     ['initialGuess(dtype bogus)', () => initialGuess(dyn, new Float64Array(2), 6, 'bogus' as never, {}), 'INVALID_ARGUMENT', /dtype/],
     ['sequentialRollout short out', () => sequentialRollout(dyn, new Float64Array(2), 10, new Float64Array(5)), 'LENGTH_MISMATCH', /out/],
     ['sequentialRollout T -1', () => sequentialRollout(dyn, new Float64Array(2), -1, new Float64Array(0)), 'INVALID_ARGUMENT', /T/],
+    ['gradient with dLds in the other dtype', () => gradient(dyn, [0, 0], new Float32Array(2), new Float64Array(2)), 'DTYPE_MISMATCH', /dLds is float64 but states is float32/],
     ['gradient of non-finite states', () => gradient(dyn, [0, 0], new Float64Array([0, NaN]), new Float64Array(2)), 'NON_FINITE', /states\[1\]/],
     ['kalmanFilter NaN s0', () => kalmanFilter({ structure: 'diagonal', dim: 1, A: new Float64Array(1), b: new Float64Array(1), y: new Float64Array(1), s0: [NaN], lambda: 1 }), 'NON_FINITE', /s0\[0\]/],
     ['kalmanFilter unknown algorithm', () => kalmanFilter({ structure: 'diagonal', dim: 1, A: new Float64Array(1), b: new Float64Array(1), y: new Float64Array(1), s0: [0], lambda: 1 }, { algorithm: 'fast' as never }), 'INVALID_ARGUMENT', /algorithm/],
