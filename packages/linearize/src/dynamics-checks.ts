@@ -52,6 +52,20 @@ export function checkDynamics(where: string, dyn: unknown, naming: DynamicsNamin
 export function checkStrategy(where: string, name: string, s: unknown, examples = 'full() or diagonal()'): asserts s is Strategy {
   const ok = isRecord(s) && typeof s['name'] === 'string' && typeof s['structure'] === 'function' && typeof s['prepare'] === 'function';
   if (!ok) {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: ${name} must be a Strategy ({ name, structure, prepare }) such as ${examples}, got ${describeValue(s)}.`);
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: ${name} must be a Strategy ({ name, structure, prepare }) such as ${examples}, got ${describeValue(s)}.${confusion(s)}`);
   }
+}
+
+/**
+ * What a newcomer most likely meant: `diagonal` is a structure `(D)` in @unroll/scan and a
+ * strategy `()` here; a structure passed where a strategy belongs, or a factory passed
+ * uncalled, gets a sentence saying which to use.
+ */
+function confusion(s: unknown): string {
+  if (typeof s === 'function') return ` You passed the factory ${s.name === '' ? '' : `'${s.name}' `}itself: call it, e.g. diagonal() or full().`;
+  if (isRecord(s) && typeof s['compose'] === 'function' && typeof s['apply'] === 'function') {
+    const named = typeof s['name'] === 'string' ? ` '${s['name']}'` : '';
+    return ` That is the Structure${named} (the algebra of Ã_t, from @unroll/scan); the strategy that fills it comes from @unroll/linearize, e.g. diagonal() for diagonal(D).`;
+  }
+  return '';
 }

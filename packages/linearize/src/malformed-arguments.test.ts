@@ -94,6 +94,12 @@ describe('strategy factories with malformed arguments', () => {
     expectRefusal(() => scaled('0.5' as never, full()), 'INVALID_ARGUMENT', /\bk\b/);
   });
 
+  it('scaled(0.5, diagonal(4) from @unroll/scan) says that is a Structure and which strategy to use; an uncalled factory says to call it', () => {
+    expectRefusal(() => scaled(0.5, diagonalStructure(4) as never), 'INVALID_ARGUMENT', /That is the Structure 'diagonal'.*diagonal\(\) for diagonal\(D\)/);
+    expectRefusal(() => clipped({ base: diagonalStructure(4) as never }), 'INVALID_ARGUMENT', /That is the Structure/);
+    expectRefusal(() => scaled(0.5, diagonal as never), 'INVALID_ARGUMENT', /You passed the factory 'diagonal' itself: call it/);
+  });
+
   it('scaled(0.5, null) throws INVALID_ARGUMENT naming base', () => {
     expectRefusal(() => scaled(0.5, null as never), 'INVALID_ARGUMENT', /\bbase\b/);
     expectRefusal(() => scaled(0.5, {} as never), 'INVALID_ARGUMENT', /\bbase\b/);
