@@ -19,8 +19,10 @@ export function scaled(k: number | ((t: number) => number), base: Strategy): Str
   checkStrategy('scaled(k, base)', 'base', base);
   const kAt = (t: number): number => (typeof k === 'number' ? k : checkK(k(t), `k(${t})`));
   const name = `scaled(${typeof k === 'number' ? String(k) : 'k_t'}, ${base.name})`;
-  // (1 − k)·I is not an identity matrix: it needs the diagonal structure.
-  const widened = (structure: Structure): boolean => structure.scale === undefined && structure.name === 'identity';
+  // (1 − k)·I is not an identity matrix: it needs the diagonal structure. Read off the
+  // record, not the name: a family that stores nothing per matrix and cannot scale is the
+  // identity (the zero family, the only other one storing nothing, scales to itself).
+  const widened = (structure: Structure): boolean => structure.scale === undefined && structure.width === 0;
   return defineStrategy({
     name,
     structure(D) {

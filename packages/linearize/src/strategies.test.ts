@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxRelErr, referenceJacobian, seeded, strip, testSystems } from '../test/systems.js';
-import { diagonal as diagonalStructure } from '@unroll/scan';
-import { clipped, defineDynamics, defineStrategy, diagonal, full, hutchinson, identity, scaled, zero, type Dynamics, type Strategy } from './index.js';
+import { diagonal as diagonalStructure, identity as identityStructure } from '@unroll/scan';
+import { clipped, defineDynamics, defineStrategy, defineStructure, diagonal, full, hutchinson, identity, scaled, zero, type Dynamics, type Strategy } from './index.js';
 
 const dims = fc.integer({ min: 1, max: 6 });
 const seeds = fc.integer({ min: 1, max: 2 ** 30 });
@@ -224,5 +224,20 @@ describe('cost reporting', () => {
     expect(diagonal().prepare(strip(dyn, ['jacobian'])).cost).toEqual({ storedPerStep: 5, calls: calls({ jacobian: 1 }) });
     expect(scaled(0.5, full()).prepare(dyn).cost).toEqual(full().prepare(dyn).cost);
     expect(clipped().prepare(dyn).cost).toEqual(diagonal().prepare(dyn).cost);
+  });
+});
+
+describe('scaled reads the structure record, not its name', () => {
+  it('scaled(k, a strategy on a renamed identity family) widens to the diagonal (1 − k)·I, like scaled(k, identity())', () => {
+    const unit = defineStructure({ ...identityStructure(3), name: 'unit' });
+    const onUnit = defineStrategy({ name: 'unit', structure: () => unit, prepare: () => ({ source: 'I', cost: { storedPerStep: 0, calls: { step: 0, jacobian: 0, diagonal: 0, jvp: 0 } }, fill() {} }) });
+    const dyn = defineDynamics({ dim: 3, step: (_t, s, so, out, oo) => { for (let i = 0; i < 3; i++) out[oo + i] = 0.5 * s[so + i]; } });
+    for (const base of [onUnit, identity()]) {
+      const s = scaled(0.25, base);
+      expect(s.structure(3).name).toBe('diagonal');
+      const out = new Float64Array(3);
+      s.prepare(dyn).fill(1, new Float64Array(3), 0, out, 0);
+      expect(Array.from(out)).toEqual([0.75, 0.75, 0.75]);
+    }
   });
 });
