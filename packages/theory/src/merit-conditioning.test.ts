@@ -1,4 +1,4 @@
-import { defineDynamics, type Dynamics } from '@unroll/linearize';
+import { defineDynamics, diagonal, type Dynamics } from '@unroll/linearize';
 import { dense, mulberry32 } from '@unroll/scan';
 import { sequentialRollout } from '@unroll/solvers';
 import { gru, henonMap, linear, logisticMap, meanFieldRnn } from '@unroll/systems';
@@ -307,5 +307,27 @@ describe('dense reference (test/dense-linear-algebra)', () => {
     }
     // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
     expect(symmetricEigenvalues(Float64Array.of(2, 1, 1, 2), 2).map((x) => +x.toFixed(14))).toEqual([1, 3]);
+  });
+});
+
+describe('meritConditioning in the Jacobian’s own structure', () => {
+  it('meritConditioning(diagonal system, { jacobian: diagonal() }) stores D per step and equals the dense result', () => {
+    const D = 3, T = 60;
+    const dyn = defineDynamics({
+      dim: D,
+      step: (t, s, so, out, oo) => { for (let i = 0; i < D; i++) out[oo + i] = 0.9 * Math.tanh(s[so + i]) + 0.1 * Math.sin(t + i); },
+      diagonal: (_t, s, so, out, oo) => { for (let i = 0; i < D; i++) { const c = Math.tanh(s[so + i]); out[oo + i] = 0.9 * (1 - c * c); } },
+    });
+    const s0 = [0.3, -0.2, 0.1];
+    const states = new Float64Array(T * D);
+    for (let t = 0; t < T; t++) dyn.step(t + 1, t === 0 ? Float64Array.from(s0) : states, t === 0 ? 0 : (t - 1) * D, states, t * D);
+    const dense = meritConditioning(dyn, s0, states);
+    const compact = meritConditioning(dyn, s0, states, { jacobian: diagonal() });
+    expect(compact.exact).toBe(true);
+    expect(Math.abs(compact.log10SqrtMu - dense.log10SqrtMu)).toBeLessThan(1e-9 * (1 + Math.abs(dense.log10SqrtMu)));
+    // A budget that holds the diagonal A_t but not the dense ones.
+    const budget = (T - 1) * D + 2 * T * D + 2 * T + 66 * T * D + 10;
+    expect(() => meritConditioning(dyn, s0, states, { memoryBudget: budget })).toThrow(/MEMORY|memoryBudget/);
+    expect(meritConditioning(dyn, s0, states, { memoryBudget: budget, jacobian: diagonal() }).exact).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { checkDynamics, resolveDerivatives, type Dynamics } from '@unroll/linearize';
+import { checkDynamics, checkStrategy, full, type Dynamics, type Strategy } from '@unroll/linearize';
 import { checkArrayLength, checkOptions, checkSeed, describeValue, isFloatArray, UnrollError, type FloatArray } from '@unroll/scan';
 import { checkInitialState, seedPromise, theoryDynamics } from './arguments.js';
 import { inverseNorm, type BlockBidiagonal } from './inverse-norm.js';
@@ -27,10 +27,16 @@ export interface MeritConditioningOptions {
   readonly seed?: number;
   /**
    * The most numbers (float64 entries) this call may store (default 2^26, 512 MiB): the
-   * dense Jacobians, `(T − 1) · D²`, plus up to 66 Lanczos vectors of `T · D`. Beyond it:
+   * Jacobians, `(T − 1) · width` (D² dense), plus up to 66 Lanczos vectors of `T · D`. Beyond it:
    * `MEMORY_BUDGET`.
    */
   readonly memoryBudget?: number;
+  /**
+   * The exact Jacobian as a strategy whose structure holds it (default: the dynamics'
+   * `jacobianStrategy`, else `full()` — dense). The A_t are stored in that structure,
+   * (T − 1)·width numbers, and applied through its `apply` and `transpose` capabilities.
+   */
+  readonly jacobian?: Strategy;
 }
 
 /** What {@link meritConditioning} returns. */
@@ -116,7 +122,9 @@ export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: 
   }
   const opts = checkOptions(label, options, '{ exactLimit: 4096, maxIterations: 30 }');
   // Defaults apply to absent options only: null is refused like any other wrong type.
-  const { exactLimit = 4096, maxIterations: budgetIterations = 30, tol = 1e-13, seed = 1, memoryBudget = 2 ** 26 }: { exactLimit?: unknown; maxIterations?: unknown; tol?: unknown; seed?: unknown; memoryBudget?: unknown } = opts;
+  const { exactLimit = 4096, maxIterations: budgetIterations = 30, tol = 1e-13, seed = 1, memoryBudget = 2 ** 26, jacobian: jacobianOption }: { exactLimit?: unknown; maxIterations?: unknown; tol?: unknown; seed?: unknown; memoryBudget?: unknown; jacobian?: unknown } = opts;
+  const strategy: unknown = jacobianOption ?? dyn.jacobianStrategy ?? full();
+  checkStrategy(label, 'jacobian', strategy, 'full(), or an exact strategy such as diagonal() for a diagonal system');
   if (typeof exactLimit !== 'number' || !(exactLimit >= 0)) throw new UnrollError('INVALID_ARGUMENT', `${label}: exactLimit must be ≥ 0 (Infinity forces the full run), got ${describeValue(exactLimit)}.`);
   if (typeof budgetIterations !== 'number' || !Number.isInteger(budgetIterations) || budgetIterations < 1) {
     throw new UnrollError('INVALID_ARGUMENT', `${label}: maxIterations must be a positive integer, got ${describeValue(budgetIterations)}.`);
@@ -129,7 +137,13 @@ export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: 
   if (T === 1) return { mu: 1, sqrtMu: 1, log10SqrtMu: 0, exact: true, converged: true, iterations: 0 };
 
   const N = T * D;
-  const D2 = D * D;
+  // The A_t live in the Jacobian's own structure: W numbers each (D² dense, D diagonal, …).
+  const structure = strategy.structure(D);
+  const D2 = structure.width;
+  const transpose = structure.transpose?.bind(structure);
+  if (transpose === undefined) {
+    throw new UnrollError('UNSUPPORTED', `${label}: the Jacobian's structure '${structure.name}' has no transpose capability, which J⁻ᵀ needs; give it transpose(a, ao, out, oo), or use a dense jacobian (full()).`);
+  }
   const small = N <= exactLimit;
   // Lanczos needs N steps to span the space with full reorthogonalization; its plain
   // recurrence (used past 64 steps) may need more on clustered spectra: 2N is generous.
@@ -140,18 +154,18 @@ export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: 
   if (stored > memoryBudget) {
     throw new UnrollError(
       'MEMORY_BUDGET',
-      `${label}: ${T} steps of dimension ${D} need ${stored} numbers — the dense Jacobians A_t ((T−1)·D² = ${(T - 1) * D2}) and the Lanczos vectors — over memoryBudget = ${memoryBudget}. Use a shorter trajectory (a window of the steps), fewer maxIterations, or raise memoryBudget.`,
+      `${label}: ${T} steps of dimension ${D} need ${stored} numbers — the Jacobians A_t in '${structure.name}' ((T−1)·width = ${(T - 1) * D2}) and the Lanczos vectors — over memoryBudget = ${memoryBudget}. Use a shorter trajectory (a window of the steps), fewer maxIterations, a compact exact jacobian, or raise memoryBudget.`,
     );
   }
-  checkArrayLength(label, `the dense Jacobians A_t ((T−1)·D² = ${T - 1}·${D}²)`, (T - 1) * D2, 'use a shorter trajectory (a window of the steps)');
+  checkArrayLength(label, `the Jacobians A_t ((T−1)·width = ${T - 1}·${D2})`, (T - 1) * D2, 'use a shorter trajectory (a window of the steps)');
   checkArrayLength(label, `the Lanczos vectors (${Math.min(maxIterations, 66)}·T·D = ${Math.min(maxIterations, 66)}·${N})`, Math.min(maxIterations, 66) * N, 'use a shorter trajectory (a window of the steps) or fewer maxIterations');
 
   const A = new Float64Array((T - 1) * D2);
-  const jacobian = resolveDerivatives(dyn).jacobian.fn;
+  const lin = strategy.prepare(dyn);
   for (let t = 2; t <= T; t++) {
     // A_t = ∂f_t/∂s at s_{t−1}, which is row t − 2 of the trajectory.
     const ao = (t - 2) * D2;
-    jacobian(t, trajectoryStates, (t - 2) * D, A, ao);
+    lin.fill(t, trajectoryStates, (t - 2) * D, A, ao);
     for (let k = 0; k < D2; k++) {
       if (!Number.isFinite(A[ao + k])) {
         throw new UnrollError(
@@ -161,24 +175,16 @@ export function meritConditioning(dyn: Dynamics, s0: ArrayLike<number>, states: 
       }
     }
   }
+  const transposed = new Float64Array(Math.max(1, D2));
   const op: BlockBidiagonal = {
     dim: D,
     steps: T,
     apply(t, x, xo, out, oo) {
-      const base = (t - 2) * D2;
-      for (let i = 0; i < D; i++) {
-        let acc = 0;
-        for (let j = 0; j < D; j++) acc += (A[base + i * D + j] ?? 0) * (x[xo + j] ?? 0);
-        out[oo + i] = acc;
-      }
+      structure.apply(A, (t - 2) * D2, x, xo, out, oo);
     },
     applyTranspose(t, x, xo, out, oo) {
-      const base = (t - 2) * D2;
-      for (let j = 0; j < D; j++) out[oo + j] = 0;
-      for (let i = 0; i < D; i++) {
-        const xi = x[xo + i] ?? 0;
-        for (let j = 0; j < D; j++) out[oo + j] = (out[oo + j] ?? 0) + (A[base + i * D + j] ?? 0) * xi;
-      }
+      transpose(A, (t - 2) * D2, transposed, 0);
+      structure.apply(transposed, 0, x, xo, out, oo);
     },
   };
   const result = inverseNorm(op, { tol, seed, maxIterations });
