@@ -1,4 +1,4 @@
-import { checkOptionsObject, decide, initialGuess, meritStops, methodNames, resolveRunControls, verdict, type PolicySettings, type IterationInfo, type Method, type RunControls, type SolveOptions, type SolveResult } from '@unroll/solvers';
+import { checkOptionsObject, decide, initialGuess, meritStops, methodNames, solveOptionKeys, resolveRunControls, verdict, type PolicySettings, type IterationInfo, type Method, type RunControls, type SolveOptions, type SolveResult } from '@unroll/solvers';
 import { UnrollError, isFloatArray } from '@unroll/scan';
 import { checkFloats, describe, finiteF32, maxIndex, optionsObject, positiveInteger } from './check-input.js';
 import { fromMark } from './kernel.js';
@@ -61,32 +61,18 @@ export interface GpuSolveResult extends SolveResult {
  */
 export const gpuMethods: readonly GpuMethod[] = methodNames.filter((m): m is GpuMethod => m !== 'elk' && m !== 'quasi-elk');
 
-/** The option keys `runtime.solve` accepts. */
-export const gpuSolveOptionKeys: readonly string[] = [
-  'method',
-  'k',
-  'clip',
-  'tol',
-  'stop',
-  'residualTol',
-  'maxIterations',
-  'init',
-  'seed',
-  'reset',
-  'resetThreshold',
-  'dtype',
-  'fallback',
-  'onIteration',
-  'signal',
-  'memoryBudget',
-];
-
 /** `SolveOptions` keys that only the CPU solvers serve, and what to do instead. */
 export const cpuOnlyOptions: Readonly<Record<string, string>> = {
   window: "sliding windows run on the CPU solvers (@unroll/solvers' solve with { window }); the GPU iterates all T steps at once — remove window",
   lambda: "lambda is the trust region of 'elk' / 'quasi-elk', which run on the CPU solvers (@unroll/solvers); on the GPU use 'clip-elk' or 'scale-elk' — remove lambda",
   threads: 'threads are CPU worker threads for the inner recurrence; the GPU runs its own parallel scan — remove threads',
 };
+
+/**
+ * The option keys `runtime.solve` accepts: the CPU's (`solveOptionKeys`, one list) less the
+ * CPU-only ones, plus the GPU's own method parameters `k` and `clip`.
+ */
+export const gpuSolveOptionKeys: readonly string[] = [...solveOptionKeys.filter((key) => !(key in cpuOnlyOptions)), 'k', 'clip'];
 
 interface Settings extends Omit<RunControls, 'onIteration'> {
   readonly onIteration: GpuSolveOptions['onIteration'];
