@@ -1,4 +1,21 @@
-import { checkOptionsObject, decide, initialGuess, meritStops, methodNames, solveOptionKeys, resolveRunControls, verdict, type PolicySettings, type IterationInfo, type Method, type RunControls, type SolveOptions, type SolveResult } from '@unroll/solvers';
+import {
+  checkOptionsObject,
+  driveFixedPoint,
+  initialGuess,
+  methodNames,
+  resolveRunControls,
+  runWorkAsync,
+  solveOptionKeys,
+  type FinalResidual,
+  type FixedPointBackend,
+  type IterationInfo,
+  type Method,
+  type RunControls,
+  type SolveOptions,
+  type SolveResult,
+  type UpdateMeasure,
+  type Work,
+} from '@unroll/solvers';
 import { UnrollError, isFloatArray } from '@unroll/scan';
 import { checkFloats, describe, finiteF32, maxIndex, optionsObject, positiveInteger } from './check-input.js';
 import { fromMark } from './kernel.js';
@@ -368,65 +385,66 @@ class SolveRun {
   }
 
   /**
-   * Iterates to the stopping rule and reads the states back. "Converged" means what it
-   * means on the CPU: the stopping rule's check on the final iterate passed (max |r| ≤
-   * residualTol after a small step, L/T < tol for stop 'merit', max |r| ≤ tol when stopped
-   * early) and every state is finite. The fallback rollout (and `'sequential'`) is
-   * converged only if it is finite: an overflowing or NaN rollout is returned as it is.
+   * Iterates to the stopping rule — `driveFixedPoint` of `@unroll/solvers`, the CPU's
+   * driver itself, with this run as its backend (`GpuBackend`) — and reads the states back.
+   * "Converged" means what it means on the CPU: every state finite and the stopping rule's
+   * residual check passed; the fallback rollout (and `'sequential'`) is converged only if
+   * it is finite.
    */
   async iterate(): Promise<GpuSolveResult> {
     const s = this.#s, states = this.#states;
     if (states === undefined) throw new Error('internal: iterate before prepare');
-    const trace = { delta: [] as number[], merit: [] as number[], resets: [] as number[] };
-    const result = async (parity: 0 | 1, iterations: number, checked: boolean, fellBack: boolean): Promise<GpuSolveResult> => {
-      const out = await this.#ctx.read(states[parity], this.#S * this.#T * this.#dyn.dim, 0, 'solve');
-      return { states: out, iterations, converged: checked && allFinite(out), method: s.method, fellBack, trace, sequences: this.#S };
-    };
     if (s.method === 'sequential' && this.#rollout !== undefined) {
       this.#submit([this.#rollout]);
-      return result(0, 0, true, false);
+      const out = await this.#ctx.read(states[0], this.#S * this.#T * this.#dyn.dim, 0, 'solve');
+      return { states: out, iterations: 0, converged: allFinite(out), method: s.method, fellBack: false, trace: { delta: [], merit: [], resets: [] }, sequences: this.#S };
     }
-    let parity: 0 | 1 = 0;
-    let iterations = 0;
-    let converged: boolean;
-    // The CPU driver's stopping policy, called, not copied: the GPU measures the same record
-    // (no window here: every iteration covers all T rows). Finiteness of the states is
-    // checked on the read-back (`result`), so the verdicts below take it as given.
-    const policy: PolicySettings = { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: undefined };
-    for (;;) {
-      if (s.signal?.aborted === true) throw new UnrollError('ABORTED', `solve: aborted after ${iterations} iterations.`, { cause: s.signal.reason });
-      this.#submit(this.#iteration[parity] ?? [], true);
-      const r = await this.#readRecord();
-      if (meritStops(r.merit, this.#T, policy)) {
-        // The merit this linearization read is the whole trajectory's: the verdict needs no second sweep.
-        converged = verdict({ merit: r.merit, maxResidual: r.maxResidual, finite: true }, policy, s.residualTol);
-        break;
-      }
-      iterations++;
-      trace.delta.push(r.delta);
-      trace.merit.push(r.merit);
-      trace.resets.push(r.resets);
-      const keepGoing = s.onIteration?.({ iteration: iterations, delta: r.delta, merit: r.merit, resets: r.resets });
-      parity = parity === 0 ? 1 : 0;
-      const decision = decide({ iteration: iterations, delta: r.delta, convergedPrefix: 0, windowStart: 0, windowEnd: this.#T, firstRowExact: true, userStop: keepGoing === false }, policy);
-      if (decision.action === 'finish') {
-        // The residual of the final iterate (one more linearization): a small step alone is
-        // not trusted — resets can freeze a wrong trajectory (DESIGN.md §1).
-        this.#submit([this.#linearize[parity] ?? { encode: () => undefined }], true);
-        const last = await this.#readRecord();
-        converged = verdict({ merit: last.merit, maxResidual: last.maxResidual, finite: true }, policy, decision.residualBound);
-        break;
-      }
-    }
-    if (converged) {
-      const r = await result(parity, iterations, true, false);
-      if (r.converged || !s.fallback) return r;
-    } else if (!s.fallback) {
-      return result(parity, iterations, false, false);
-    }
-    const rollout = this.#own(await this.#rolloutDispatch(states[parity]));
+    const backend = new GpuBackend(this);
+    const onIteration = s.onIteration;
+    const outcome = await runWorkAsync(
+      driveFixedPoint(
+        'solve',
+        backend,
+        // No window on the GPU yet: every iteration covers all T rows.
+        { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: undefined, exactLeadingRow: true, fallback: s.fallback, signal: s.signal },
+        onIteration === undefined ? undefined : (m) => onIteration({ iteration: m.iteration, delta: m.delta, merit: m.merit, resets: m.resets }),
+      ),
+    );
+    const out = backend.states ?? (await this.read());
+    return { ...outcome, states: out, method: s.method, sequences: this.#S };
+  }
+
+  /** The current iterate's parity: it lies in `states[parity]`. */
+  parity: 0 | 1 = 0;
+
+  /**
+   * One iteration's command buffer from the current iterate — linearize (f, Ã, b, residual),
+   * scan into the other state buffer, reset-and-compare — and its 16-byte record.
+   */
+  iterationRecord(): Promise<Record4> {
+    this.#submit(this.#iteration[this.parity] ?? [], true);
+    return this.#readRecord();
+  }
+
+  /** The merit and residual of the current iterate alone (one linearization, no solve). */
+  measureRecord(): Promise<Record4> {
+    this.#submit([this.#linearize[this.parity] ?? { encode: () => undefined }], true);
+    return this.#readRecord();
+  }
+
+  /** The current iterate, read back. */
+  read(): Promise<Float32Array> {
+    const states = this.#states;
+    if (states === undefined) throw new Error('internal: read before prepare');
+    return this.#ctx.read(states[this.parity], this.#S * this.#T * this.#dyn.dim, 0, 'solve');
+  }
+
+  /** Overwrites the current iterate with the sequential rollout. */
+  async rollout(): Promise<void> {
+    const states = this.#states;
+    if (states === undefined) throw new Error('internal: rollout before prepare');
+    const rollout = this.#own(await this.#rolloutDispatch(states[this.parity]));
     this.#submit([rollout]);
-    return result(parity, iterations, true, true);
   }
 
   destroy(): void {
@@ -434,5 +452,66 @@ class SolveRun {
     for (const b of this.#buffers) this.#ctx.release(b);
     this.#owned.length = 0;
     this.#buffers.length = 0;
+  }
+}
+
+/**
+ * The GPU backend of the one driver (`driveFixedPoint`, `FixedPointBackend`). Its iterates
+ * ping-pong between two state buffers, and one command buffer does an iteration's
+ * linearize, scan and update at once, so `linearize` submits the whole iteration and reads
+ * its record (merit, max residual, resets, max change); `solve` has nothing left to do, and
+ * `update` flips to the new iterate. A `'merit'` stop accepts the iterate just measured,
+ * which the ping-pong left intact.
+ */
+class GpuBackend implements FixedPointBackend {
+  readonly #run: SolveRun;
+  /** The record of the last submitted iteration. */
+  #record: Record4 | undefined;
+  /** The current iterate was the one the last record measured (no update since). */
+  #measured = false;
+  /** The final states, read back by `residual` or `fallback`. */
+  states: Float32Array | undefined;
+
+  constructor(run: SolveRun) {
+    this.#run = run;
+  }
+
+  // eslint-disable-next-line require-yield -- s0 was checked finite on upload, and there is no window on the GPU.
+  *windowStartFinite(): Work<boolean> {
+    return true;
+  }
+
+  *linearize(): Work<number> {
+    const r = (yield this.#run.iterationRecord()) as Record4;
+    this.#record = r;
+    this.#measured = true;
+    return r.merit;
+  }
+
+  /** Fused into linearize's command buffer. */
+  *solve(): Work<void> {}
+
+  // eslint-disable-next-line require-yield -- the update ran on the device with linearize.
+  *update(ws: number): Work<UpdateMeasure> {
+    const r = this.#record;
+    if (r === undefined) throw new Error('internal: update before linearize');
+    this.#run.parity = this.#run.parity === 0 ? 1 : 0;
+    this.#measured = false;
+    return { delta: r.delta, resets: r.resets, convergedPrefix: ws, firstRowReset: false };
+  }
+
+  *residual(): Work<FinalResidual> {
+    // The iterate a 'merit' stop accepts was measured by the linearization that stopped it.
+    const r = this.#measured && this.#record !== undefined ? this.#record : ((yield this.#run.measureRecord()) as Record4);
+    const out = (yield this.#run.read()) as Float32Array;
+    this.states = out;
+    return { merit: r.merit, maxResidual: r.maxResidual, finite: allFinite(out) };
+  }
+
+  *fallback(): Work<boolean> {
+    yield this.#run.rollout();
+    const out = (yield this.#run.read()) as Float32Array;
+    this.states = out;
+    return allFinite(out);
   }
 }

@@ -7,6 +7,10 @@ export { gradient, type GradientOptions, type GradientResult } from './gradient.
 export { solveBatch } from './solve-batch.js';
 export { initialGuess } from './initial-guess.js';
 export { checkOptionsObject, resolveRunControls, solveOptionKeys, type RunControls } from './run-controls.js';
+// The backend seam: the one driver, and what a backend (CPU here, the GPU runtime) implements.
+export { driveFixedPoint, type DriverOutcome, type DriverSettings, type IterationMeasure } from './fixed-point-driver.js';
+export type { FixedPointBackend, UpdateMeasure } from './fixed-point-backend.js';
+export { runWork, runWorkAsync, type Work } from './resumable-work.js';
 export { decide, meritStops, verdict, type Decision, type FinalResidual, type IterationRecord, type PolicySettings } from './stopping-policy.js';
 export {
   clipElk,

@@ -1,8 +1,7 @@
 import { checkDynamics, type Dynamics, type Strategy } from '@unroll/linearize';
 import { allocate, describeValue as describe, UnrollError, type Structure } from '@unroll/scan';
 import { allocating, checkArrayLength, checkInitialState, checkSteps } from './check-arguments.js';
-import { FixedPointRun, createRunScratch, type RunScratch, type RunSettings } from './fixed-point-run.js';
-import { initialGuess } from './initial-guess.js';
+import { createRunScratch, type RunScratch, type RunSettings } from './cpu-backend.js';
 import { resolveMethod } from './methods.js';
 import { checkOptionsObject, resolveRunControls, solveOptionKeys } from './run-controls.js';
 import type { SolveOptions } from './solve-options.js';
@@ -82,16 +81,6 @@ export function createPlanScratch(where: string, plan: SolvePlan): RunScratch | 
   if (run === undefined) return undefined;
   const rows = Math.min(T, run.settings.window ?? T);
   return allocating(where, 'the working memory', () => createRunScratch(run.settings.dtype, rows, run.structure.width, dyn.dim, T));
-}
-
-/** The run of a planned solve (allocates its trajectory and, unless given, its scratch). */
-export function startRun(where: string, plan: SolvePlan, scratch?: RunScratch): FixedPointRun {
-  const { run, dyn, T, start, opts } = plan;
-  if (run === undefined) throw new UnrollError('INVALID_ARGUMENT', `${where}: method 'sequential' has no fixed-point run.`);
-  return allocating(where, `the trajectory (T·D = ${T}·${dyn.dim} numbers, several copies)`, () => {
-    const guess = initialGuess(dyn, Float64Array.from(start), T, run.settings.dtype, opts);
-    return new FixedPointRun(dyn, start, T, run.strategy, run.structure, run.name, guess, run.settings, scratch);
-  });
 }
 
 /** Throws unless the strategy's structure for D is a usable Structure. */

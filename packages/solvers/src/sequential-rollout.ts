@@ -1,6 +1,7 @@
 import { checkDynamics, type Dynamics } from '@unroll/linearize';
 import { UnrollError, dtypeOf, isFloatArray, type FloatArray } from '@unroll/scan';
 import { checkInitialState, checkSteps } from './check-arguments.js';
+import { runWork, type Work } from './resumable-work.js';
 
 /**
  * s_t = f_t(s_{t−1}) for t = 1 … T into `out` (`[T][D]`): the exact reference every method
@@ -21,13 +22,12 @@ export function sequentialRollout(dyn: Dynamics, s0: FloatArray, T: number, out:
   if (isFloatArray(s0) && s0.buffer === out.buffer && s0.byteOffset < out.byteOffset + out.byteLength && out.byteOffset < s0.byteOffset + s0.byteLength) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: out overlaps s0; pass a separate ${dtypeOf(out) === 'float32' ? 'Float32Array' : 'Float64Array'} for out.`);
   }
-  const rolling = rolloutInBlocks(dyn, s0, T, out, T);
-  while (rolling.next().done !== true);
+  runWork(rolloutInBlocks(dyn, s0, T, out, T));
   return out;
 }
 
-/** The rollout as resumable work: yields after every `block` steps (see `FixedPointRun.iterate`). */
-export function* rolloutInBlocks(dyn: Dynamics, s0: FloatArray, T: number, out: FloatArray, block: number): Generator<void, void, void> {
+/** The rollout as resumable work: yields after every `block` steps (see `Work`, resumable-work.ts). */
+export function* rolloutInBlocks(dyn: Dynamics, s0: FloatArray, T: number, out: FloatArray, block: number): Work<void> {
   const D = dyn.dim;
   for (let from = 0; from < T; from += block) {
     const end = Math.min(T, from + block);

@@ -1,6 +1,8 @@
 import type { Dynamics } from '@unroll/linearize';
-import { planSolve, startRun } from './prepare-run.js';
-import { sequentialResult, throwIfAborted } from './solve.js';
+import { planSolve } from './prepare-run.js';
+import { runWorkAsync } from './resumable-work.js';
+import { throwIfAborted } from './solve.js';
+import { solveWork } from './solve-work.js';
 import type { SolveOptions, SolveResult } from './solve-options.js';
 
 /**
@@ -47,26 +49,5 @@ export async function solveAsync(dyn: Dynamics, s0: ArrayLike<number>, T: number
     throwIfAborted(signal);
     sliceStart = performance.now();
   };
-  if (plan.run === undefined) {
-    const work = sequentialResult('solveAsync', plan);
-    for (;;) {
-      const next = work.next();
-      if (next.done === true) return next.value;
-      await pause();
-    }
-  }
-  const run = startRun('solveAsync', plan);
-  for (;;) {
-    const work = run.iterate();
-    let next = work.next();
-    while (next.done !== true) {
-      await pause();
-      next = work.next();
-    }
-    if (!next.value) break;
-    // Between iterations the signal is honoured even inside a time slice.
-    throwIfAborted(signal);
-    await pause();
-  }
-  return run.result();
+  return runWorkAsync(solveWork('solveAsync', plan), pause);
 }

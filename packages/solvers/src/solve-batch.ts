@@ -1,7 +1,9 @@
 import type { Dynamics } from '@unroll/linearize';
 import { describeValue as describe, UnrollError } from '@unroll/scan';
-import { createPlanScratch, planSolve, startRun } from './prepare-run.js';
-import { drain, sequentialResult, throwIfAborted } from './solve.js';
+import { createPlanScratch, planSolve } from './prepare-run.js';
+import { runWork } from './resumable-work.js';
+import { throwIfAborted } from './solve.js';
+import { solveWork } from './solve-work.js';
 import type { SolveOptions, SolveResult } from './solve-options.js';
 
 /**
@@ -38,14 +40,6 @@ export function solveBatch(dynamics: Dynamics | readonly Dynamics[], s0s: readon
   throwIfAborted(first.opts.signal);
   const scratch = createPlanScratch(where, first);
   const results: SolveResult[] = [];
-  for (const plan of plans) {
-    if (plan.run === undefined) {
-      results.push(drain(sequentialResult(where, plan)));
-      continue;
-    }
-    const run = startRun(where, plan, scratch);
-    while (run.step()) throwIfAborted(plan.opts.signal);
-    results.push(run.result());
-  }
+  for (const plan of plans) results.push(runWork(solveWork(where, plan, scratch)));
   return results;
 }

@@ -1,8 +1,8 @@
 import type { Dynamics } from '@unroll/linearize';
-import { UnrollError, allocate } from '@unroll/scan';
-import { allocating } from './check-arguments.js';
-import { planSolve, startRun, type SolvePlan } from './prepare-run.js';
-import { isAllFinite, rolloutInBlocks } from './sequential-rollout.js';
+import { UnrollError } from '@unroll/scan';
+import { planSolve } from './prepare-run.js';
+import { runWork } from './resumable-work.js';
+import { solveWork } from './solve-work.js';
 import type { SolveOptions, SolveResult } from './solve-options.js';
 
 /**
@@ -27,37 +27,7 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
 export function solve(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts: SolveOptions = {}): SolveResult {
   const plan = planSolve('solve', dyn, s0, T, opts);
   throwIfAborted(plan.opts.signal);
-  if (plan.run === undefined) return drain(sequentialResult('solve', plan));
-  const run = startRun('solve', plan);
-  while (run.step()) throwIfAborted(plan.opts.signal);
-  return run.result();
-}
-
-/**
- * The result of `method: 'sequential'`, as resumable work (see `FixedPointRun.iterate`):
- * the rollout, converged when it is finite.
- */
-export function* sequentialResult(where: string, plan: SolvePlan): Generator<void, SolveResult, void> {
-  const { dyn, T, start } = plan;
-  const dtype = start instanceof Float32Array ? 'float32' : 'float64';
-  const states = allocating(where, `the trajectory (T·D = ${T}·${dyn.dim} numbers)`, () => allocate(dtype, T * dyn.dim));
-  yield* rolloutInBlocks(dyn, start, T, states, Math.max(1, Math.floor(2 ** 10 / dyn.dim)));
-  return {
-    states,
-    iterations: 0,
-    converged: isAllFinite(states, 0, states.length),
-    method: 'sequential',
-    fellBack: false,
-    trace: { delta: [], merit: [], resets: [] },
-  };
-}
-
-/** Runs resumable work to its end at once. */
-export function drain<R>(work: Generator<void, R, void>): R {
-  for (;;) {
-    const next = work.next();
-    if (next.done === true) return next.value;
-  }
+  return runWork(solveWork('solve', plan));
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

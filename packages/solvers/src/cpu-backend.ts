@@ -1,0 +1,230 @@
+import type { Dynamics, Linearizer, Strategy } from '@unroll/linearize';
+import { allocate, linearRecurrence, type FloatArray, type Structure } from '@unroll/scan';
+import type { FixedPointBackend, UpdateMeasure } from './fixed-point-backend.js';
+import { kalmanFilter } from './kalman-filter.js';
+import { nanMax } from './nan-max.js';
+import type { Work } from './resumable-work.js';
+import type { RunControls } from './run-controls.js';
+import { isAllFinite, rolloutInBlocks } from './sequential-rollout.js';
+import type { FinalResidual } from './stopping-policy.js';
+
+/** Settings of one run, resolved and validated by `planSolve`. */
+export interface RunSettings extends RunControls {
+  readonly dtype: 'float64' | 'float32';
+  /** Rows iterated at once (sliding window); undefined: all T. */
+  readonly window: number | undefined;
+  /** ELK: the step is the Kalman filter's means with observation precision λ (thesis §4.2). */
+  readonly elk: { readonly lambda: number } | undefined;
+}
+
+/** The working memory of a run besides its trajectory: shareable by runs of one shape. */
+export interface RunScratch {
+  readonly A: FloatArray;
+  readonly b: FloatArray;
+  readonly next: FloatArray;
+  readonly start: FloatArray;
+  readonly Ax: FloatArray;
+  readonly f: FloatArray;
+}
+
+/** Scratch for runs of `w`-step windows, structure width W, dimension D, length T. */
+export function createRunScratch(dtype: 'float64' | 'float32', w: number, W: number, D: number, T: number): RunScratch {
+  return {
+    A: allocate(dtype, w * W),
+    b: allocate(dtype, w * D),
+    next: allocate(dtype, w * D),
+    start: allocate(dtype, D),
+    Ax: allocate(dtype, D),
+    f: allocate(dtype, T * D),
+  };
+}
+
+/**
+ * Numbers of work (rows × D) between two points where the work may pause: `solveAsync`
+ * looks at the clock there, so a long iteration never holds the event loop for long.
+ */
+const workPerPause = 1 << 10;
+
+/**
+ * The CPU backend of the fixed-point driver (`driveFixedPoint`): the trajectory and the
+ * window's Ã_t, b_t in typed arrays, all allocated here, once. At the current iterate
+ * s^{(i−1)}, for every t of the window (DESIGN.md §1)
+ *
+ *     f_t = f_t(s_{t−1}),  Ã_t = linearizer(s_{t−1}),  b_t = f_t − Ã_t s_{t−1},
+ *     r_t = s_t − f_t      (the residual, for the merit — no extra evaluation of f),
+ *
+ * then the candidate = the linear recurrence s_t = Ã_t s_{t−1} + b_t from the window's
+ * starting state (one scan, on `threads`), or ELK's Kalman-filter means. Every maximum
+ * goes through `nanMax`, so a NaN anywhere stays NaN.
+ */
+export class CpuBackend implements FixedPointBackend {
+  readonly #dyn: Dynamics;
+  readonly #s0: FloatArray;
+  readonly #T: number;
+  readonly #D: number;
+  readonly #settings: RunSettings;
+  readonly #structure: Structure;
+  readonly #lin: Linearizer;
+  readonly #guess: FloatArray;
+  /** Rows iterated at once: the window, or T. */
+  readonly #w: number;
+  /** Rows per pause point of the resumable loops. */
+  readonly #block: number;
+  readonly #A: FloatArray;
+  readonly #b: FloatArray;
+  readonly #next: FloatArray;
+  readonly #start: FloatArray;
+  readonly #Ax: FloatArray;
+  readonly #f: FloatArray;
+  #current: FloatArray;
+
+  constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, structure: Structure, guess: FloatArray, settings: RunSettings, scratch?: RunScratch) {
+    this.#dyn = dyn;
+    this.#s0 = s0;
+    this.#T = T;
+    this.#D = dyn.dim;
+    this.#settings = settings;
+    this.#structure = structure;
+    this.#lin = strategy.prepare(dyn);
+    this.#guess = guess;
+    this.#w = Math.min(T, settings.window ?? T);
+    this.#block = Math.max(1, Math.floor(workPerPause / (dyn.dim + structure.width)));
+    const D = dyn.dim, dtype = settings.dtype;
+    this.#current = allocate(dtype, T * D);
+    this.#current.set(guess);
+    const shared = scratch ?? createRunScratch(dtype, this.#w, structure.width, D, T);
+    this.#A = shared.A;
+    this.#b = shared.b;
+    this.#next = shared.next;
+    this.#start = shared.start;
+    this.#Ax = shared.Ax;
+    this.#f = shared.f;
+  }
+
+  /** The current trajectory `[T][D]` (the fallback's rollout after `fallback`). */
+  get states(): FloatArray {
+    return this.#current;
+  }
+
+  /** Copies the window's starting state (s_0 or row ws − 1) into the scratch and checks it. */
+  // eslint-disable-next-line require-yield -- D numbers: nothing worth a pause.
+  *windowStartFinite(ws: number): Work<boolean> {
+    const D = this.#D, start = this.#start;
+    for (let i = 0; i < D; i++) start[i] = ws === 0 ? this.#s0[i] : this.#current[(ws - 1) * D + i];
+    return isAllFinite(start, 0, D);
+  }
+
+  /**
+   * Builds (Ã_t, b_t) for rows [ws, we) at the current iterate into the window scratch
+   * and returns the mean merit ½‖r_t‖² over those rows.
+   */
+  *linearize(ws: number, we: number): Work<number> {
+    const D = this.#D, W = this.#structure.width;
+    const cur = this.#current, A = this.#A, b = this.#b, Ax = this.#Ax;
+    let merit = 0;
+    for (let block = ws; block < we; block += this.#block) {
+      const end = Math.min(we, block + this.#block);
+      for (let t = block; t < end; t++) {
+        const prev = t === 0 ? this.#s0 : cur;
+        const po = t === 0 ? 0 : (t - 1) * D;
+        const row = (t - ws) * D;
+        const aRow = (t - ws) * W;
+        this.#dyn.step(t + 1, prev, po, b, row);
+        for (let i = 0; i < D; i++) {
+          const r = cur[t * D + i] - b[row + i];
+          merit += 0.5 * r * r;
+        }
+        if (W > 0) this.#lin.fill(t + 1, prev, po, A, aRow);
+        this.#structure.apply(A, aRow, prev, po, Ax, 0);
+        for (let i = 0; i < D; i++) b[row + i] -= Ax[i];
+      }
+      yield;
+    }
+    return merit / (we - ws);
+  }
+
+  /** The candidate: the recurrence's solution, or ELK's filtered means, from the window's start. */
+  *solve(ws: number, we: number): Work<void> {
+    const D = this.#D, W = this.#structure.width, n = we - ws, s = this.#settings;
+    // Views cost one object per iteration, not per step; the last window is shorter.
+    /* eslint-disable no-restricted-syntax */
+    const A = n === this.#w ? this.#A : this.#A.subarray(0, n * W);
+    const b = n === this.#w ? this.#b : this.#b.subarray(0, n * D);
+    const next = n === this.#w ? this.#next : this.#next.subarray(0, n * D);
+    if (s.elk === undefined) {
+      linearRecurrence(this.#structure, A, b, this.#start, { out: next, threads: s.threads });
+    } else {
+      // The Levenberg–Marquardt step: filtered means of the LGSSM with dynamics
+      // N(Ã_t s + b_t, I) observing the current iterate with precision λ (thesis eq. 30).
+      const y = this.#current.subarray(ws * D, we * D);
+      kalmanFilter({ structure: this.#structure, dim: D, A, b, y, s0: this.#start, lambda: s.elk.lambda }, { out: next, covariances: false });
+    }
+    /* eslint-enable no-restricted-syntax */
+    yield;
+  }
+
+  /** Resets the candidate's non-finite or huge entries, measures the change per row, and takes it. */
+  // eslint-disable-next-line require-yield -- one pass over the window, as cheap as the solve's own pause.
+  *update(ws: number, we: number): Work<UpdateMeasure> {
+    const D = this.#D, n = we - ws, s = this.#settings;
+    const cur = this.#current, next = this.#next, guess = this.#guess;
+    let resets = 0;
+    let firstRowReset = false;
+    if (s.reset) {
+      for (let k = 0; k < n * D; k++) {
+        if (!(Math.abs(next[k]) <= s.resetThreshold)) {
+          next[k] = guess[ws * D + k];
+          resets++;
+          if (k < D) firstRowReset = true;
+        }
+      }
+    }
+    let delta = 0;
+    let prefix = -1;
+    for (let r = 0; r < n; r++) {
+      let rowDelta = 0;
+      for (let k = r * D; k < (r + 1) * D; k++) {
+        rowDelta = nanMax(rowDelta, Math.abs(next[k] - cur[ws * D + k]));
+        cur[ws * D + k] = next[k];
+      }
+      if (prefix < 0 && !(rowDelta < s.tol)) prefix = r;
+      delta = nanMax(delta, rowDelta);
+    }
+    if (prefix < 0) prefix = n;
+    return { delta, resets, convergedPrefix: ws + prefix, firstRowReset };
+  }
+
+  /**
+   * Merit L/T and max-abs residual of the whole current trajectory (one sweep of f),
+   * and whether every state is finite.
+   */
+  *residual(): Work<FinalResidual> {
+    const D = this.#D, cur = this.#current, f = this.#f, T = this.#T;
+    let merit = 0;
+    let maxResidual = 0;
+    for (let block = 0; block < T; block += this.#block) {
+      const end = Math.min(T, block + this.#block);
+      for (let t = block; t < end; t++) {
+        this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, t * D);
+      }
+      for (let i = block * D; i < end * D; i++) {
+        const r = cur[i] - f[i];
+        merit += 0.5 * r * r;
+        maxResidual = nanMax(maxResidual, Math.abs(r));
+      }
+      yield;
+    }
+    return { merit: merit / T, maxResidual, finite: isAllFinite(cur, 0, cur.length) };
+  }
+
+  /**
+   * The states become the sequential rollout, in a new array (the iterate's buffer may be
+   * the caller's to keep); finite or not, it is reported as it is.
+   */
+  *fallback(): Work<boolean> {
+    const states = allocate(this.#settings.dtype, this.#T * this.#D);
+    yield* rolloutInBlocks(this.#dyn, this.#s0, this.#T, states, this.#block);
+    this.#current = states;
+    return isAllFinite(states, 0, states.length);
+  }
+}
