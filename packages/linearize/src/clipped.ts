@@ -1,4 +1,4 @@
-import { UnrollError, checkOptions, describeValue } from '@unroll/scan';
+import { UnrollError, checkOptions, describeValue, type Structure } from '@unroll/scan';
 import { checkStrategy } from './dynamics-checks.js';
 import { diagonal } from './diagonal.js';
 import { defineStrategy, type Strategy } from './strategy.js';
@@ -36,8 +36,11 @@ export function clipped(opts?: ClippedOptions): Strategy {
     prepare(dyn) {
       const D = dyn.dim;
       const structure = base.structure(D);
-      if (structure.name !== 'diagonal' || structure.width !== D) {
-        throw new UnrollError('INVALID_ARGUMENT', `clipped: the base strategy '${base.name}' must give a diagonal structure, not '${structure.name}'.`);
+      if (!storesTheDiagonal(structure, D)) {
+        throw new UnrollError(
+          'INVALID_ARGUMENT',
+          `clipped: the base strategy '${base.name}' gives the structure '${structure.name}', whose stored numbers are not the entries of a diagonal Ã_t; clipping bounds the eigenvalues of a diagonal Ã_t (thesis §4.5.2) — use a diagonal base such as diagonal() or hutchinson({ probes }), or scaled(k, base) to damp another structure.`,
+        );
       }
       const inner = base.prepare(dyn);
       return {
@@ -53,4 +56,21 @@ export function clipped(opts?: ClippedOptions): Strategy {
       };
     },
   });
+}
+
+/**
+ * Whether a structure's D stored numbers are the diagonal of a diagonal matrix — so that
+ * clipping them clips Ã_t's eigenvalues. Read off what the structure does, not its name:
+ * applied to any x, the packing (2, 3, …, D + 1) must give (2x_1, 3x_2, …).
+ */
+function storesTheDiagonal(structure: Structure, D: number): boolean {
+  if (structure.width !== D) return false;
+  const A = new Float64Array(D), x = new Float64Array(D), out = new Float64Array(D);
+  for (let i = 0; i < D; i++) {
+    A[i] = i + 2;
+    x[i] = 1 + 1 / (i + 1);
+  }
+  structure.apply(A, 0, x, 0, out, 0);
+  for (let i = 0; i < D; i++) if (out[i] !== A[i] * x[i]) return false;
+  return true;
 }

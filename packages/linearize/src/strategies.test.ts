@@ -135,7 +135,7 @@ describe('strategies produce the expected Ã_t', () => {
       }),
     );
     expect(() => clipped({ lo: 1, hi: -1 })).toThrow(/lo ≤ hi/);
-    expect(() => clipped({ base: full() }).prepare(testSystems[1].make(2, 1))).toThrow(/must give a diagonal structure/);
+    expect(() => clipped({ base: full() }).prepare(testSystems[1].make(2, 1))).toThrow(/not the entries of a diagonal/);
   });
 
   it('a permutation word has the exact permutation matrix as Ã_t and its fixed points as the diagonal', () => {
@@ -241,3 +241,31 @@ describe('scaled reads the structure record, not its name', () => {
     }
   });
 });
+
+describe('clipped reads what the structure does, not its name', () => {
+  const dyn = defineDynamics({ dim: 4, step: (_t, s, so, out, oo) => { for (let i = 0; i < 4; i++) out[oo + i] = 3 * s[so + i]; } });
+  const exactDiagonal = (structure: ReturnType<typeof diagonalStructure>) =>
+    defineStrategy({ name: 'exact', structure: () => structure, prepare: (d) => diagonal().prepare(d) });
+
+  it('clips on a renamed diagonal structure as on the built-in one', () => {
+    const renamed = defineStructure({ ...diagonalStructure(4), name: 'my-diagonal' });
+    const out = new Float64Array(4);
+    clipped({ base: exactDiagonal(renamed) }).prepare(dyn).fill(1, new Float64Array(4).fill(1), 0, out, 0);
+    expect(Array.from(out)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('refuses a width-D structure that is not diagonal (clipping its numbers would not bound its eigenvalues)', () => {
+    // A D-number "circulant-like" packing: same width as the diagonal, different matrix.
+    const spread = defineStructure({
+      ...diagonalStructure(4),
+      name: 'spread',
+      apply(A, ao, x, xo, out, oo) {
+        let sum = 0;
+        for (let i = 0; i < 4; i++) sum += A[ao + i] * x[xo + i];
+        for (let i = 0; i < 4; i++) out[oo + i] = sum;
+      },
+    });
+    expect(() => clipped({ base: exactDiagonal(spread) }).prepare(dyn)).toThrow(/'spread', whose stored numbers are not the entries of a diagonal/);
+  });
+});
+
