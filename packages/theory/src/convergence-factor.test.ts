@@ -13,6 +13,23 @@ const methods: [Method, Strategy][] = [
 ];
 
 describe('convergenceFactor', () => {
+  it("keeps J̃ in the strategy's structure (T·width numbers) and matches the densified computation", () => {
+    const dyn = gru({ dim: 6, inputDim: 2, seed: 4, inputs: Array.from({ length: 80 }, (_, t) => [Math.sin(0.2 * t), 1]) });
+    const s0 = new Array<number>(6).fill(0.1);
+    const states = rollout(dyn, s0, 80);
+    for (const strategy of [diagonal(), identity(), zero(), full()]) {
+      // The same strategy, its structure stripped of applyTranspose: densified (T·D²).
+      const plain: Strategy = { ...strategy, structure: (D) => ({ ...strategy.structure(D), applyTranspose: undefined }) };
+      const structured = convergenceFactor(strategy, dyn, s0, states, { seed: 3 });
+      const densified = convergenceFactor(plain, dyn, s0, states, { seed: 3 });
+      expect(structured.approximationError).toBe(densified.approximationError);
+      expect(structured.logInverseNorm).toBeCloseTo(densified.logInverseNorm, 10);
+    }
+    // T·D = 480 numbers fit a budget of 500 that T·D² = 2880 would not.
+    expect(() => convergenceFactor(diagonal(), dyn, s0, states, { memoryBudget: 500 })).not.toThrow();
+    expect(() => convergenceFactor(full(), dyn, s0, states, { memoryBudget: 500 })).toThrow(expect.objectContaining({ code: 'MEMORY_BUDGET' }) as Error);
+  });
+
   it('closed forms: Newton 0, Jacobi max‖A_t‖ (J̃ = I), Picard 1/(2 sin(π/(4T+2)))·max‖I − A_t‖', () => {
     const T = 60;
     const dyn = linear({ structure: dense(2), A: [0.5, 0.2, -0.1, 0.3] });

@@ -24,7 +24,10 @@ export interface ConvergenceFactorOptions {
   /** Lanczos steps for ‖J̃⁻¹‖ (default: to convergence, at most 500). */
   readonly maxIterations?: number;
   readonly seed?: number;
-  /** Largest T·D² of dense Ã_t and A_t kept (default 2^24 numbers). */
+  /**
+   * Numbers the Ã_t may take (default 2^24): T·width in the strategy's structure when it
+   * has `applyTranspose` (every built-in), T·D² densified otherwise.
+   */
   readonly memoryBudget?: number;
 }
 
@@ -37,8 +40,9 @@ export interface ConvergenceFactorOptions {
  * {@link picardInverseNorm}(T)·max‖I − A_t‖; quasi (`diagonal()`) sits between. Smaller
  * means fewer iterations — "use the simplest approximate Jacobian possible, but no simpler".
  *
- * Ã_t are the strategy's fills at s_{t−1} (densified through its structure's `apply`),
- * A_t the dynamics' Jacobians, for t = 2 … T (A_1 multiplies the fixed s_0).
+ * Ã_t are the strategy's fills at s_{t−1}, kept in its structure (T·width numbers; J̃⁻¹'s
+ * Lanczos applies them through `apply` and `applyTranspose`), A_t the dynamics' Jacobians,
+ * one step at a time (D² scratch), for t = 2 … T (A_1 multiplies the fixed s_0).
  */
 export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray | number, options?: ConvergenceFactorOptions): ConvergenceFactor {
   const where = 'convergenceFactor';
@@ -54,15 +58,22 @@ export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLi
   }
   if (maxIterations !== undefined) checkInteger(where, 'maxIterations', maxIterations, 1, Number.MAX_SAFE_INTEGER, 'bounds');
   if (seed !== undefined) checkSeed(where, 'seed', seed, seedPromise);
-  if (2 * T * D * D > budget) {
-    throw new UnrollError('MEMORY_BUDGET', `convergenceFactor: 2·T·D² = ${2 * T * D * D} numbers exceeds the budget ${budget}; pass a shorter trajectory (the factor is a per-step property) or raise memoryBudget.`);
-  }
-  checkArrayLength(where, `the dense Ã_t and A_t (T·D² = ${T}·${D}² each)`, T * D * D, 'pass a shorter trajectory (the factor is a per-step property)');
   const given: unknown = strategy.structure(D);
   if (!isRecord(given) || given['dim'] !== D || typeof given['apply'] !== 'function' || typeof given['width'] !== 'number' || !Number.isInteger(given['width']) || given['width'] < 0) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: strategy '${strategy.name}' gave ${describeValue(given)} for structure(${D}), not a Structure of dim ${D} with an apply method; check its structure(D).`);
   }
   const structure = given as unknown as Structure;
+  // J̃'s blocks stay in the strategy's own structure (T·width numbers) when it can apply
+  // their transposes, as Lanczos on J̃⁻¹ needs; otherwise they are densified (T·D²).
+  const transpose = structure.applyTranspose?.bind(structure);
+  const W = transpose === undefined ? D * D : structure.width;
+  if (T * W > budget) {
+    throw new UnrollError(
+      'MEMORY_BUDGET',
+      `convergenceFactor: the Ã_t take T·${transpose === undefined ? 'D²' : 'width'} = ${T * W} numbers, beyond the budget ${budget}; pass a shorter trajectory (the factor is a per-step property) or raise memoryBudget.`,
+    );
+  }
+  checkArrayLength(where, `the Ã_t (T·${W} = ${T}·${W})`, T * W, 'pass a shorter trajectory (the factor is a per-step property)');
   checkArrayLength(where, `one Ã_t of strategy '${strategy.name}' (width ${structure.width})`, structure.width, 'use a smaller structure');
   const s = trajectoryStates(where, dyn, shape);
   const linearizer: unknown = strategy.prepare(dyn);
@@ -71,44 +82,56 @@ export function convergenceFactor(strategy: Strategy, dyn: Dynamics, s0: ArrayLi
   }
   const fill = (linearizer as unknown as Linearizer).fill.bind(linearizer);
   const jac = resolveDerivatives(dyn).jacobian.fn;
-  const At = new Float64Array(T * D * D), Bt = new Float64Array(T * D * D);
-  const packed = new Float64Array(Math.max(1, structure.width)), unit = new Float64Array(D), col = new Float64Array(D);
+  const Bt = new Float64Array(Math.max(1, T * W));
+  const packed = transpose === undefined ? new Float64Array(Math.max(1, structure.width)) : Bt;
+  const A = new Float64Array(D * D), unit = new Float64Array(D), col = new Float64Array(D);
   const diff = new Float64Array(D * D), scratch = new Float64Array(2 * D * D);
   let approximationError = 0;
   for (let t = 2; t <= T; t++) {
-    const po = (t - 2) * D, o = (t - 1) * D * D;
-    jac(t, s, po, At, o);
-    fill(t, s, po, packed, 0);
+    const po = (t - 2) * D;
+    const po2 = transpose === undefined ? 0 : (t - 1) * W;
+    jac(t, s, po, A, 0);
+    fill(t, s, po, packed, po2);
+    // One step's Ã_t − A_t, densified through the structure's apply (D² scratch, reused).
     for (let j = 0; j < D; j++) {
       unit.fill(0);
       unit[j] = 1;
-      structure.apply(packed, 0, unit, 0, col, 0);
-      for (let i = 0; i < D; i++) Bt[o + i * D + j] = col[i] ?? 0;
+      structure.apply(packed, po2, unit, 0, col, 0);
+      for (let i = 0; i < D; i++) {
+        diff[i * D + j] = (col[i] ?? 0) - (A[i * D + j] ?? 0);
+        if (transpose === undefined) Bt[(t - 1) * W + i * D + j] = col[i] ?? 0;
+      }
     }
-    for (let k = 0; k < D * D; k++) diff[k] = (Bt[o + k] ?? 0) - (At[o + k] ?? 0);
     approximationError = Math.max(approximationError, spectralNormKernel(diff, 0, D, scratch));
   }
-  const inv = inverseNorm(
-    {
-      dim: D,
-      steps: T,
-      apply(t, x, xo, out, oo) {
-        const o = (t - 1) * D * D;
-        for (let i = 0; i < D; i++) {
-          let acc = 0;
-          for (let j = 0; j < D; j++) acc += (Bt[o + i * D + j] ?? 0) * (x[xo + j] ?? 0);
-          out[oo + i] = acc;
-        }
-      },
-      applyTranspose(t, x, xo, out, oo) {
-        const o = (t - 1) * D * D;
-        for (let j = 0; j < D; j++) out[oo + j] = 0;
-        for (let i = 0; i < D; i++) {
-          const xi = x[xo + i] ?? 0;
-          for (let j = 0; j < D; j++) out[oo + j] = (out[oo + j] ?? 0) + (Bt[o + i * D + j] ?? 0) * xi;
-        }
-      },
+  const dense = {
+    apply(t: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
+      const o = (t - 1) * W;
+      for (let i = 0; i < D; i++) {
+        let acc = 0;
+        for (let j = 0; j < D; j++) acc += (Bt[o + i * D + j] ?? 0) * (x[xo + j] ?? 0);
+        out[oo + i] = acc;
+      }
     },
+    applyTranspose(t: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
+      const o = (t - 1) * W;
+      for (let j = 0; j < D; j++) out[oo + j] = 0;
+      for (let i = 0; i < D; i++) {
+        const xi = x[xo + i] ?? 0;
+        for (let j = 0; j < D; j++) out[oo + j] = (out[oo + j] ?? 0) + (Bt[o + i * D + j] ?? 0) * xi;
+      }
+    },
+  };
+  const structured = {
+    apply(t: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
+      structure.apply(Bt, (t - 1) * W, x, xo, out, oo);
+    },
+    applyTranspose(t: number, x: FloatArray, xo: number, out: FloatArray, oo: number) {
+      transpose?.(Bt, (t - 1) * W, x, xo, out, oo);
+    },
+  };
+  const inv = inverseNorm(
+    { dim: D, steps: T, ...(transpose === undefined ? dense : structured) },
     { ...(maxIterations !== undefined && { maxIterations }), ...(seed !== undefined && { seed }) },
   );
   const logFactor = inv.logNorm + Math.log(approximationError);
