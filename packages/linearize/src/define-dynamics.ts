@@ -2,6 +2,7 @@ import { UnrollError, checkArrayLength, checkInteger, checkRecord, describeValue
 import { checkState } from './arguments.js';
 import { resolveDerivatives } from './derivatives.js';
 import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
+import { checkDynamicsWgsl, type DynamicsWgslSpec } from './dynamics-wgsl.js';
 import type { Strategy } from './strategy.js';
 
 /** What {@link defineDynamics} takes. */
@@ -18,6 +19,12 @@ export interface DynamicsSpec {
   readonly vjpParams?: Dynamics['vjpParams'];
   /** The exact Jacobian in a compact structure (see `Dynamics.jacobianStrategy`); checked against the Jacobian on the probe. */
   readonly jacobianStrategy?: Strategy;
+  /**
+   * The same dynamics in WGSL, for the GPU runtime: `source` defining `step` and
+   * `diagonal` (optionally `jacobian` and `vjp`) in the fixed signatures of
+   * {@link DynamicsWgsl}, and the `params` it reads as `params[i]`.
+   */
+  readonly wgsl?: DynamicsWgslSpec;
   /** Where to probe the functions once (default: t = 1 at the zero state). */
   readonly probe?: { readonly t?: number; readonly state?: ArrayLike<number> };
 }
@@ -36,7 +43,8 @@ export type DefinedDynamics = Dynamics & Required<Pick<Dynamics, 'jacobian' | 'd
  * Checks: `dim` a positive integer; `step` present and the others functions if given;
  * one probe call of each at `probe` (default t = 1, zero state) writes exactly the
  * expected count of finite numbers — a wrong `dim` shows up as an unwritten or
- * overwritten slot.
+ * overwritten slot. A `wgsl` capability must define `step` and `diagonal`, use no
+ * `unroll_` identifier and read finite float32 `params` (see {@link DynamicsWgsl}).
  *
  * @example
  * ```ts
@@ -47,9 +55,10 @@ export type DefinedDynamics = Dynamics & Required<Pick<Dynamics, 'jacobian' | 'd
  * rnn.derivatives; // { jvp: 'finite-difference', jacobian: 'jvp', diagonal: 'jvp' }
  * ```
  * @throws {UnrollError} `INVALID_ARGUMENT` (spec not an object, bad dim, missing step, a
- *   non-function, a non-string name, probe.t not an integer ≥ 1), `DIMENSION_MISMATCH`
+ *   non-function, a non-string name, probe.t not an integer ≥ 1, a `wgsl` without `step` or
+ *   `diagonal`, with an `unroll_` identifier or non-numeric params), `DIMENSION_MISMATCH`
  *   (probe state of the wrong length, or a function writing the wrong number of values),
- *   `NON_FINITE` (NaN or ±Infinity in probe.state or from a probe call), `MEMORY_BUDGET`
+ *   `NON_FINITE` (NaN or ±Infinity in probe.state, from a probe call, or in float32 wgsl.params), `MEMORY_BUDGET`
  *   (dim, D² for a closed-form jacobian, or paramCount beyond 2^28 numbers).
  */
 export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
@@ -88,6 +97,7 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
     checkInteger(label, 'paramCount', spec.paramCount, 1);
     checkArrayLength(label, `paramCount = ${spec.paramCount} parameters`, spec.paramCount, 'pass a smaller paramCount');
   }
+  const wgsl = given['wgsl'] === undefined ? undefined : checkDynamicsWgsl(label, given['wgsl']);
   const v = new Float64Array(D).fill(1);
 
   probe(label, 'step', D, (out) => { spec.step(t, x, 0, out, 0); });
@@ -125,6 +135,7 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
   return Object.freeze({
     ...base,
     ...(spec.jacobianStrategy === undefined ? {} : { jacobianStrategy: spec.jacobianStrategy }),
+    ...(wgsl === undefined ? {} : { wgsl }),
     jvp: resolved.jvp.fn,
     jacobian: resolved.jacobian.fn,
     diagonal: resolved.diagonal.fn,

@@ -1,4 +1,5 @@
 import type { FloatArray } from '@unroll/scan';
+import type { DynamicsWgsl } from './dynamics-wgsl.js';
 import type { Strategy } from './strategy.js';
 
 /**
@@ -49,6 +50,12 @@ export interface Dynamics {
   readonly jacobianStrategy?: Strategy;
   /** Set by `defineDynamics`: which derivatives are closed-form and which are derived. */
   readonly derivatives?: DerivativeSources;
+  /**
+   * The same dynamics in WGSL (see {@link DynamicsWgsl}): with it, the one object also
+   * runs on the GPU runtime (`rt.solve(dyn, …)`). Give it to `defineDynamics` as
+   * `wgsl: { source, params }`, which checks it.
+   */
+  readonly wgsl?: DynamicsWgsl;
 }
 
 /** The signature of a Jacobian-vector product. */

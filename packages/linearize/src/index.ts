@@ -1,5 +1,6 @@
 export type { DerivativeSource, DerivativeSources, Dynamics, JvpFunction, StateFunction } from './dynamics.js';
 export { defineDynamics, type DefinedDynamics, type DynamicsSpec } from './define-dynamics.js';
+export { checkDynamicsWgsl, wgslDeclares, type DynamicsWgsl, type DynamicsWgslSpec } from './dynamics-wgsl.js';
 export { finiteDifferenceJvp } from './finite-difference-jvp.js';
 export { resolveDerivatives, type CallCounts, type Resolved, type ResolvedDerivatives } from './derivatives.js';
 export { defineStrategy, type Linearizer, type LinearizerCost, type Strategy, type StrategySpec } from './strategy.js';
