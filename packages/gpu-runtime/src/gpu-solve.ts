@@ -1,6 +1,8 @@
 import {
   checkOptionsObject,
+  defaultMethod,
   driveFixedPoint,
+  resolveMethod,
   initialGuess,
   methodNames,
   resolveRunControls,
@@ -17,7 +19,7 @@ import {
   type Work,
 } from '@unroll/solvers';
 import { UnrollError, isFloatArray } from '@unroll/scan';
-import { checkFloats, describe, finiteF32, maxIndex, optionsObject, positiveInteger } from './check-input.js';
+import { checkFloats, describe, finiteF32, maxIndex, positiveInteger } from './check-input.js';
 import { fromMark } from './kernel.js';
 import { Dispatch, rowRange, type BindingPlan } from './dispatch.js';
 import { checkDynamics, uploadParams } from './dynamics-kernel.js';
@@ -30,38 +32,27 @@ import { linearizeKernel, rolloutKernel, updateKernel, type Linearization } from
 import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
 
-/** The methods that run on the GPU. */
+/** The built-in methods' names that run on the GPU (aliases, as on the CPU). */
 export type GpuMethod = Extract<Method, 'sequential' | 'deer' | 'quasi-deer' | 'picard' | 'jacobi' | 'scale-elk' | 'clip-elk'>;
 
 /**
- * What `onIteration` receives on the GPU: the CPU's `convergedPrefix` is not computed there,
- * and the iterate stays on the device (reading it back each iteration would cost a transfer).
+ * What `onIteration` receives on the GPU: the CPU's `IterationInfo` without `states` (the
+ * iterate stays on the device; reading it back each iteration would cost a transfer).
  */
-export type GpuIterationInfo = Omit<IterationInfo, 'convergedPrefix' | 'states'>;
+export type GpuIterationInfo = Omit<IterationInfo, 'states'>;
 
 /**
- * Options of `runtime.solve`: the CPU `SolveOptions` that make sense in f32 on a GPU (same
- * meaning, defaults and validation — `tol` 1e-5 as for float32), plus `clip`. The CPU-only
- * options (`window`, `lambda`, `dtype: 'float64'`) and methods (`'elk'`, `'quasi-elk'`,
- * custom strategies) are refused with `UNSUPPORTED`, unknown keys with `INVALID_ARGUMENT`.
+ * Options of `runtime.solve`: the CPU's `SolveOptions` — same keys, meanings, defaults and
+ * validation (one resolution, `resolveRunControls`; `tol` 1e-5 as for float32), and the
+ * same method values (`deer()`, `quasiDeer()`, `picard()`, `jacobi()`, `scaleElk({ k })`,
+ * `clipElk({ lo, hi })`, or their names). What the GPU cannot do yet is refused with
+ * `UNSUPPORTED` and the reason (README: parity table).
  */
-export interface GpuSolveOptions
-  extends Pick<SolveOptions, 'tol' | 'stop' | 'residualTol' | 'maxIterations' | 'init' | 'seed' | 'reset' | 'resetThreshold' | 'fallback' | 'signal'> {
-  /** Default `'quasi-deer'` (the GPU's workhorse: O(D) per step). `'deer'` and `'scale-elk'` need D ≤ 16 and a `jacobian`. */
-  readonly method?: GpuMethod;
-  /** `'scale-elk'`: Ã_t = (1 − k)·J, k ∈ [0, 1] (required for that method on the GPU). */
-  readonly k?: number;
-  /** `'clip-elk'`: clip each diagonal entry to [lo, hi] (default [−1, 1], thesis §4.5.2). */
-  readonly clip?: { readonly lo?: number; readonly hi?: number };
+export interface GpuSolveOptions extends Omit<SolveOptions, 'onIteration' | 'dtype' | 'backend'> {
   /** Called after each iteration (one small read-back each); return `false` to stop. */
   readonly onIteration?: (info: GpuIterationInfo) => void | boolean;
   /** The GPU computes in float32 only; `'float32'` is accepted, anything else refused. */
   readonly dtype?: 'float32';
-  /**
-   * Bytes the Ã_t may take on the device (S·T·D·4 diagonal, S·T·D²·4 dense), as on the CPU;
-   * beyond it, `MEMORY_BUDGET`. Default: no cap beyond the device's own buffer limit.
-   */
-  readonly memoryBudget?: number;
 }
 
 /** What `runtime.solve` returns: the CPU `SolveResult`, in f32, for S sequences. */
@@ -78,23 +69,22 @@ export interface GpuSolveResult extends SolveResult {
  */
 export const gpuMethods: readonly GpuMethod[] = methodNames.filter((m): m is GpuMethod => m !== 'elk' && m !== 'quasi-elk');
 
-/** `SolveOptions` keys that only the CPU solvers serve, and what to do instead. */
+/** `SolveOptions` keys the GPU does not serve (yet), and what to do instead. */
 export const cpuOnlyOptions: Readonly<Record<string, string>> = {
   window: "sliding windows run on the CPU solvers (@unroll/solvers' solve with { window }); the GPU iterates all T steps at once — remove window",
-  lambda: "lambda is the trust region of 'elk' / 'quasi-elk', which run on the CPU solvers (@unroll/solvers); on the GPU use 'clip-elk' or 'scale-elk' — remove lambda",
   threads: 'threads are CPU worker threads for the inner recurrence; the GPU runs its own parallel scan — remove threads',
+  backend: 'this already is a backend — remove backend (or call solveAsync(dyn, s0, T, { backend: runtime }))',
 };
 
-/**
- * The option keys `runtime.solve` accepts: the CPU's (`solveOptionKeys`, one list) less the
- * CPU-only ones, plus the GPU's own method parameters `k` and `clip`.
- */
-export const gpuSolveOptionKeys: readonly string[] = [...solveOptionKeys.filter((key) => !(key in cpuOnlyOptions)), 'k', 'clip'];
+/** The option keys `runtime.solve` accepts: the CPU's (`solveOptionKeys`, one list) less the CPU-only ones. */
+export const gpuSolveOptionKeys: readonly string[] = solveOptionKeys.filter((key) => !(key in cpuOnlyOptions));
 
 interface Settings extends Omit<RunControls, 'onIteration'> {
   readonly onIteration: GpuSolveOptions['onIteration'];
-  readonly method: GpuMethod;
-  readonly kind: Linearization;
+  /** The method's name, as results carry it. */
+  readonly method: string;
+  /** `'sequential'`, or how the method's Ã_t is formed on the device. */
+  readonly kind: Linearization | 'sequential';
   readonly k: number;
   readonly lo: number;
   readonly hi: number;
@@ -103,15 +93,18 @@ interface Settings extends Omit<RunControls, 'onIteration'> {
 }
 
 /**
- * Validates the options once: the run controls shared with the CPU through
- * `resolveRunControls` (so both backends accept and refuse the same values with the same
- * words), then what only the GPU has — the method, `k`, `clip`, the dense limit and the
- * Jacobian requirement — and refuses what only the CPU serves.
+ * Validates the options once, as the CPU does — the same option keys, the same method
+ * table (`resolveMethod`, `defaultMethod`) and run controls (`resolveRunControls`), so both
+ * backends accept and refuse the same values with the same words — then what only the GPU
+ * decides: float32, the dense limit and the WGSL Jacobian, and the methods it cannot run.
  */
 export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings {
   if (typeof raw === 'object' && raw !== null) {
     for (const [key, why] of Object.entries(cpuOnlyOptions)) {
       if (key in raw && (raw as Record<string, unknown>)[key] !== undefined) throw new UnrollError('UNSUPPORTED', `solve: ${key} is not available on the GPU: ${why}.`);
+    }
+    for (const [key, value] of [['lambda', 'elk({ lambda })'], ['k', 'scaleElk({ k })'], ['clip', 'clipElk({ lo, hi })']] as const) {
+      if (key in raw) throw new UnrollError('INVALID_ARGUMENT', `solve: '${key}' is a parameter of its method, not a solve option: pass method: ${value} (from @unroll/solvers).`);
     }
   }
   const opts = checkOptionsObject<GpuSolveOptions>('solve', raw as GpuSolveOptions | undefined, gpuSolveOptionKeys);
@@ -121,47 +114,32 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
       ? new UnrollError('UNSUPPORTED', "solve: the GPU computes in float32 only; float64 solves run on the CPU solvers (@unroll/solvers' solve with { dtype: 'float64' }). Remove dtype or pass 'float32'.")
       : new UnrollError('INVALID_ARGUMENT', `solve: dtype must be 'float32' on the GPU (or omitted), got ${describe(dtype)}.`);
   }
-  const method: unknown = opts.method ?? 'quasi-deer';
-  if (typeof method !== 'string' || !(gpuMethods as readonly string[]).includes(method)) {
-    if (method === 'elk' || method === 'quasi-elk') {
-      throw new UnrollError('UNSUPPORTED', `solve: '${method}' (the Kalman-filter ELK) runs on the CPU solvers (@unroll/solvers); on the GPU use 'clip-elk' or 'scale-elk'.`);
-    }
-    if (typeof method === 'object' && method !== null) {
-      throw new UnrollError('UNSUPPORTED', `solve: custom strategies run on the CPU solvers (@unroll/solvers); the GPU runs the built-in methods ${gpuMethods.join(', ')} on your WGSL diagonal/jacobian.`);
-    }
-    throw new UnrollError('INVALID_ARGUMENT', `solve: unknown method ${describe(method)}; the GPU runs ${gpuMethods.join(', ')}.`);
-  }
-  const m = method as GpuMethod;
-  // The run controls, validated as on the CPU (the GPU's onIteration takes fewer fields,
-  // so it is a valid CPU callback too).
+  // The same default as on the CPU: DEER while dense is cheap and the dynamics give the
+  // exact Jacobian (here: a WGSL `jacobian`), quasi-DEER otherwise.
+  const method = opts.method === undefined ? defaultMethod(dyn.dim, dyn.hasJacobian) : resolveMethod('solve', opts.method);
   const controls = resolveRunControls('solve', opts, T, 'float32');
-  const kind: Linearization = m === 'jacobi' ? 'jacobi' : m === 'picard' ? 'picard' : m === 'deer' || m === 'scale-elk' ? 'dense' : 'diagonal';
+  const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget };
+  if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge };
+  if (method.inner.kind === 'kalman') {
+    throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' (ELK's Kalman-filter step) has no WGSL form yet: run it on the CPU solvers (@unroll/solvers), or use scaleElk({ k }) or clipElk() on the GPU.`);
+  }
+  const recipe = method.recipe;
+  if (recipe === undefined) {
+    throw new UnrollError(
+      'UNSUPPORTED',
+      `solve: '${method.name}' is a custom strategy; the GPU forms Ã_t from the dynamics' WGSL derivatives and runs the built-in methods (${gpuMethods.join(', ')}); run custom strategies on the CPU solvers (@unroll/solvers).`,
+    );
+  }
+  const kind: Linearization = recipe.jacobian === 'zero' ? 'jacobi' : recipe.jacobian === 'identity' ? 'picard' : recipe.jacobian === 'full' ? 'dense' : 'diagonal';
   if (kind === 'dense') {
-    if (!dyn.hasJacobian) throw new UnrollError('UNSUPPORTED', `solve: '${m}' needs the dynamics' WGSL to define \`fn jacobian(t: u32, s: State) -> Jacobian\`; or use 'quasi-deer'.`);
-    if (dyn.dim > maxDenseDim) throw new UnrollError('UNSUPPORTED', `solve: '${m}' keeps D×D Jacobians per thread and needs D ≤ ${maxDenseDim} on the GPU (D = ${dyn.dim}); use 'quasi-deer' or 'clip-elk'.`);
+    if (!dyn.hasJacobian) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' needs the dynamics' WGSL to define \`fn jacobian(t: u32, s: State) -> Jacobian\`; or use 'quasi-deer'.`);
+    if (dyn.dim > maxDenseDim) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' keeps D×D Jacobians per thread and needs D ≤ ${maxDenseDim} on the GPU (D = ${dyn.dim}); use 'quasi-deer' or 'clip-elk'.`);
   }
-  const k: unknown = opts.k;
-  if (m === 'scale-elk') {
-    if (typeof k !== 'number' || !(k >= 0 && k <= 1)) throw new UnrollError('INVALID_ARGUMENT', `solve: 'scale-elk' needs k ∈ [0, 1] (Ã_t = (1 − k)·J); got ${describe(k)}; pass { k }.`);
-  } else if (k !== undefined) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: k applies to 'scale-elk' (Ã_t = (1 − k)·J), not '${m}'; remove it or use method 'scale-elk'.`);
-  }
-  const huge = 3e38;
-  let lo = -huge, hi = huge;
-  const clip: unknown = opts.clip;
-  if (m === 'clip-elk') {
-    const c = optionsObject('solve', 'clip', clip, ['lo', 'hi'], '{ lo: -1, hi: 1 }');
-    const l = c['lo'] ?? -1, h = c['hi'] ?? 1;
-    if (typeof l !== 'number' || typeof h !== 'number' || !(Number.isFinite(l) && Number.isFinite(h) && l <= h)) {
-      throw new UnrollError('INVALID_ARGUMENT', `solve: clip needs finite numbers lo ≤ hi, got [${describe(l)}, ${describe(h)}].`);
-    }
-    lo = l;
-    hi = h;
-  } else if (clip !== undefined) {
-    throw new UnrollError('INVALID_ARGUMENT', `solve: clip applies to 'clip-elk', not '${m}'; remove it or use method 'clip-elk'.`);
-  }
-  return { ...controls, onIteration: opts.onIteration, method: m, kind, k: typeof k === 'number' ? k : 0, lo, hi, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget };
+  return { ...settings, kind, k: recipe.k ?? 0, lo: recipe.clip?.lo ?? -huge, hi: recipe.clip?.hi ?? huge };
 }
+
+/** Beyond every f32 Ã entry a solve keeps: "no clipping". */
+const huge = 3e38;
 
 /** Host mirror of the record the kernels reduce into: one pair per reducing kernel. */
 interface Record4 {
@@ -197,7 +175,7 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   const n = S * steps * D;
   checkFloats('solve', `the trajectory (S·T·D = ${S}·${steps}·${D})`, n, ctx.limits.maxBufferBytes);
   // Floats of Ã_t per step: none for Jacobi, Picard and the sequential rollout.
-  const W = settings.method === 'sequential' ? 0 : settings.kind === 'diagonal' ? D : settings.kind === 'dense' ? D * D : 0;
+  const W = settings.kind === 'diagonal' ? D : settings.kind === 'dense' ? D * D : 0;
   const aBytes = S * steps * W * 4;
   if (aBytes > settings.budget) {
     throw new UnrollError(
@@ -280,7 +258,7 @@ class SolveRun {
     this.#states = states;
     this.#record = this.#keep(ctx.buffer(16, usage.storage | usage.copySrc, 'solve record'));
     this.#staging = this.#keep(ctx.buffer(16, usage.mapRead | usage.copyDst, 'solve record read-back'));
-    if (s.method === 'sequential') {
+    if (s.kind === 'sequential') {
       this.#rollout = this.#own(await this.#rolloutDispatch(states[0]));
       return;
     }
@@ -394,7 +372,7 @@ class SolveRun {
   async iterate(): Promise<GpuSolveResult> {
     const s = this.#s, states = this.#states;
     if (states === undefined) throw new Error('internal: iterate before prepare');
-    if (s.method === 'sequential' && this.#rollout !== undefined) {
+    if (s.kind === 'sequential' && this.#rollout !== undefined) {
       this.#submit([this.#rollout]);
       const out = await this.#ctx.read(states[0], this.#S * this.#T * this.#dyn.dim, 0, 'solve');
       return { states: out, iterations: 0, converged: allFinite(out), method: s.method, fellBack: false, trace: { delta: [], merit: [], resets: [] }, sequences: this.#S };
@@ -407,7 +385,7 @@ class SolveRun {
         backend,
         // No window on the GPU yet: every iteration covers all T rows.
         { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: undefined, exactLeadingRow: true, fallback: s.fallback, signal: s.signal },
-        onIteration === undefined ? undefined : (m) => onIteration({ iteration: m.iteration, delta: m.delta, merit: m.merit, resets: m.resets }),
+        onIteration === undefined ? undefined : (m) => onIteration({ iteration: m.iteration, delta: m.delta, merit: m.merit, resets: m.resets, convergedPrefix: m.convergedPrefix }),
       ),
     );
     const out = backend.states ?? (await this.read());

@@ -1,3 +1,4 @@
+import { scaleElk } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpuRuntime, defineGpuDynamics, type GpuMethod, type GpuRuntime, type GpuSolveResult } from './index.js';
 
@@ -33,7 +34,7 @@ fn jacobian(t: u32, s: State) -> Jacobian { return Jacobian(params[0], 0.0, 0.0,
 
 const nanAt5 = poisoned(5, 'nan_here()');
 const methods: GpuMethod[] = ['deer', 'quasi-deer', 'picard', 'jacobi', 'clip-elk', 'scale-elk', 'sequential'];
-const opts = (method: GpuMethod) => ({ method, ...(method === 'scale-elk' ? { k: 0.2 } : {}) });
+const opts = (method: GpuMethod) => ({ method: method === 'scale-elk' ? scaleElk({ k: 0.2 }) : method });
 
 const allFinite = (a: Float32Array) => a.every((x) => Number.isFinite(x));
 

@@ -222,10 +222,10 @@ describe('solve options', () => {
     const bigD = affine(Array.from({ length: 17 }, () => 0.1), 0);
     const noJacobian = defineGpuDynamics({ dim: 1, wgsl: 'fn step(t: u32, s: State) -> State { return s; } fn diagonal(t: u32, s: State) -> State { return State(1.0); }' });
     const cases: [Promise<unknown>, string][] = [
-      [rt.solve(dyn, [0, 0, 0], 10, { method: 'elk' as never }), 'UNSUPPORTED'],
+      [rt.solve(dyn, [0, 0, 0], 10, { method: 'elk' as never }), 'INVALID_ARGUMENT'],
       [rt.solve(dyn, [0, 0, 0], 10, { method: 'scale-elk' }), 'INVALID_ARGUMENT'],
-      [rt.solve(dyn, [0, 0, 0], 10, { method: 'quasi-deer', k: 0.5 }), 'INVALID_ARGUMENT'],
-      [rt.solve(dyn, [0, 0, 0], 10, { method: 'clip-elk', clip: { lo: 1, hi: -1 } }), 'INVALID_ARGUMENT'],
+      [rt.solve(dyn, [0, 0, 0], 10, { method: 'quasi-deer', k: 0.5 } as never), 'INVALID_ARGUMENT'],
+      [rt.solve(dyn, [0, 0, 0], 10, { method: 'clip-elk', clip: { lo: 1, hi: -1 } } as never), 'INVALID_ARGUMENT'],
       [rt.solve(bigD, new Array<number>(17).fill(0), 10, { method: 'deer' }), 'UNSUPPORTED'],
       [rt.solve(noJacobian, [0], 10, { method: 'deer' }), 'UNSUPPORTED'],
       [rt.solve(dyn, [0, NaN, 0], 10), 'NON_FINITE'],

@@ -1,5 +1,5 @@
-import { defineDynamics } from '@unroll/linearize';
-import { resolveRunControls, solve as cpuSolve, solveOptionKeys } from '@unroll/solvers';
+import { defineDynamics, hutchinson } from '@unroll/linearize';
+import { clipElk, defaultMethod, elk, newton, quasiDeer, resolveRunControls, solve as cpuSolve, solveOptionKeys } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuOnlyOptions, gpuSolveOptionKeys } from './gpu-solve.js';
 import { createGpuRuntime, defineGpuDynamics, type GpuRuntime } from './index.js';
@@ -87,11 +87,11 @@ describe('the options shared with the CPU are validated once, by resolveRunContr
 describe('what only the CPU serves is refused, not ignored', () => {
   it.each([
     ['window', { window: 4 }, /window.*CPU solvers/],
-    ['lambda', { lambda: 0.5 }, /lambda.*CPU solvers/],
     ['dtype float64', { dtype: 'float64' }, /float32 only.*CPU solvers/],
-    ["method 'elk'", { method: 'elk' }, /'elk'.*CPU solvers.*clip-elk/],
-    ["method 'quasi-elk'", { method: 'quasi-elk' }, /'quasi-elk'.*CPU solvers/],
-    ['a custom strategy', { method: { name: 'mine', structure: () => undefined, prepare: () => undefined } }, /custom strategies run on the CPU solvers/],
+    ['elk({ lambda: 1 })', { method: elk({ lambda: 1 }) }, /'elk'.*no WGSL form yet.*CPU solvers.*clipElk/],
+    ["elk({ lambda: 1, base: 'diagonal' })", { method: elk({ lambda: 1, base: 'diagonal' }) }, /'quasi-elk'.*CPU solvers/],
+    ['a custom strategy', { method: newton(hutchinson({ probes: 2 })) }, /custom strategy.*CPU solvers/],
+    ["quasiDeer({ diagonal: hutchinson(…) })", { method: quasiDeer({ diagonal: hutchinson({ probes: 2 }) }) }, /custom strategy.*CPU solvers/],
   ])('%s → UNSUPPORTED, naming the CPU solvers', async (_name, opts, message) => {
     await expect(rt.solve(gpuDyn, [0], 10, opts as never)).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(message) as unknown });
   });
@@ -116,12 +116,24 @@ describe('what only the CPU serves is refused, not ignored', () => {
     for (const key of Object.keys(cpuOnlyOptions)) expect(gpuSolveOptionKeys).not.toContain(key);
   });
 
-  it('k and clip are checked for type, not coerced', async () => {
-    await expect(rt.solve(gpuDyn, [0], 10, { method: 'clip-elk', clip: { lo: '-1' } } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/clip/) as unknown });
-    await expect(rt.solve(gpuDyn, [0], 10, { method: 'clip-elk', clip: { low: -1 } } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/unknown option 'low'/) as unknown });
-    await expect(rt.solve(gpuDyn, [0], 10, { method: 'clip-elk', clip: null } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    const jac = defineGpuDynamics({ dim: 1, wgsl: 'fn step(t: u32, s: State) -> State { return s; } fn diagonal(t: u32, s: State) -> State { return State(1.0); } fn jacobian(t: u32, s: State) -> Jacobian { return Jacobian(1.0); }' });
-    await expect(rt.solve(jac, [0], 10, { method: 'scale-elk', k: '0.5' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/k ∈ \[0, 1\]/) as unknown });
+  it("a method's parameters belong to its value: k, clip and lambda as solve options say which value to pass, as on the CPU", async () => {
+    for (const [key, value] of [['k', 'scaleElk'], ['clip', 'clipElk'], ['lambda', 'elk']] as const) {
+      await expect(rt.solve(gpuDyn, [0], 10, { [key]: 0.5 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(value) as unknown });
+    }
+    await expect(rt.solve(gpuDyn, [0], 10, { method: 'scale-elk' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('scaleElk({ k })') as unknown });
+  });
+
+  it('clipElk({ lo, hi }) clamps the diagonal on the device: a clip at [0.5, 0.5] is Picard-like damping, still converging', async () => {
+    const clippedRun = await rt.solve(gpuDyn, [0], 50, { method: clipElk({ lo: 0.5, hi: 0.5 }) });
+    const cpu = cpuSolve(cpuDyn, [0], 50, { method: clipElk({ lo: 0.5, hi: 0.5 }), dtype: 'float32', tol: 1e-5 });
+    expect(clippedRun.converged).toBe(true);
+    expect(Math.abs(clippedRun.iterations - cpu.iterations)).toBeLessThanOrEqual(2);
+  });
+
+  it('the default method is the CPU\'s rule: DEER with a WGSL jacobian and D ≤ 16, quasi-DEER otherwise', async () => {
+    expect((await rt.solve(gpuDyn, [0], 10)).method).toBe(defaultMethod(1, false).name);
+    const jac = defineGpuDynamics({ dim: 1, wgsl: 'fn step(t: u32, s: State) -> State { return State(0.5 * s[0]); } fn diagonal(t: u32, s: State) -> State { return State(0.5); } fn jacobian(t: u32, s: State) -> Jacobian { return Jacobian(0.5); }' });
+    expect((await rt.solve(jac, [1], 10)).method).toBe('deer');
   });
 });
 

@@ -82,7 +82,7 @@ describe('runtime.solve converges to the sequential rollout', () => {
         const ref = new Float64Array(S * T * 4);
         for (let q = 0; q < S; q++) ref.set(sequentialRollout(cpu, s0.slice(q * 4, q * 4 + 4), T, new Float64Array(T * 4)), q * T * 4);
         for (const method of [...methods, 'sequential' as const]) {
-          const r = await rt.solve(gpu, s0, T, { method, ...(method === 'scale-elk' ? { k: 0.3 } : {}) });
+          const r = await rt.solve(gpu, s0, T, { method: method === 'scale-elk' ? scaleElk({ k: 0.3 }) : method });
           expect(r.converged, `${method} T=${T} S=${S}`).toBe(true);
           expect(r.sequences).toBe(S);
           // f32 evaluation of f vs float64: contraction keeps the rollout's error at a few ulps of O(1) states.
@@ -98,8 +98,7 @@ describe('runtime.solve converges to the sequential rollout', () => {
     const { gpu, cpu } = tanhNetwork(3, T, 0.9, 5);
     const s0 = [0.3, -0.2, 0.5];
     for (const method of methods) {
-      const opts = method === 'scale-elk' ? { k: 0.3 } : {};
-      const g = await rt.solve(gpu, s0, T, { method, tol: 1e-5, ...opts });
+      const g = await rt.solve(gpu, s0, T, { method: method === 'scale-elk' ? scaleElk({ k: 0.3 }) : method, tol: 1e-5 });
       const c = cpuSolve(cpu, s0, T, { method: method === 'scale-elk' ? scaleElk({ k: 0.3 }) : method, tol: 1e-5, dtype: 'float32' });
       // f32 rounding moves the last delta across tol at most an iteration or two.
       expect(Math.abs(g.iterations - c.iterations), `${method}: gpu ${g.iterations} cpu ${c.iterations}`).toBeLessThanOrEqual(2);
@@ -113,7 +112,7 @@ describe('runtime.solve converges to the sequential rollout', () => {
         const { gpu, cpu } = tanhNetwork(D, T, 0.7, seed);
         const next = mulberry32(seed);
         const s0 = Float64Array.from({ length: S * D }, () => next() / 4294967296 - 0.5);
-        const r = await rt.solve(gpu, s0, T, { method, ...(method === 'scale-elk' ? { k: 0.5 } : {}) });
+        const r = await rt.solve(gpu, s0, T, { method: method === 'scale-elk' ? scaleElk({ k: 0.5 }) : method });
         expect(r.converged).toBe(true);
         for (let q = 0; q < S; q++) {
           const ref = sequentialRollout(cpu, s0.slice(q * D, (q + 1) * D), T, new Float64Array(T * D));

@@ -5,6 +5,7 @@ export type { IterationInfo, Method, SolveOptions, SolveResult } from './solve-o
 export { kalmanFilter, type KalmanModel, type KalmanOptions, type KalmanResult } from './kalman-filter.js';
 export { gradient, type GradientOptions, type GradientResult } from './gradient.js';
 export { solveBatch } from './solve-batch.js';
+export type { SolveBackend } from './solve-backend.js';
 export { initialGuess } from './initial-guess.js';
 export { checkOptionsObject, resolveRunControls, solveOptionKeys, type RunControls } from './run-controls.js';
 // The backend seam: the one driver, and what a backend (CPU here, the GPU runtime) implements.
@@ -15,6 +16,7 @@ export { decide, meritStops, verdict, type Decision, type FinalResidual, type It
 export {
   clipElk,
   deer,
+  defaultMethod,
   denseLimit,
   elk,
   jacobi,
@@ -28,6 +30,7 @@ export {
   type ElkBase,
   type FixedPointMethod,
   type InnerSolve,
+  type LinearizationRecipe,
   type MethodName,
   type SequentialMethod,
   type SolveMethod,

@@ -10,6 +10,21 @@ import { describeValue as describe, UnrollError } from '@unroll/scan';
  */
 export type InnerSolve = { readonly kind: 'recurrence' } | { readonly kind: 'kalman'; readonly lambda: number };
 
+/**
+ * What a built-in method's Ã_t is, in words any backend can build without running the
+ * strategy (the GPU writes it in WGSL from the dynamics' own derivatives):
+ * `jacobian` is the exact Jacobian (`'full'`), its diagonal, I or 0; `scale` multiplies it
+ * by (1 − k) (scale-ELK); `clip` clamps each diagonal entry (clip-ELK). Custom strategies
+ * (and Hutchinson's estimate) have none: a backend that cannot run the strategy itself
+ * refuses them.
+ */
+export interface LinearizationRecipe {
+  readonly jacobian: 'full' | 'diagonal' | 'identity' | 'zero';
+  /** Ã_t = (1 − k)·(the Jacobian form above). */
+  readonly k?: number;
+  readonly clip?: { readonly lo: number; readonly hi: number };
+}
+
 /** A fixed-point method: Ã_t from `strategy`, then `inner`. Build one with `deer()`, `elk({ lambda })`, … or `newton(strategy)`. */
 export interface FixedPointMethod {
   readonly kind: 'fixed-point';
@@ -17,6 +32,8 @@ export interface FixedPointMethod {
   readonly name: string;
   readonly strategy: Strategy;
   readonly inner: InnerSolve;
+  /** How the built-in methods' Ã_t are formed, for backends that do not run strategies; undefined for custom ones. */
+  readonly recipe?: LinearizationRecipe;
 }
 
 /** The sequential rollout itself (no iteration). */
@@ -43,8 +60,17 @@ export type MethodName = (typeof methodNames)[number];
 
 const recurrence: InnerSolve = Object.freeze({ kind: 'recurrence' });
 
-function fixedPoint(name: string, strategy: Strategy, inner: InnerSolve = recurrence): FixedPointMethod {
-  return Object.freeze({ kind: 'fixed-point', name, strategy, inner });
+function fixedPoint(name: string, strategy: Strategy, recipe: LinearizationRecipe | undefined, inner: InnerSolve = recurrence): FixedPointMethod {
+  return Object.freeze({ kind: 'fixed-point', name, strategy, inner, ...(recipe === undefined ? {} : { recipe: Object.freeze(recipe) }) });
+}
+
+/**
+ * The method `solve` uses when none is given, on every backend: DEER (Newton, the fewest
+ * iterations) while its dense Ã_t are cheap — D ≤ {@link denseLimit} — and the backend can
+ * form exact Jacobians; quasi-DEER (O(D) per step) otherwise.
+ */
+export function defaultMethod(D: number, exactJacobians = true): FixedPointMethod {
+  return D <= denseLimit && exactJacobians ? deer() : quasiDeer();
 }
 
 /** The sequential rollout: exact, no parallelism (`iterations` 0). */
@@ -54,7 +80,7 @@ export function sequential(): SequentialMethod {
 
 /** DEER: Newton's method, Ã_t the full Jacobian (dense D×D per step). One iteration on linear dynamics. */
 export function deer(): FixedPointMethod {
-  return fixedPoint('deer', full());
+  return fixedPoint('deer', full(), { jacobian: 'full' });
 }
 
 /**
@@ -63,18 +89,18 @@ export function deer(): FixedPointMethod {
  */
 export function quasiDeer(options: { readonly diagonal?: 'exact' | Strategy } = {}): FixedPointMethod {
   const d = optionsOf('quasiDeer', options).diagonal ?? 'exact';
-  if (d === 'exact') return fixedPoint('quasi-deer', diagonal());
-  return fixedPoint(`quasi-deer(${strategyOf('quasiDeer', 'diagonal', d).name})`, d);
+  if (d === 'exact') return fixedPoint('quasi-deer', diagonal(), { jacobian: 'diagonal' });
+  return fixedPoint(`quasi-deer(${strategyOf('quasiDeer', 'diagonal', d).name})`, d, undefined);
 }
 
 /** Picard: Ã_t = I (a prefix sum per iteration; no derivatives). */
 export function picard(): FixedPointMethod {
-  return fixedPoint('picard', identity());
+  return fixedPoint('picard', identity(), { jacobian: 'identity' });
 }
 
 /** Jacobi: Ã_t = 0 (the inner solve is a map; no derivatives). */
 export function jacobi(): FixedPointMethod {
-  return fixedPoint('jacobi', zero());
+  return fixedPoint('jacobi', zero(), { jacobian: 'zero' });
 }
 
 /** Which Ã_t an ELK variant starts from: the full Jacobian, its diagonal, or your strategy. */
@@ -93,7 +119,7 @@ export function elk(options: { readonly lambda: number; readonly base?: ElkBase 
   }
   const base = baseOf('elk', o.base ?? 'full');
   const name = o.base === undefined || o.base === 'full' ? 'elk' : o.base === 'diagonal' ? 'quasi-elk' : `elk(${base.name})`;
-  return fixedPoint(name, base, Object.freeze({ kind: 'kalman', lambda }));
+  return fixedPoint(name, base, recipeOf(o.base ?? 'full'), Object.freeze({ kind: 'kalman', lambda }));
 }
 
 /** Scale-ELK: Ã_t = (1 − k)·(the base's Ã_t), k ∈ [0, 1] (thesis §4.5.1). */
@@ -104,20 +130,22 @@ export function scaleElk(options: { readonly k: number; readonly base?: ElkBase 
     throw new UnrollError('INVALID_ARGUMENT', `scaleElk({ k }): k must be in [0, 1] (Ã_t = (1 − k)·J), got ${describe(k)}.`);
   }
   const base = baseOf('scaleElk', o.base ?? 'full');
-  return fixedPoint(o.base === undefined || o.base === 'full' ? 'scale-elk' : `scale-elk(${base.name})`, scaled(k, base));
+  const recipe = recipeOf(o.base ?? 'full');
+  return fixedPoint(o.base === undefined || o.base === 'full' ? 'scale-elk' : `scale-elk(${base.name})`, scaled(k, base), recipe === undefined ? undefined : { ...recipe, k });
 }
 
 /** Clip-ELK: the diagonal of Ã_t clipped to [lo, hi] (default [−1, 1], thesis §4.5.2). */
 export function clipElk(options: { readonly lo?: number; readonly hi?: number; readonly base?: Strategy } = {}): FixedPointMethod {
   const o = optionsOf('clipElk', options);
   const strategy = clipped({ ...(o.lo === undefined ? {} : { lo: o.lo }), ...(o.hi === undefined ? {} : { hi: o.hi }), ...(o.base === undefined ? {} : { base: strategyOf('clipElk', 'base', o.base) }) });
-  return fixedPoint(o.lo === undefined && o.hi === undefined && o.base === undefined ? 'clip-elk' : strategy.name, strategy);
+  const recipe: LinearizationRecipe | undefined = o.base === undefined ? { jacobian: 'diagonal', clip: { lo: o.lo ?? -1, hi: o.hi ?? 1 } } : undefined;
+  return fixedPoint(o.lo === undefined && o.hi === undefined && o.base === undefined ? 'clip-elk' : strategy.name, strategy, recipe);
 }
 
 /** Newton-type iteration with any strategy (custom structures included), solved by the recurrence. */
 export function newton(strategy: Strategy): FixedPointMethod {
   const s = strategyOf('newton', 'strategy', strategy);
-  return fixedPoint(s.name, s);
+  return fixedPoint(s.name, s, undefined);
 }
 
 /**
@@ -179,6 +207,11 @@ function strategyOf(where: string, name: string, x: unknown): Strategy {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: ${name} must be a Strategy (full(), diagonal(), hutchinson({ probes }), defineStrategy(…)), got ${describe(x)}.${looksLikeStructure(x) ? ' That is a Structure from @unroll/scan; the strategy of the same name comes from @unroll/linearize.' : ''}`);
   }
   return x;
+}
+
+/** The recipe of a base given by name; a Strategy object is custom (no recipe). */
+function recipeOf(base: ElkBase): LinearizationRecipe | undefined {
+  return base === 'full' || base === 'diagonal' ? { jacobian: base } : undefined;
 }
 
 function baseOf(where: string, base: unknown): Strategy {

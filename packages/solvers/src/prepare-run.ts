@@ -2,7 +2,7 @@ import { checkDynamics, type Dynamics, type Strategy } from '@unroll/linearize';
 import { allocate, describeValue as describe, UnrollError, type Structure } from '@unroll/scan';
 import { allocating, checkArrayLength, checkInitialState, checkSteps } from './check-arguments.js';
 import { createRunScratch, type RunScratch, type RunSettings } from './cpu-backend.js';
-import { resolveMethod } from './methods.js';
+import { defaultMethod, resolveMethod } from './methods.js';
 import { checkOptionsObject, resolveRunControls, solveOptionKeys } from './run-controls.js';
 import type { SolveOptions } from './solve-options.js';
 
@@ -43,7 +43,7 @@ export function planSolve(where: string, dyn: unknown, s0: unknown, T: unknown, 
     throw new UnrollError('INVALID_ARGUMENT', `${where}: dtype must be 'float64' or 'float32', got ${describe(dtypeOption)}.`);
   }
   const dtype = dtypeOption;
-  const method = resolveMethod(where, opts.method ?? 'deer');
+  const method = opts.method === undefined ? defaultMethod(D) : resolveMethod(where, opts.method);
   const controls = resolveRunControls(where, opts, T, dtype);
   checkArrayLength(where, `the trajectory (T·D = ${T}·${D})`, T * D);
   const start = allocate(dtype, D);

@@ -45,6 +45,7 @@ export const solveOptionKeys: readonly (keyof SolveOptions)[] = [
   'signal',
   'memoryBudget',
   'threads',
+  'backend',
 ];
 
 const GiB = 2 ** 30;

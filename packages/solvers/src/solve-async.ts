@@ -1,5 +1,6 @@
 import type { Dynamics } from '@unroll/linearize';
 import { planSolve } from './prepare-run.js';
+import { backendOf } from './solve-backend.js';
 import { runWorkAsync } from './resumable-work.js';
 import { throwIfAborted } from './solve.js';
 import { solveWork } from './solve-work.js';
@@ -34,11 +35,18 @@ const nextMacrotask: () => Promise<void> =
         });
 
 /**
- * `solve`, giving the event loop a turn every few milliseconds of work (also inside a
+ * `solve` — or, with `backend`, the same solve on that backend (a GPU runtime) —
+ * giving the event loop a turn every few milliseconds of work (also inside a
  * long iteration), so a page stays responsive, timers fire on time, and `signal` can stop
  * it: an abort rejects with `UnrollError('ABORTED')`. Same result as `solve`, bit for bit.
  */
 export async function solveAsync(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts: SolveOptions = {}): Promise<SolveResult> {
+  const backend = backendOf('solveAsync', opts);
+  if (backend !== undefined) {
+    // Everything but the choice of backend is the backend's to validate, as its own options.
+    const { backend: _chosen, ...rest } = opts;
+    return backend.solve(dyn, s0, T, rest);
+  }
   const plan = planSolve('solveAsync', dyn, s0, T, opts);
   const signal = plan.opts.signal;
   throwIfAborted(signal);

@@ -1,6 +1,7 @@
 import type { Dynamics } from '@unroll/linearize';
 import { describeValue as describe, UnrollError } from '@unroll/scan';
 import { createPlanScratch, planSolve } from './prepare-run.js';
+import { refuseBackend } from './solve-backend.js';
 import { runWork } from './resumable-work.js';
 import { throwIfAborted } from './solve.js';
 import { solveWork } from './solve-work.js';
@@ -18,6 +19,7 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
  */
 export function solveBatch(dynamics: Dynamics | readonly Dynamics[], s0s: readonly ArrayLike<number>[], T: number, opts: SolveOptions = {}): SolveResult[] {
   const where = 'solveBatch';
+  refuseBackend(where, opts);
   if (!Array.isArray(s0s)) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: s0s must be an array of initial states (one array of D numbers per sequence), got ${describe(s0s)}.`);
   }

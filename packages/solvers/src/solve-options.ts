@@ -1,6 +1,7 @@
 import type { Strategy } from '@unroll/linearize';
 import type { MethodName, SolveMethod } from './methods.js';
 import type { FloatArray } from '@unroll/scan';
+import type { SolveBackend } from './solve-backend.js';
 
 /** The built-in methods' names (DESIGN.md §1): aliases of the values `deer()`, `quasiDeer()`, … (see methods.ts). */
 export type Method = MethodName;
@@ -31,7 +32,7 @@ export interface IterationInfo {
  */
 export interface SolveOptions {
   /**
-   * The method (default `'deer'`): a value — `deer()`, `quasiDeer({ diagonal })`, `picard()`,
+   * The method (default `defaultMethod(D)`: `'deer'` for D ≤ 16, `'quasi-deer'` above): a value — `deer()`, `quasiDeer({ diagonal })`, `picard()`,
    * `jacobi()`, `elk({ lambda, base })`, `scaleElk({ k, base })`, `clipElk({ lo, hi })`,
    * `newton(strategy)`, `sequential()` — or a built-in name as an alias (`'deer'`,
    * `'quasi-deer'`, `'picard'`, `'jacobi'`, `'clip-elk'`, `'sequential'`), or a bare
@@ -81,6 +82,12 @@ export interface SolveOptions {
   readonly threads?: number;
   /** Bytes the Ã_t may take (default 1 GiB); beyond it, `MEMORY_BUDGET`. */
   readonly memoryBudget?: number;
+  /**
+   * Run on another backend — a GPU runtime (`await createGpuRuntime()` from
+   * `@unroll/gpu-runtime`) — through `solveAsync`, with these same options (`solve` is
+   * synchronous and refuses one). Default: this CPU.
+   */
+  readonly backend?: SolveBackend;
 }
 
 /** What `solve` returns. */

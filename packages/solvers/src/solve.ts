@@ -1,6 +1,7 @@
 import type { Dynamics } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
 import { planSolve } from './prepare-run.js';
+import { refuseBackend } from './solve-backend.js';
 import { runWork } from './resumable-work.js';
 import { solveWork } from './solve-work.js';
 import type { SolveOptions, SolveResult } from './solve-options.js';
@@ -25,6 +26,7 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
  *   themselves is rethrown as it is.
  */
 export function solve(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts: SolveOptions = {}): SolveResult {
+  refuseBackend('solve', opts);
   const plan = planSolve('solve', dyn, s0, T, opts);
   throwIfAborted(plan.opts.signal);
   return runWork(solveWork('solve', plan));
