@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createGpuRuntime, type GpuMethod, type GpuRuntime, type GpuSolveOptions } from '@unroll/gpu-runtime';
 import { UnrollError } from '@unroll/scan';
+import { scaleElk } from '@unroll/solvers';
 import { Child } from './child-process.js';
 import { gpuEnvironment } from './gpu-environment.js';
 import { gpuRnn } from './gpu-rnn.js';
@@ -81,8 +82,7 @@ export async function runGpuCycle(c: GpuCycle): Promise<CaseFailure | undefined>
   const S = c.sequences, D = c.D, T = c.T;
   const s0 = Float32Array.from(c.starts.slice(0, S * D));
   const options: GpuSolveOptions = {
-    method: c.method,
-    ...(c.method === 'scale-elk' ? { k: c.k } : {}),
+    method: c.method === 'scale-elk' ? scaleElk({ k: c.k }) : c.method,
     ...(c.stop === undefined ? {} : { stop: c.stop }),
     ...(c.fallback === undefined ? {} : { fallback: c.fallback }),
     ...(c.init === undefined ? {} : { init: c.init }),

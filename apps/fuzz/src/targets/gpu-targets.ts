@@ -1,5 +1,6 @@
 import { createGpuRuntime, defineGpuDynamics, twins, type GpuRuntime } from '@unroll/gpu-runtime';
 import { diagonal } from '@unroll/scan';
+import { scaleElk } from '@unroll/solvers';
 import { twoWell } from '@unroll/systems';
 import { gpuRnn } from '../gpu-rnn.js';
 import { solveOptionKeys } from './solvers-targets.js';
@@ -48,7 +49,7 @@ const gpuDynamicsSlots = (index: number): Slot[] => [
 export function gpuTargets(): Target[] {
   // Options of the CPU solvers the GPU does not take (window, lambda, dtype) are tried too:
   // a GPU solve must refuse them or honour them, never misreport.
-  const gpuSolveKeys = [...solveOptionKeys.filter((k) => k !== 'memoryBudget'), 'clip'];
+  const gpuSolveKeys = solveOptionKeys.filter((k) => k !== 'memoryBudget');
   return [
     target('gpu-runtime.createGpuRuntime', createGpuRuntime, () => [{ chunk: 32 }], optionSlots(0, ['device', 'powerPreference', 'chunk', 'maxBindingBytes', 'maxWorkgroupsPerDimension']), {
       gpu: true,
@@ -89,9 +90,8 @@ export function gpuTargets(): Target[] {
     runtimeTarget(
       'solve[scale-elk]',
       'solve',
-      () => [rnn(), [0.1, -0.2], T, { method: 'scale-elk', k: 0.5 }],
-      // k only goes with scale-elk: with the method malformed, naming k names the disagreement.
-      [slot('1', 's0'), slot('2', 'T'), ...optionSlots(3, gpuSolveKeys.filter((k) => k !== 'method')), slot('3.method', 'method', 'k')],
+      () => [rnn(), [0.1, -0.2], T, { method: scaleElk({ k: 0.5 }) }],
+      [slot('1', 's0'), slot('2', 'T'), ...optionSlots(3, gpuSolveKeys)],
       convergedFinite,
     ),
     runtimeTarget('measureScan', 'measureScan', () => [{ kind: 'diagonal', D, T: 64, sequences: 1, repeats: 1 }], [
