@@ -227,11 +227,10 @@ async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSet
         if (settings.window !== undefined) throw new UnrollError('UNSUPPORTED', '--window: sliding windows run on the CPU solvers only (the GPU iterates the whole sequence).');
         const start = performance.now();
         const r = await rt.solve(dyn, s0, T, {
-          method: gpuMethod,
+          method: gpuMethod === 'scale-elk' ? scaleElk({ k: settings.k ?? 0.5 }) : gpuMethod,
           ...(settings.tol === undefined ? {} : { tol: settings.tol }),
           ...(settings.maxIterations === undefined ? {} : { maxIterations: settings.maxIterations }),
           ...(settings.stop === undefined ? {} : { stop: settings.stop }),
-          ...(gpuMethod === 'scale-elk' ? { k: settings.k ?? 0.5 } : {}),
           onIteration: (info) => { progress.iteration(`${method} (gpu)`, info.iteration, info.delta, info.merit); },
         });
         const ms = performance.now() - start;
