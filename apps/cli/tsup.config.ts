@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
+  // The resolve hook is its own file: Node loads module hooks by URL, off the main thread.
+  entry: { index: 'src/index.ts', bin: 'src/bin.ts', 'unroll-packages-resolve-hook': 'src/systems/unroll-packages-resolve-hook.ts' },
   format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

@@ -17,6 +17,38 @@ export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 /** Parsed options: strings, booleans, or string lists for `multiple` options. */
 export type OptionValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
 
+/** A token that reads as a negative number (`-5`, `-0.5`, `-1e-3`, `-.5`), not as an option. */
+const negativeNumber = /^-(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * Joins an option that takes a value with a following negative number (`-T -5` becomes
+ * `--steps=-5`). Node's parser refuses a value that starts with "-" as ambiguous; but no
+ * option is a digit, so `-5` after `-T` can only be its value — and then the value's own
+ * check speaks ("-T must be an integer ≥ 1, got "-5""), which says what is wrong.
+ */
+export function attachNegativeNumbers(specs: OptionSpecs, argv: readonly string[]): string[] {
+  const longNameOf = new Map<string, string>(); // `--steps` and `-T` → `--steps`, for options that take a value
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.type !== 'string') continue;
+    longNameOf.set(`--${name}`, `--${name}`);
+    if (spec.short !== undefined) longNameOf.set(`-${spec.short}`, `--${name}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv.at(i) ?? '';
+    if (token === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = longNameOf.get(token), next = argv.at(i + 1);
+    if (long !== undefined && next !== undefined && negativeNumber.test(next)) {
+      out.push(`${long}=${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
+}
+
 /**
  * Parses a command's arguments strictly. Node's parser words its errors for programmers
  * ("To specify a positional argument starting with a '-'…"); a user gets one line naming
@@ -28,7 +60,7 @@ export function parseCommandArgs(command: string, specs: OptionSpecs, argv: read
     options[name] = { type: spec.type, ...(spec.short === undefined ? {} : { short: spec.short }), ...(spec.multiple === true ? { multiple: true } : {}) };
   }
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: attachNegativeNumbers(specs, argv), options, allowPositionals: true, strict: true });
     return { values, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -65,7 +65,11 @@ describe('unroll (spawned)', () => {
     expectUsageError(unroll('compare', '--system', 'gru', '-T', '0'), /-T must be an integer ≥ 1/);
     expectUsageError(unroll('compare', '--system', 'gru', '--methods', 'deer,newtonish'), /unknown method "newtonish"; valid methods: deer, quasi-deer/);
     expectUsageError(unroll('compare', '--system', 'gru', '--tol=-1'), /--tol must be a number > 0, got "-1"/);
-    expectUsageError(unroll('compare', '--system', 'gru', '--tol', '-1'), /option --tol: write a value that starts with "-" as --tol=<value>/);
+    // A negative number after an option is its value, checked like any other (not "write --tol=<value>").
+    expectUsageError(unroll('compare', '--system', 'gru', '--tol', '-1'), /--tol must be a number > 0, got "-1"/);
+    expectUsageError(unroll('compare', '--system', 'gru', '-T', '-5'), /-T must be an integer ≥ 1, got "-5"/);
+    expectUsageError(unroll('compare', '--system', 'gru', '-T', '-0.5e1'), /-T must be an integer ≥ 1, got "-0\.5e1"/);
+    expectUsageError(unroll('compare', '--system', 'gru', '--methods', '-deer'), /option --methods: write a value that starts with "-" as --methods=<value>/);
     expectUsageError(unroll('systems', '--json', 'x'), /unknown option --json for `unroll systems`/);
     expectUsageError(unroll('compare'), /--system is required/);
     expectUsageError(unroll('compare', '--system', 'gru', 'extra'), /unexpected argument "extra"/);
@@ -174,7 +178,7 @@ describe('unroll (spawned)', () => {
     const bad = join(tmp, 'bad.mjs');
     writeFileSync(bad, 'export const dynamics = { dim: 0 };\n');
     expectUsageError(unroll('compare', '--system', bad), /must export `dynamics`/);
-    expectUsageError(unroll('compare', '--system', join(tmp, 'missing.mjs')), /cannot load system module/);
+    expectUsageError(unroll('compare', '--system', join(tmp, 'missing.mjs')), /system module .*missing\.mjs not found/);
   });
 
   it('lle: the logistic map at r = 4 has λ = ln 2 (closed form); a sweep crosses zero', () => {

@@ -1,4 +1,5 @@
 import { UnrollError } from '@unroll/scan';
+import { cliPackage } from './cli-package.js';
 import type { Command, Io } from './command.js';
 import { adviseCommand } from './commands/advise-command.js';
 import { compareCommand } from './commands/compare-command.js';
@@ -16,7 +17,8 @@ function help(): string {
   return [
     'unroll — evaluate sequential computations in parallel over the sequence length',
     '',
-    'usage: unroll <command> [options]        (unroll <command> --help for its options)',
+    'usage: unroll <command> [options]        (unroll help <command> for its options)',
+    '       unroll --version',
     '',
     ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
@@ -34,14 +36,22 @@ function help(): string {
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const name = argv.at(0), rest = argv.slice(1);
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--version' || name === '-V') {
+    const { name: packageName, version } = cliPackage();
+    io.out.write(`${packageName} ${version}\n`);
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     io.out.write(`${help()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
   try {
-    if (command === undefined) throw new UsageError(`unknown command "${name}"; commands: ${commands.map((c) => c.name).join(', ')} (see \`unroll --help\`).`);
-    return await command.run(rest, io);
+    // `unroll help <command>` is `unroll <command> --help`.
+    const [commandName, commandArgv] = name === 'help' ? [rest[0] ?? '', ['--help']] : [name, rest];
+    if (name === 'help' && rest.length > 1) throw new UsageError(`help takes one command, got ${rest.length}: ${rest.join(' ')} (see \`unroll --help\`).`);
+    const command = commands.find((c) => c.name === commandName);
+    if (command === undefined) throw new UsageError(`unknown command "${commandName}"; commands: ${commands.map((c) => c.name).join(', ')} (see \`unroll --help\`).`);
+    return await command.run(commandArgv, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err.write(`unroll: ${error.message}\n`);

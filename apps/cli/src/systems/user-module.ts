@@ -1,8 +1,11 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Dynamics } from '@unroll/linearize';
 import { UsageError } from '../usage-error.js';
 import type { BuiltSystem, ParamValues } from './built-system.js';
+import { lendUnrollPackages } from './lend-unroll-packages.js';
+import { describeModuleLoadError } from './module-load-error.js';
 
 /** Whether `--system` names a file rather than a catalog entry. */
 export function looksLikePath(system: string): boolean {
@@ -21,17 +24,27 @@ function isDynamics(x: unknown): x is Dynamics {
  * arrive as numbers when they parse as numbers, strings otherwise.
  */
 export async function loadUserSystem(path: string, rawParams: Readonly<Record<string, string>>, T: number, seed: number): Promise<BuiltSystem> {
-  const url = pathToFileURL(resolve(path)).href;
+  const file = resolve(path);
+  if (!existsSync(file)) throw new UsageError(`system module ${path} not found (no file ${file}): give the path of an ES module that exports \`dynamics\`, or a named system (\`unroll systems\` lists them).`);
+  if (!statSync(file).isFile()) throw new UsageError(`system module ${path} is not a file: give the path of an ES module that exports \`dynamics\`.`);
+  lendUnrollPackages();
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
-    throw new UsageError(`cannot load system module ${path}: ${reason}`);
+    throw new UsageError(describeModuleLoadError(error, path));
   }
   const params: ParamValues = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v]));
   const exported = mod['dynamics'] ?? mod['default'];
-  const dynamics = typeof exported === 'function' ? (exported as (o: { T: number; seed: number; params: ParamValues }) => unknown)({ T, seed, params }) : exported;
+  let dynamics: unknown = exported;
+  if (typeof exported === 'function') {
+    try {
+      dynamics = (exported as (o: { T: number; seed: number; params: ParamValues }) => unknown)({ T, seed, params });
+    } catch (error) {
+      // Most often a -p setting the module does not accept: the module's own message says which.
+      throw new UsageError(`system module ${path}: its dynamics({ T, seed, params }) threw: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (!isDynamics(dynamics)) {
     throw new UsageError(`system module ${path} must export \`dynamics\` (or a default export): a Dynamics with an integer \`dim\` ≥ 1 and a \`step\` function, or a function ({ T, seed, params }) returning one.`);
   }
