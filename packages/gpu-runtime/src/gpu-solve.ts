@@ -28,7 +28,7 @@ import type { GpuDynamics } from './gpu-dynamics.js';
 import { ReductionChain } from './reduction.js';
 import { RecurrencePlan } from './scan-plan.js';
 import { widthOf } from './scan-kernels.js';
-import { linearizeKernel, rolloutKernel, updateKernel, type Linearization } from './solve-kernels.js';
+import { linearizeKernel, prefixKernel, rolloutKernel, updateKernel, type Linearization } from './solve-kernels.js';
 import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
 
@@ -147,7 +147,12 @@ interface Record4 {
   readonly maxResidual: number;
   readonly resets: number;
   readonly delta: number;
+  /** Leading steps (of every sequence) that moved less than tol; measured only for `onIteration`. */
+  readonly convergedPrefix: number;
 }
+
+/** Bytes of the record: three (sum, max) pairs of f32 — linearize, update, prefix. */
+const recordBytes = 24;
 
 /** Whether every entry of `a` is finite. */
 function allFinite(a: Float32Array): boolean {
@@ -158,8 +163,9 @@ function allFinite(a: Float32Array): boolean {
 /**
  * The fixed-point loop of `@unroll/solvers`, resident on the GPU: per iteration one
  * command buffer — linearize (f, Ã, b, residual), scan, reset-and-compare — and one
- * 16-byte read-back of (merit, max residual, resets, max change). Iterates ping-pong
- * between two state buffers, so the iterate a `'merit'` stop accepts is never overwritten.
+ * small read-back of (merit, max residual, resets, max change, and the converged prefix
+ * when `onIteration` reads it). Iterates ping-pong between two state buffers, so the
+ * iterate a `'merit'` stop accepts is never overwritten.
  */
 export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics, s0In: unknown, T: unknown, opts: unknown): Promise<GpuSolveResult> {
   ctx.check('solve');
@@ -256,8 +262,8 @@ class SolveRun {
     const rw = usage.storage | usage.copySrc | usage.copyDst;
     const states: [GPUBuffer, GPUBuffer] = [this.#keep(ctx.buffer(n * 4, rw, 'iterate 0')), this.#keep(ctx.buffer(n * 4, rw, 'iterate 1'))];
     this.#states = states;
-    this.#record = this.#keep(ctx.buffer(16, usage.storage | usage.copySrc, 'solve record'));
-    this.#staging = this.#keep(ctx.buffer(16, usage.mapRead | usage.copyDst, 'solve record read-back'));
+    this.#record = this.#keep(ctx.buffer(recordBytes, usage.storage | usage.copySrc, 'solve record'));
+    this.#staging = this.#keep(ctx.buffer(recordBytes, usage.mapRead | usage.copyDst, 'solve record read-back'));
     if (s.kind === 'sequential') {
       this.#rollout = this.#own(await this.#rolloutDispatch(states[0]));
       return;
@@ -316,6 +322,18 @@ class SolveRun {
           chain.encode(pass);
         },
       });
+      if (s.onIteration !== undefined) {
+        // convergedPrefix costs one more pass over the iterate: only when someone reads it.
+        const prefixChain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 2));
+        const prefixPart: BindingPlan = { buffer: prefixChain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (prefixChain.target.offset + g0), 2 * (prefixChain.target.offset + g1)] };
+        const prefix = this.#own(await Dispatch.create(ctx, prefixKernel(), n, { cur: entries(cur), next: entries(next), part: prefixPart }, { partOffset: prefixChain.target.offset, D, T, tol: s.tol }));
+        steps.push({
+          encode: (pass) => {
+            prefix.encode(pass);
+            prefixChain.encode(pass);
+          },
+        });
+      }
       this.#iteration[p] = steps;
     }
     await ctx.allocated('solve');
@@ -348,7 +366,7 @@ class SolveRun {
     const pass = encoder.beginComputePass();
     for (const w of work) w.encode(pass);
     pass.end();
-    if (readRecord && this.#record !== undefined && this.#staging !== undefined) encoder.copyBufferToBuffer(this.#record, 0, this.#staging, 0, 16);
+    if (readRecord && this.#record !== undefined && this.#staging !== undefined) encoder.copyBufferToBuffer(this.#record, 0, this.#staging, 0, recordBytes);
     this.#ctx.device.queue.submit([encoder.finish()]);
   }
 
@@ -356,10 +374,10 @@ class SolveRun {
     const staging = this.#staging;
     if (staging === undefined) throw new Error('internal: no record');
     await this.#ctx.guard(staging.mapAsync(mapRead), 'solve');
-    const r = new Float32Array(staging.getMappedRange(0, 16)).slice();
+    const r = new Float32Array(staging.getMappedRange(0, recordBytes)).slice();
     staging.unmap();
     const N = this.#S * this.#T;
-    return { merit: fromMark(r[0]) / N, maxResidual: fromMark(r[1]), resets: r[2], delta: fromMark(r[3]) };
+    return { merit: fromMark(r[0]) / N, maxResidual: fromMark(r[1]), resets: r[2], delta: fromMark(r[3]), convergedPrefix: Math.max(0, this.#T - r[5]) };
   }
 
   /**
@@ -397,7 +415,7 @@ class SolveRun {
 
   /**
    * One iteration's command buffer from the current iterate — linearize (f, Ã, b, residual),
-   * scan into the other state buffer, reset-and-compare — and its 16-byte record.
+   * scan into the other state buffer, reset-and-compare — and its small record.
    */
   iterationRecord(): Promise<Record4> {
     this.#submit(this.#iteration[this.parity] ?? [], true);
@@ -475,7 +493,7 @@ class GpuBackend implements FixedPointBackend {
     if (r === undefined) throw new Error('internal: update before linearize');
     this.#run.parity = this.#run.parity === 0 ? 1 : 0;
     this.#measured = false;
-    return { delta: r.delta, resets: r.resets, convergedPrefix: ws, firstRowReset: false };
+    return { delta: r.delta, resets: r.resets, convergedPrefix: Math.max(ws, r.convergedPrefix), firstRowReset: false };
   }
 
   *residual(): Work<FinalResidual> {

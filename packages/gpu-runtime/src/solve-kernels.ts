@@ -141,6 +141,39 @@ export function updateKernel(): KernelSpec {
   };
 }
 
+/**
+ * One thread per entry of the new iterate: how far from the end its step is, T − t, where
+ * it moved by tol or more (or NaN) — the max over entries is T minus the first unconverged
+ * step of any sequence, the `convergedPrefix` of the CPU driver (thesis §3.2: the prefix
+ * that is already exact). Written rounded up, so beyond 2²⁴ steps the prefix read back is
+ * a lower bound, never more than the truth. Partials hold (0, max).
+ */
+export function prefixKernel(): KernelSpec {
+  const body = `${reducingMain}
+    let k = unroll_u.first + id;
+    let t = (k / unroll_u.D) % unroll_u.T;
+    var far = 0.0;
+    if (unroll_mark(unroll_next[k - unroll_u.base_next] - unroll_cur[k - unroll_u.base_cur]) >= unroll_u.tol) {
+      let v = unroll_u.T - t;
+      far = f32(v);
+      if (u32(far) < v) { far = bitcast<f32>(bitcast<u32>(far) + 1u); }
+    }
+    red = vec2f(0.0, far);
+  }${groupReduce}
+}`;
+  return {
+    label: 'prefix',
+    storage: [
+      { name: 'cur', access: 'read' },
+      { name: 'next', access: 'read' },
+      { name: 'part', access: 'read_write' },
+    ],
+    uniforms: [['partOffset', 'u32'], ['D', 'u32'], ['T', 'u32'], ['tol', 'f32']],
+    lanes: 1,
+    body,
+  };
+}
+
 /** One level of the (sum, max) reduction of partial pairs. */
 export function reduceKernel(): KernelSpec {
   const body = `${reducingMain}
