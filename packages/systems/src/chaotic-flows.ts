@@ -1,6 +1,9 @@
 import type { DefinedDynamics } from '@unroll/linearize';
 import { checkArrayLength, checkInteger, checkNumber, checkOptions, checkRecord } from '@unroll/scan';
+import { checkOneOf } from './arguments.js';
 import { integrate, type Flow, type Integrator } from './flow.js';
+import { lorenz96Wgsl } from './lorenz96-wgsl.js';
+import { smallFlowWgsl } from './small-flow-wgsl.js';
 
 /** Parameters of {@link lorenz63}. */
 export interface Lorenz63Params {
@@ -14,7 +17,8 @@ export interface Lorenz63Params {
 /**
  * Lorenz (1963): `ẋ = σ(y − x), ẏ = x(ρ − z) − y, ż = xy − βz`; chaotic at the classic
  * (10, 28, 8/3) with largest Lyapunov exponent ≈ 0.906 per unit time. Default: RK4 with
- * dt = 0.01.
+ * dt = 0.01. Carries its WGSL (the same step and Jacobian in f32), so the GPU runtime runs
+ * it as it is.
  */
 export function lorenz63(params?: Lorenz63Params): DefinedDynamics & { readonly params: Required<Lorenz63Params> } {
   const given = checkOptions('lorenz63(params)', params, "{ sigma: 10, rho: 28, beta: 8 / 3, dt: 0.01, integrator: 'rk4' }", 'params');
@@ -35,7 +39,23 @@ export function lorenz63(params?: Lorenz63Params): DefinedDynamics & { readonly 
       out.set([-sigma, sigma, 0, rho - z, -1, -x, y, x, -beta], oo);
     },
   };
-  return Object.freeze({ ...integrate(flow, p.dt, p.integrator), params: Object.freeze(p) });
+  return Object.freeze({ ...integrate(flow, p.dt, p.integrator, { wgsl: lorenz63Wgsl(p) }), params: Object.freeze(p) });
+}
+
+/** Lorenz-63's WGSL (small-flow-wgsl.ts), params `[σ, ρ, β]` then the step's. */
+function lorenz63Wgsl(p: Required<Lorenz63Params>) {
+  checkNumber('lorenz63', 'dt', p.dt, { min: 0, minOpen: true });
+  checkOneOf('lorenz63', 'integrator', p.integrator, ['euler', 'rk4']);
+  const source = /* wgsl */ `
+// ẋ = σ(y − x), ẏ = x(ρ − z) − y, ż = xy − βz
+fn flow(s: State) -> State {
+  return State(params[0] * (s[1] - s[0]), s[0] * (params[1] - s[2]) - s[1], s[0] * s[1] - params[2] * s[2]);
+}
+fn flow_jacobian(s: State) -> Jacobian {
+  return Jacobian(-params[0], params[0], 0.0, params[1] - s[2], -1.0, -s[0], s[1], s[0], -params[2]);
+}
+`;
+  return smallFlowWgsl('lorenz63', source, [p.sigma, p.rho, p.beta], p.dt, p.integrator);
 }
 
 /** Parameters of {@link rossler}. */
@@ -47,7 +67,10 @@ export interface RosslerParams {
   readonly integrator?: Integrator;
 }
 
-/** Rössler (1976): `ẋ = −y − z, ẏ = x + a y, ż = b + z (x − c)`; chaotic at (0.2, 0.2, 5.7). */
+/**
+ * Rössler (1976): `ẋ = −y − z, ẏ = x + a y, ż = b + z (x − c)`; chaotic at (0.2, 0.2, 5.7).
+ * Carries its WGSL (the same step and Jacobian in f32), so the GPU runtime runs it as it is.
+ */
 export function rossler(params?: RosslerParams): DefinedDynamics & { readonly params: Required<RosslerParams> } {
   const given = checkOptions('rossler(params)', params, "{ a: 0.2, b: 0.2, c: 5.7, dt: 0.01, integrator: 'rk4' }", 'params');
   const { a = 0.2, b = 0.2, c = 5.7, dt = 0.01, integrator = 'rk4' } = given;
@@ -67,7 +90,23 @@ export function rossler(params?: RosslerParams): DefinedDynamics & { readonly pa
       out.set([0, -1, -1, 1, a, 0, z, 0, x - c], oo);
     },
   };
-  return Object.freeze({ ...integrate(flow, p.dt, p.integrator), params: Object.freeze(p) });
+  return Object.freeze({ ...integrate(flow, p.dt, p.integrator, { wgsl: rosslerWgsl(p) }), params: Object.freeze(p) });
+}
+
+/** Rössler's WGSL (small-flow-wgsl.ts), params `[a, b, c]` then the step's. */
+function rosslerWgsl(p: Required<RosslerParams>) {
+  checkNumber('rossler', 'dt', p.dt, { min: 0, minOpen: true });
+  checkOneOf('rossler', 'integrator', p.integrator, ['euler', 'rk4']);
+  const source = /* wgsl */ `
+// ẋ = −y − z, ẏ = x + a y, ż = b + z (x − c)
+fn flow(s: State) -> State {
+  return State(-s[1] - s[2], s[0] + params[0] * s[1], params[1] + s[2] * (s[0] - params[2]));
+}
+fn flow_jacobian(s: State) -> Jacobian {
+  return Jacobian(0.0, -1.0, -1.0, 1.0, params[0], 0.0, s[2], 0.0, s[0] - params[2]);
+}
+`;
+  return smallFlowWgsl('rossler', source, [p.a, p.b, p.c], p.dt, p.integrator);
 }
 
 /** Parameters of {@link lorenz96}. */
@@ -80,7 +119,9 @@ export interface Lorenz96Params {
 
 /**
  * Lorenz (1996): `ẋ_i = (x_{i+1} − x_{i−2}) x_{i−1} − x_i + F` on a ring of D ≥ 4 sites;
- * chaotic for F = 8 (the default), predictable for small F.
+ * chaotic for F = 8 (the default), predictable for small F. Carries its WGSL (`wgsl`, from
+ * lorenz96-wgsl.ts: the same integrator step and exact Jacobian in f32), so the GPU
+ * runtime runs it as it is.
  */
 export function lorenz96(params: Lorenz96Params): DefinedDynamics & { readonly params: Required<Lorenz96Params> } {
   checkRecord('lorenz96(params)', 'params', params, "{ dim: 40, forcing: 8, dt: 0.01, integrator: 'rk4' }");
@@ -88,6 +129,9 @@ export function lorenz96(params: Lorenz96Params): DefinedDynamics & { readonly p
   checkInteger('lorenz96', 'dim', D, 4);
   checkArrayLength('lorenz96', `the Jacobian scratch of an integrator step (dim² for dim = ${D})`, D * D, 'pass a smaller dim');
   checkNumber('lorenz96', 'forcing', F);
+  // Checked here, before the WGSL is written from them (integrate checks them again).
+  checkNumber('lorenz96', 'dt', dt, { min: 0, minOpen: true });
+  checkOneOf('lorenz96', 'integrator', integrator, ['euler', 'rk4']);
   const p = { dim: D, forcing: F, dt, integrator };
   const at = (i: number) => ((i % D) + D) % D;
   const flow: Flow = {
@@ -107,5 +151,5 @@ export function lorenz96(params: Lorenz96Params): DefinedDynamics & { readonly p
       }
     },
   };
-  return Object.freeze({ ...integrate(flow, p.dt, p.integrator), params: Object.freeze(p) });
+  return Object.freeze({ ...integrate(flow, p.dt, p.integrator, { wgsl: lorenz96Wgsl(F, dt, integrator) }), params: Object.freeze(p) });
 }

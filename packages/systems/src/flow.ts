@@ -1,5 +1,5 @@
-import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { checkArrayLength, checkFunction, checkInteger, checkRecord, describeValue, UnrollError, type FloatArray } from '@unroll/scan';
+import { defineDynamics, type DefinedDynamics, type DynamicsWgslSpec } from '@unroll/linearize';
+import { checkArrayLength, checkFunction, checkInteger, checkOptions, checkRecord, describeValue, UnrollError, type FloatArray } from '@unroll/scan';
 import { checkOneOf } from './arguments.js';
 import { fromJacobian } from './from-jacobian.js';
 
@@ -15,6 +15,12 @@ export interface Flow {
 /** Explicit integrators: one step of size dt. */
 export type Integrator = 'euler' | 'rk4';
 
+/** Options of {@link integrate}. */
+export interface IntegrateOptions {
+  /** The WGSL of the whole discrete step (see `DynamicsWgsl`), for the GPU runtime; the dynamics then carry it. */
+  readonly wgsl?: DynamicsWgslSpec;
+}
+
 /**
  * The discrete-time dynamics of one explicit integrator step of a flow, with the exact
  * Jacobian of the whole step (chain rule through the stages, not finite differences):
@@ -24,8 +30,11 @@ export type Integrator = 'euler' | 'rk4';
  *   `x' = x + h/6 (k₁ + 2k₂ + 2k₃ + k₄)`, with `K₁ = F(x)`, `K₂ = F(x + h/2 k₁)(I + h/2 K₁)`,
  *   `K₃ = F(x + h/2 k₂)(I + h/2 K₂)`, `K₄ = F(x + h k₃)(I + h K₃)` and
  *   `J = I + h/6 (K₁ + 2K₂ + 2K₃ + K₄)`.
+ *
+ * `options.wgsl`, when given, is the same step in WGSL (written for this dt and method);
+ * `defineDynamics` checks it and the dynamics carry it.
  */
-export function integrate(flow: Flow, dt: number, method: Integrator): DefinedDynamics {
+export function integrate(flow: Flow, dt: number, method: Integrator, options?: IntegrateOptions): DefinedDynamics {
   checkRecord('integrate(flow, dt, integrator)', 'flow', flow, "{ dim, name, f(x, xo, out, oo), jacobian(x, xo, out, oo) }");
   const where = typeof flow.name === 'string' ? flow.name : 'integrate';
   checkInteger(where, 'flow.dim', flow.dim, 1);
@@ -80,9 +89,11 @@ export function integrate(flow: Flow, dt: number, method: Integrator): DefinedDy
     for (let i = 0; i < D; i++) J[i * D + i] += 1;
     for (let i = 0; i < DD; i++) out[oo + i] = J[i];
   };
+  const { wgsl } = checkOptions(`${where}: integrate`, options, '{ wgsl: { source, params } }');
   return defineDynamics({
     dim: D,
     name: `${where} (${method}, dt=${dt})`,
+    ...(wgsl === undefined ? {} : { wgsl }),
     probe: { state: Array.from({ length: D }, (_, i) => 0.1 * (i + 1)) },
     step(_t, x, xo, out, oo) {
       if (method === 'euler') {

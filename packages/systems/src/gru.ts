@@ -1,6 +1,7 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { checkArrayLength, checkInteger, checkRecord, checkSeed, UnrollError, type FloatArray } from '@unroll/scan';
 import { checkNumbers, isArrayLike } from './arguments.js';
+import { gruWgsl } from './gru-wgsl.js';
 import { flattenInputs, inputRow } from './inputs.js';
 import { createRng } from './random.js';
 
@@ -44,6 +45,9 @@ const names = ['Wir', 'Wiz', 'Win', 'Whr', 'Whz', 'Whn', 'bir', 'biz', 'bin', 'b
  * The gates of the last state seen are kept, so the linearization right after a `step`
  * at the same state costs no second forward pass. Predictable for typical trained and
  * randomly initialised weights (the case study of the unifying-framework paper).
+ *
+ * Carries its WGSL (`wgsl`, from gru-wgsl.ts: the same cell from the same weights and
+ * inputs, in f32), so the GPU runtime runs it as it is: `rt.solve(gru(params), …)`.
  */
 export function gru(params: GruParams): DefinedDynamics & { readonly params: GruParams; readonly weights: Readonly<Record<(typeof names)[number], Float64Array>> } {
   checkRecord('gru(params)', 'params', params, '{ dim: 8, inputDim: 2, seed: 1 }');
@@ -124,6 +128,7 @@ export function gru(params: GruParams): DefinedDynamics & { readonly params: Gru
   const dyn = defineDynamics({
     dim: D,
     name: `gru(D=${D}, inputs=${I})`,
+    wgsl: gruWgsl({ inputDim: I, weights: w, inputs: x }),
     step(t, h, ho, out, oo) {
       gates(t, h, ho);
       for (let i = 0; i < D; i++) out[oo + i] = (1 - z[i]) * n[i] + z[i] * h[ho + i];

@@ -1,9 +1,10 @@
 export { createRng, type Rng } from './random.js';
 export { logisticMap, henonMap, type LogisticMapParams, type HenonMapParams } from './maps.js';
 export { meanFieldRnn, type MeanFieldRnnParams } from './mean-field-rnn.js';
-export { integrate, type Flow, type Integrator } from './flow.js';
+export { integrate, type Flow, type IntegrateOptions, type Integrator } from './flow.js';
 export { lorenz63, lorenz96, rossler, type Lorenz63Params, type Lorenz96Params, type RosslerParams } from './chaotic-flows.js';
 export { gaussianMixture, twoWell, type GaussianMixtureParams, type Potential } from './potentials.js';
+export type { PotentialWgsl } from './potential-wgsl.js';
 export { langevin, type LangevinParams } from './langevin.js';
 export { fromJacobian } from './from-jacobian.js';
 export { gru, type GruParams, type GruWeights } from './gru.js';

@@ -2,6 +2,7 @@ import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { checkArrayLength, checkInteger, checkRecord, checkSeed, describeValue, isRecord, UnrollError, type FloatArray } from '@unroll/scan';
 import { counterNormal } from './counter-normal.js';
 import { flattenInputs, inputRow } from './inputs.js';
+import { langevinWgsl, potentialWgslOf } from './langevin-wgsl.js';
 import type { Potential } from './potentials.js';
 
 /** Parameters of {@link langevin}. */
@@ -20,6 +21,10 @@ export interface LangevinParams {
  * `s_t = s_{t−1} − ε ∇φ(s_{t−1}) + √(2ε) ξ_t`, ξ_t ~ N(0, I) from `seed` (a function of
  * (seed, t, i) only) or `noise`. Jacobian `I − ε ∇²φ(s_{t−1})`: predictable where φ is
  * convex and ε small (a Gaussian target), less so across the barrier of a two-well.
+ *
+ * Carries its WGSL (`wgsl`, from langevin-wgsl.ts: the same step and noise in f32) when
+ * the potential carries its own (`twoWell` and `gaussianMixture` do; see `PotentialWgsl`
+ * for giving one to a potential of your own), so the GPU runtime runs it as it is.
  */
 export function langevin(params: LangevinParams): DefinedDynamics & { readonly params: LangevinParams } {
   checkRecord('langevin(params)', 'params', params, '{ potential: twoWell(2), stepSize: 0.01, seed: 1 }');
@@ -33,12 +38,14 @@ export function langevin(params: LangevinParams): DefinedDynamics & { readonly p
   checkSeed('langevin', 'seed', seed);
   const explicit = params.noise === undefined ? undefined : flattenInputs('langevin', 'noise', params.noise, D);
   const potentialName: unknown = potential.name;
+  const potentialWgsl = potentialWgslOf(potential.wgsl);
   const scale = Math.sqrt(2 * eps);
   const H = new Float64Array(D * D);
   const grad = new Float64Array(D);
   const dyn = defineDynamics({
     dim: D,
     name: `langevin(${typeof potentialName === 'string' ? potentialName : 'potential'}, ε=${eps})`,
+    ...(potentialWgsl === undefined ? {} : { wgsl: langevinWgsl(potentialWgsl, eps, seed, explicit, D) }),
     step(t, s, so, out, oo) {
       potential.gradient(s, so, grad, 0);
       const no = explicit === undefined ? -1 : inputRow(explicit, D, t);

@@ -1,5 +1,6 @@
 import { checkNumber, checkOptions, checkRecord } from '@unroll/scan';
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
+import { packParams } from './wgsl-params.js';
 
 /** Parameters of {@link logisticMap}. */
 export interface LogisticMapParams {
@@ -8,7 +9,8 @@ export interface LogisticMapParams {
 
 /**
  * The logistic map `s' = r s (1 − s)` on [0, 1]: predictable for r < 3 (a stable fixed
- * point), chaotic at r = 4 (Lyapunov exponent ln 2). Jacobian `r (1 − 2s)`.
+ * point), chaotic at r = 4 (Lyapunov exponent ln 2). Jacobian `r (1 − 2s)`. Carries its
+ * WGSL (the same map in f32, `params = [r]`), so the GPU runtime runs it as it is.
  */
 export function logisticMap(params: LogisticMapParams): DefinedDynamics & { readonly params: LogisticMapParams } {
   checkRecord('logisticMap(params)', 'params', params, '{ r: 3.5 }');
@@ -19,6 +21,15 @@ export function logisticMap(params: LogisticMapParams): DefinedDynamics & { read
     dim: 1,
     name: 'logistic-map',
     probe: { state: [0.3] },
+    wgsl: {
+      params: packParams('logisticMap', [['r', [r]]]).params,
+      source: /* wgsl */ `
+// s' = r s (1 − s), ∂s'/∂s = r (1 − 2s)
+fn step(t: u32, s: State) -> State { return State(params[0] * s[0] * (1.0 - s[0])); }
+fn diagonal(t: u32, s: State) -> State { return State(params[0] * (1.0 - 2.0 * s[0])); }
+fn jacobian(t: u32, s: State) -> Jacobian { return Jacobian(params[0] * (1.0 - 2.0 * s[0])); }
+`,
+    },
     step: (_t, s, so, out, oo) => { out[oo] = r * s[so] * (1 - s[so]); },
     jacobian: (_t, s, so, out, oo) => { out[oo] = derivative(s[so]); },
     diagonal: (_t, s, so, out, oo) => { out[oo] = derivative(s[so]); },
@@ -35,7 +46,8 @@ export interface HenonMapParams {
 
 /**
  * The Hénon map `(x, y)' = (1 − a x² + y, b x)`: chaotic at the classic (1.4, 0.3) with
- * largest Lyapunov exponent ≈ 0.419. Jacobian `[[−2a x, 1], [b, 0]]`.
+ * largest Lyapunov exponent ≈ 0.419. Jacobian `[[−2a x, 1], [b, 0]]`. Carries its WGSL
+ * (the same map in f32, `params = [a, b]`), so the GPU runtime runs it as it is.
  */
 export function henonMap(params?: HenonMapParams): DefinedDynamics & { readonly params: HenonMapParams } {
   const given = checkOptions<Partial<HenonMapParams>>('henonMap(params)', params, '{ a: 1.4, b: 0.3 }', 'params');
@@ -45,6 +57,15 @@ export function henonMap(params?: HenonMapParams): DefinedDynamics & { readonly 
   const dyn = defineDynamics({
     dim: 2,
     name: 'henon-map',
+    wgsl: {
+      params: packParams('henonMap', [['[a, b]', [a, b]]]).params,
+      source: /* wgsl */ `
+// (x, y)' = (1 − a x² + y, b x)
+fn step(t: u32, s: State) -> State { return State(1.0 - params[0] * s[0] * s[0] + s[1], params[1] * s[0]); }
+fn diagonal(t: u32, s: State) -> State { return State(-2.0 * params[0] * s[0], 0.0); }
+fn jacobian(t: u32, s: State) -> Jacobian { return Jacobian(-2.0 * params[0] * s[0], 1.0, params[1], 0.0); }
+`,
+    },
     step: (_t, s, so, out, oo) => {
       const x = s[so], y = s[so + 1];
       out[oo] = 1 - a * x * x + y;

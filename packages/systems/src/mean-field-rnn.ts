@@ -1,6 +1,7 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { checkArrayLength, checkInteger, checkNumber, checkRecord, checkSeed, type FloatArray } from '@unroll/scan';
 import { flattenInputs, inputRow } from './inputs.js';
+import { meanFieldRnnWgsl } from './mean-field-rnn-wgsl.js';
 import { createRng } from './random.js';
 
 /** Parameters of {@link meanFieldRnn}: with the seed, they fully determine the system. */
@@ -18,6 +19,9 @@ export interface MeanFieldRnnParams {
  * diagonal (the classic random network of Sompolinsky, Crisanti & Sommers): predictable
  * for small g, chaotic for large g — its Lyapunov exponent crosses zero near g = 1 as D
  * grows. Jacobian `J_ij = W_ij (1 − tanh² s_j)`, whose diagonal is zero.
+ *
+ * Carries its WGSL (`wgsl`, from mean-field-rnn-wgsl.ts: the same map from the same W and
+ * inputs, in f32), so the GPU runtime runs it as it is.
  */
 export function meanFieldRnn(params: MeanFieldRnnParams): DefinedDynamics & { readonly params: MeanFieldRnnParams; readonly weights: Float64Array } {
   checkRecord('meanFieldRnn(params)', 'params', params, '{ dim: 64, g: 0.5, seed: 1 }');
@@ -35,6 +39,7 @@ export function meanFieldRnn(params: MeanFieldRnnParams): DefinedDynamics & { re
   const dyn = defineDynamics({
     dim: D,
     name: `mean-field-rnn(D=${D}, g=${g})`,
+    wgsl: meanFieldRnnWgsl(D, W, u),
     step(t, s, so, out, oo) {
       for (let j = 0; j < D; j++) th[j] = Math.tanh(s[so + j]);
       const uo = inputRow(u, D, t);

@@ -1,12 +1,15 @@
 import { checkArrayLength, checkInteger, checkRecord, describeValue, UnrollError, type FloatArray } from '@unroll/scan';
 import { checkNumbers, isArrayLike } from './arguments.js';
+import { gaussianMixtureWgsl, twoWellWgsl, type PotentialWgsl } from './potential-wgsl.js';
 
 /** A potential φ on R^D with closed-form gradient and Hessian (Langevin targets ∝ e^{−φ}). */
 export interface Potential {
   readonly dim: number;
   readonly name: string;
-  /** Plain data describing the potential (for saving and GPU twins). */
+  /** Plain data describing the potential (for saving). */
   readonly params: Readonly<Record<string, unknown>>;
+  /** φ's gradient and Hessian in WGSL (see {@link PotentialWgsl}): with it, `langevin` on this potential carries its WGSL too. */
+  readonly wgsl?: PotentialWgsl;
   value(x: FloatArray, xo: number): number;
   gradient(x: FloatArray, xo: number, out: FloatArray, oo: number): void;
   /** ∇²φ, D×D row-major. */
@@ -24,6 +27,7 @@ export function twoWell(dim = 1): Potential {
     dim,
     name: 'two-well',
     params: { kind: 'two-well', dim },
+    wgsl: twoWellWgsl(),
     value(x, xo) {
       let v = 0;
       for (let i = 0; i < dim; i++) v += (x[xo + i] ** 2 - 1) ** 2;
@@ -135,6 +139,7 @@ export function gaussianMixture(params: GaussianMixtureParams): Potential {
     dim: D,
     name: `gaussian-mixture(K=${K})`,
     params: { kind: 'gaussian-mixture', means: params.means, covariances: params.covariances, weights },
+    wgsl: gaussianMixtureWgsl(K, mu, P, logNorm),
     value: (x, xo) => -components(x, xo),
     gradient(x, xo, out, oo) {
       components(x, xo);
