@@ -28,7 +28,7 @@ import type { GpuDynamics } from './gpu-dynamics.js';
 import { ReductionChain } from './reduction.js';
 import { RecurrencePlan } from './scan-plan.js';
 import { widthOf } from './scan-kernels.js';
-import { linearizeKernel, prefixKernel, rolloutKernel, updateKernel, type Linearization } from './solve-kernels.js';
+import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, type Linearization } from './solve-kernels.js';
 import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
 
@@ -88,6 +88,8 @@ interface Settings extends Omit<RunControls, 'onIteration'> {
   readonly k: number;
   readonly lo: number;
   readonly hi: number;
+  /** quasi-ELK: the Kalman filter's observation precision λ (thesis eq. 30); undefined for the recurrence. */
+  readonly lambda: number | undefined;
   /** Cap on the Ã_t's bytes (Infinity unless `memoryBudget` was given). */
   readonly budget: number;
 }
@@ -119,11 +121,15 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   const method = opts.method === undefined ? defaultMethod(dyn.dim, dyn.hasJacobian) : resolveMethod('solve', opts.method);
   const controls = resolveRunControls('solve', opts, T, 'float32');
   const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget };
-  if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge };
-  if (method.inner.kind === 'kalman') {
-    throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' (ELK's Kalman-filter step) has no WGSL form yet: run it on the CPU solvers (@unroll/solvers), or use scaleElk({ k }) or clipElk() on the GPU.`);
-  }
+  if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined };
   const recipe = method.recipe;
+  const lambda = method.inner.kind === 'kalman' ? method.inner.lambda : undefined;
+  if (lambda !== undefined && recipe?.jacobian !== 'diagonal') {
+    throw new UnrollError(
+      'UNSUPPORTED',
+      `solve: '${method.name}' runs the Kalman filter with ${recipe === undefined ? 'a custom strategy' : 'dense'} Ã_t, which has no WGSL form yet; on the GPU use quasi-ELK, elk({ lambda, base: 'diagonal' }), or run it on the CPU solvers (@unroll/solvers).`,
+    );
+  }
   if (recipe === undefined) {
     throw new UnrollError(
       'UNSUPPORTED',
@@ -135,7 +141,7 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
     if (!dyn.hasJacobian) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' needs the dynamics' WGSL to define \`fn jacobian(t: u32, s: State) -> Jacobian\`; or use 'quasi-deer'.`);
     if (dyn.dim > maxDenseDim) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' keeps D×D Jacobians per thread and needs D ≤ ${maxDenseDim} on the GPU (D = ${dyn.dim}); use 'quasi-deer' or 'clip-elk'.`);
   }
-  return { ...settings, kind, k: recipe.k ?? 0, lo: recipe.clip?.lo ?? -huge, hi: recipe.clip?.hi ?? huge };
+  return { ...settings, kind, k: recipe.k ?? 0, lo: recipe.clip?.lo ?? -huge, hi: recipe.clip?.hi ?? huge, lambda };
 }
 
 /** Beyond every f32 Ã entry a solve keeps: "no clipping". */
@@ -181,7 +187,8 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   const n = S * steps * D;
   checkFloats('solve', `the trajectory (S·T·D = ${S}·${steps}·${D})`, n, ctx.limits.maxBufferBytes);
   // Floats of Ã_t per step: none for Jacobi, Picard and the sequential rollout.
-  const W = settings.kind === 'diagonal' ? D : settings.kind === 'dense' ? D * D : 0;
+  // quasi-ELK adds, per entry, the variances' Möbius matrices (4) and their states (2).
+  const W = (settings.kind === 'diagonal' ? D : settings.kind === 'dense' ? D * D : 0) + (settings.lambda === undefined ? 0 : 6 * D);
   const aBytes = S * steps * W * 4;
   if (aBytes > settings.budget) {
     throw new UnrollError(
@@ -295,6 +302,7 @@ class SolveRun {
       const lin = await linearizeInto(cur, bufB ?? next, 0, s.kind);
       this.#linearize.push(lin);
       const steps: { encode(pass: GPUComputePassEncoder): void }[] = [lin];
+      if (s.lambda !== undefined && bufA !== undefined && bufB !== undefined) steps.push(...(await this.#kalmanGains(bufA, bufB, cur, s.lambda)));
       if (bufB !== undefined) {
         const kind = s.kind === 'picard' ? 'identity' : s.kind === 'dense' ? 'dense' : 'diagonal';
         steps.push(
@@ -346,6 +354,54 @@ class SolveRun {
     encoder.copyBufferToBuffer(bufGuess, 0, states[0], 0, n * 4);
     ctx.device.queue.submit([encoder.finish()]);
   }
+
+  /**
+   * quasi-ELK's filter on the device: the Möbius matrices of every coordinate's variance
+   * (`riccatiKernel`), their projective scan (the filtered variances, in parallel over
+   * time), and the gains that rewrite (Ã_t, b_t) into the recurrence of the filtered means
+   * (`kalmanGainKernel`) — which the ordinary diagonal scan then solves.
+   */
+  async #kalmanGains(bufA: GPUBuffer, bufB: GPUBuffer, cur: GPUBuffer, lambda: number): Promise<{ encode(pass: GPUComputePassEncoder): void }[]> {
+    const ctx = this.#ctx, D = this.#dyn.dim, S = this.#S, T = this.#T;
+    const lanes = S * D;
+    if (this.#elk === undefined) {
+      const M = this.#keep(ctx.buffer(lanes * T * 16, usage.storage, 'elk variance maps'));
+      const V = this.#keep(ctx.buffer(lanes * T * 8, usage.storage, 'elk variances'));
+      // Every lane starts from v_0 = 0, i.e. (0, 1); b = 0 (one shared pair, stride 0).
+      const start = this.#keep(ctx.storage(Float32Array.from({ length: 2 * lanes }, (_, k) => k % 2), 'elk variance start'));
+      const zero = this.#keep(ctx.storage(new Float32Array(2), 'elk zero'));
+      // Rows r of the maps are (lane q·D + i, step t); they read a_t of whole sequences q.
+      const sequenceOf = (r: number): number => Math.floor(Math.floor(r / T) / D);
+      const riccati = this.#own(
+        await Dispatch.create(
+          ctx,
+          riccatiKernel(),
+          lanes * T,
+          {
+            A: { buffer: bufA, range: (r0, r1) => [sequenceOf(r0) * T * D, (sequenceOf(r1 - 1) + 1) * T * D] },
+            M: { buffer: M, range: (r0, r1) => [r0 * 4, r1 * 4] },
+          },
+          { D, T, lambda },
+        ),
+      );
+      const variances = this.#own(await RecurrencePlan.create(ctx, { kind: 'dense', D: 2, S: lanes, L: T, C: this.#chunk, projective: true }, { buffer: M, stride: 4, offset: 0 }, { buffer: zero, stride: 0, offset: 0 }, start, V));
+      this.#elk = { V, riccati, variances };
+    }
+    const { V, riccati, variances } = this.#elk;
+    const entries = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [i0, i1] });
+    const gain = this.#own(
+      await Dispatch.create(ctx, kalmanGainKernel(), S * T * D, {
+        V: { buffer: V, range: (k0, k1) => [Math.floor(k0 / (T * D)) * D * T * 2, (Math.floor((k1 - 1) / (T * D)) + 1) * D * T * 2] },
+        cur: entries(cur),
+        A: entries(bufA),
+        B: entries(bufB),
+      }, { D, T, lambda }),
+    );
+    return [riccati, variances, gain];
+  }
+
+  /** quasi-ELK's buffers and the dispatches both parities share. */
+  #elk: { readonly V: GPUBuffer; readonly riccati: Dispatch; readonly variances: RecurrencePlan } | undefined;
 
   async #rolloutDispatch(out: GPUBuffer): Promise<Dispatch> {
     const D = this.#dyn.dim, T = this.#T;

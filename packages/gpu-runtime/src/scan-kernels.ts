@@ -35,7 +35,8 @@ const chunkUniforms = [
  * fully parallel with no inter-workgroup communication — the chunk aggregates are
  * scanned by the same kernels one level up.
  */
-export function chunkKernel(kind: ScanKind, D: number, mode: ChunkMode): KernelSpec {
+export function chunkKernel(kind: ScanKind, D: number, mode: ChunkMode, projective = false): KernelSpec {
+  if (projective && kind !== 'dense') throw new Error('internal: projective scans are dense');
   const storage: StorageSlot[] = [];
   if (kind !== 'identity') storage.push({ name: 'A', access: 'read' });
   storage.push({ name: 'B', access: 'read' });
@@ -58,8 +59,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   let t1 = min(unroll_u.L, t0 + unroll_u.C);
   let row0 = seq * unroll_u.L;
 `;
-  const body = kind === 'dense' ? denseBody(D, mode) : laneBody(kind, D, mode);
-  return { label: `scan ${kind} D=${D} ${mode}`, storage, uniforms: chunkUniforms, lanes, body: `${head}${body}\n}` };
+  const body = kind === 'dense' ? denseBody(D, mode, projective) : laneBody(kind, D, mode);
+  return { label: `scan ${kind}${projective ? ' projective' : ''} D=${D} ${mode}`, storage, uniforms: chunkUniforms, lanes, body: `${head}${body}\n}` };
 }
 
 /** Diagonal / identity: one thread per (chunk, coordinate), scalars a, b. */
@@ -113,10 +114,23 @@ function laneBody(kind: 'diagonal' | 'identity', D: number, mode: ChunkMode): st
   }
 }
 
-/** Dense: one thread per chunk holding a D×D matrix and a D-vector in private memory. */
-function denseBody(D: number, mode: ChunkMode): string {
+/**
+ * Dense: one thread per chunk holding a D×D matrix and a D-vector in private memory.
+ * `projective`: the recurrence is homogeneous (b = 0) and only the direction of s_t
+ * matters (a Möbius map in homogeneous coordinates, as the Kalman filter's variances are),
+ * so every product and state is rescaled to max-abs 1 after each step — exact in ratio,
+ * and it never overflows or underflows in f32.
+ */
+function denseBody(D: number, mode: ChunkMode, projective: boolean): string {
   const DD = D * D;
   const E = DD + D;
+  const rescale = (name: string, n: number): string =>
+    projective
+      ? `
+    var ${name}m = 0.0;
+    for (var k = 0u; k < ${n}u; k++) { ${name}m = max(${name}m, abs(${name}[k])); }
+    if (${name}m > 0.0) { for (var k = 0u; k < ${n}u; k++) { ${name}[k] = ${name}[k] / ${name}m; } }`
+      : '';
   // v ← A_t v + b_t (states and the b part of elements).
   const applyV = `
     for (var i = 0u; i < ${D}u; i++) {
@@ -124,7 +138,7 @@ function denseBody(D: number, mode: ChunkMode): string {
       for (var k = 0u; k < ${D}u; k++) { acc += At[i * ${D}u + k] * v[k]; }
       nv[i] = acc;
     }
-    v = nv;`;
+    v = nv;${rescale('v', D)}`;
   // P ← A_t P (the A part of elements).
   const applyP = `
     for (var i = 0u; i < ${D}u; i++) {
@@ -134,7 +148,7 @@ function denseBody(D: number, mode: ChunkMode): string {
         nP[i * ${D}u + j] = acc;
       }
     }
-    P = nP;`;
+    P = nP;${rescale('P', DD)}`;
   const loadA = `
     let r = row0 + t;
     for (var k = 0u; k < ${DD}u; k++) { At[k] = unroll_a(r, k); }`;

@@ -17,6 +17,8 @@ export interface ScanShape {
   readonly S: number;
   readonly L: number;
   readonly C: number;
+  /** Dense, b = 0, and only each state's direction matters: rescale as it goes (see `chunkKernel`). */
+  readonly projective?: boolean;
 }
 
 /** Default chunk length: enough sequential work per thread to hide memory latency, short enough for parallelism at T = 10⁴. */
@@ -79,7 +81,7 @@ async function chunkDispatch(
     if (carry === undefined) throw new Error('internal: elements kernel without carry');
     bindings.push(['carry', { buffer: carry, range: (i0, i1) => [Math.max(0, i0 - 1) * E, Math.max(1, i1 - 1) * E] }]);
   }
-  return Dispatch.create(ctx, chunkKernel(kind, D, mode), S * N, Object.fromEntries(bindings), {
+  return Dispatch.create(ctx, chunkKernel(kind, D, mode, shape.projective === true), S * N, Object.fromEntries(bindings), {
     L,
     N,
     C,

@@ -174,6 +174,97 @@ export function prefixKernel(): KernelSpec {
   };
 }
 
+/**
+ * quasi-ELK, step 1 of 2 (thesis §4.2, eq. 30 with diagonal Ã_t, process noise I and
+ * observation precision λ): every coordinate is a scalar Kalman filter whose filtered
+ * variance obeys the Möbius map v_t = (a_t² v_{t−1} + 1) / (λ a_t² v_{t−1} + 1 + λ),
+ * i.e. the 2×2 matrix M_t = [[a², 1], [λa², 1 + λ]] acting on (v, 1) in homogeneous
+ * coordinates. One thread per (sequence, coordinate, step) — in the row order of the
+ * projective recurrence that composes them, whose sequence q·D + i is coordinate i of
+ * sequence q — writes M_t from the linearization's a_t.
+ */
+export function riccatiKernel(): KernelSpec {
+  const body = `
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count) { return; }
+  let r = unroll_u.first + id;
+  let lane = r / unroll_u.T;
+  let t = r % unroll_u.T;
+  let q = lane / unroll_u.D;
+  let i = lane % unroll_u.D;
+  let a = unroll_A[(q * unroll_u.T + t) * unroll_u.D + i - unroll_u.base_A];
+  let a2 = a * a;
+  let o = r * 4u - unroll_u.base_M;
+  unroll_M[o] = a2;
+  unroll_M[o + 1u] = 1.0;
+  unroll_M[o + 2u] = unroll_u.lambda * a2;
+  unroll_M[o + 3u] = 1.0 + unroll_u.lambda;
+}`;
+  return {
+    label: 'elk riccati',
+    storage: [
+      { name: 'A', access: 'read' },
+      { name: 'M', access: 'read_write' },
+    ],
+    uniforms: [['D', 'u32'], ['T', 'u32'], ['lambda', 'f32']],
+    lanes: 1,
+    body,
+  };
+}
+
+/**
+ * quasi-ELK, step 2 of 2: with the filtered variances v_{t−1} (the projective
+ * recurrence's states, v = u/w), the gain k_t = λv⁻/(λv⁻ + 1) of the predicted variance
+ * v⁻ = a_t² v_{t−1} + 1 turns the filter's means into the diagonal recurrence
+ *
+ *     m_t = (1 − k_t) a_t m_{t−1} + (1 − k_t) b_t + k_t y_t,
+ *
+ * written over (Ã_t, b_t) in place, y the current iterate; the ordinary scan then gives
+ * the means (thesis §4.2). λ = 0 is k = 0 exactly (DEER's recurrence), and an infinite
+ * predicted variance takes the observation (k = 1), as on the CPU.
+ */
+export function kalmanGainKernel(): KernelSpec {
+  const body = `
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count) { return; }
+  let k = unroll_u.first + id;
+  let q = k / (unroll_u.T * unroll_u.D);
+  let t = (k / unroll_u.D) % unroll_u.T;
+  let i = k % unroll_u.D;
+  var v = 0.0;
+  if (t > 0u) {
+    let o = ((q * unroll_u.D + i) * unroll_u.T + t - 1u) * 2u - unroll_u.base_V;
+    v = unroll_V[o] / unroll_V[o + 1u];
+  }
+  let a = unroll_A[k - unroll_u.base_A];
+  let pred = a * a * v + 1.0;
+  var gain = 0.0;
+  if (unroll_u.lambda > 0.0) {
+    if (unroll_nonfinite(pred) || pred > unroll_huge) { gain = 1.0; }
+    else { gain = unroll_u.lambda * pred / (unroll_u.lambda * pred + 1.0); }
+  }
+  unroll_A[k - unroll_u.base_A] = (1.0 - gain) * a;
+  let b = unroll_B[k - unroll_u.base_B];
+  unroll_B[k - unroll_u.base_B] = (1.0 - gain) * b + gain * unroll_cur[k - unroll_u.base_cur];
+}`;
+  return {
+    label: 'elk gain',
+    storage: [
+      { name: 'V', access: 'read' },
+      { name: 'cur', access: 'read' },
+      { name: 'A', access: 'read_write' },
+      { name: 'B', access: 'read_write' },
+    ],
+    uniforms: [['D', 'u32'], ['T', 'u32'], ['lambda', 'f32']],
+    lanes: 1,
+    body,
+  };
+}
+
 /** One level of the (sum, max) reduction of partial pairs. */
 export function reduceKernel(): KernelSpec {
   const body = `${reducingMain}
