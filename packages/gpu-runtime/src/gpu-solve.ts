@@ -33,7 +33,7 @@ import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
 
 /** The built-in methods' names that run on the GPU (aliases, as on the CPU). */
-export type GpuMethod = Extract<Method, 'sequential' | 'deer' | 'quasi-deer' | 'picard' | 'jacobi' | 'scale-elk' | 'clip-elk'>;
+export type GpuMethod = Extract<Method, 'sequential' | 'deer' | 'quasi-deer' | 'picard' | 'jacobi' | 'quasi-elk' | 'scale-elk' | 'clip-elk'>;
 
 /**
  * What `onIteration` receives on the GPU: the CPU's `IterationInfo` without `states` (the
@@ -64,10 +64,12 @@ export interface GpuSolveResult extends SolveResult {
 }
 
 /**
- * The methods of the one table (`methodNames`) that run on the GPU: all but ELK's Kalman
- * filter, which has no WGSL form yet.
+ * The methods of the one table (`methodNames`) that run on the GPU: all but dense ELK,
+ * whose Kalman filter keeps D×D covariances (quasi-ELK's diagonal filter runs on the
+ * device). Names that need a parameter are values in a solve: `elk({ lambda, base:
+ * 'diagonal' })`, `scaleElk({ k })`.
  */
-export const gpuMethods: readonly GpuMethod[] = methodNames.filter((m): m is GpuMethod => m !== 'elk' && m !== 'quasi-elk');
+export const gpuMethods: readonly GpuMethod[] = methodNames.filter((m): m is GpuMethod => m !== 'elk');
 
 /** `SolveOptions` keys the GPU does not serve (yet), and what to do instead. */
 export const cpuOnlyOptions: Readonly<Record<string, string>> = {
