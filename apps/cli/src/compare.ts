@@ -1,4 +1,4 @@
-import { elk, resolveMethod, scaleElk, solve, type Method, type SolveMethod, type SolveOptions } from '@unroll/solvers';
+import { elk, resolveMethod, scaleElk, solve, solveAsync, type Method, type SolveMethod, type SolveOptions } from '@unroll/solvers';
 import { largestLyapunovExponent, advise, type Advice } from '@unroll/theory';
 import { UnrollError } from '@unroll/scan';
 import type { BuiltSystem } from './systems/built-system.js';
@@ -17,6 +17,12 @@ export interface CompareSettings {
   readonly gpu: boolean;
   /** Skip the advisor (it runs trial solves on a prefix). */
   readonly advise: boolean;
+  /**
+   * Stops the comparison early (Ctrl-C): the report keeps the rows finished so far and says
+   * `interrupted`. A method's solve stops within milliseconds; the rollout, the LLE and the
+   * advisor run to their end first.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** One method's run, as the table and the JSON show it. */
@@ -52,16 +58,24 @@ export interface CompareReport {
   readonly lle: { readonly perStep: number; readonly perUnitTime: number | null; readonly predictable: boolean };
   readonly advice: (Pick<Advice, 'recommended' | 'parallelMethod' | 'predictedIterations' | 'relativeCost' | 'reasons'>) | null;
   readonly runs: readonly MethodRun[];
+  /** The run was stopped (Ctrl-C) before every method had run: `runs` holds those that finished. */
+  readonly interrupted: boolean;
 }
 
 /** What the caller sees while a comparison runs (a live status line). */
 export interface CompareProgress {
-  begin(what: string): void;
+  /** A step starts; a solve names the most iterations it may take. */
+  begin(what: string, iterationLimit?: number): void;
   iteration(what: string, iteration: number, delta: number, merit: number): void;
   end(what: string, summary: string): void;
 }
 
 const silent: CompareProgress = { begin() {}, iteration() {}, end() {} };
+
+/** Whether Ctrl-C has stopped the comparison (a call, not a property read, so TypeScript does not narrow it across awaits). */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
 
 /** Runs `fn` repeatedly until 200 ms have passed (at most 20 times) and returns the fastest, so short solves get a stable time. */
 function fastest<R>(fn: () => R): { result: R; ms: number } {
@@ -125,7 +139,9 @@ export async function compare(system: BuiltSystem, T: number, seed: number, sett
   const lle = largestLyapunovExponent(dyn, s0, reference, { burnIn: Math.floor(T / 10), seed }).value;
   progress.end('Lyapunov exponent', lle.toPrecision(3));
   let advice: CompareReport['advice'] = null;
-  if (settings.advise) {
+  const stopped = () => isAborted(settings.signal);
+  await new Promise((resolve) => setImmediate(resolve)); // a Ctrl-C during the synchronous steps above is heard here
+  if (settings.advise && !stopped()) {
     progress.begin('advisor');
     const a = advise(dyn, s0, T, { seed });
     advice = { recommended: a.recommended, parallelMethod: a.parallelMethod, predictedIterations: a.predictedIterations, relativeCost: a.relativeCost, reasons: a.reasons };
@@ -134,7 +150,8 @@ export async function compare(system: BuiltSystem, T: number, seed: number, sett
 
   const runs: MethodRun[] = [];
   for (const method of settings.methods) {
-    progress.begin(method);
+    if (stopped()) break;
+    progress.begin(method, Math.min(T, settings.maxIterations ?? T));
     try {
       const errors: number[] = [];
       let recording = 0;
@@ -152,7 +169,8 @@ export async function compare(system: BuiltSystem, T: number, seed: number, sett
       // A short untimed solve first, so the timed one measures compiled code, not the JIT.
       solve(dyn, s0, T, { ...base, ...(method === 'deer' && system.deerStrategy !== undefined ? { method: system.deerStrategy } : {}), maxIterations: Math.min(2, T) });
       const t0 = performance.now();
-      const r = solve(dyn, s0, T, options);
+      // Asynchronous, so Ctrl-C is heard mid-solve; it yields every few ms, too rarely to show in the time.
+      const r = await solveAsync(dyn, s0, T, { ...options, ...(settings.signal === undefined ? {} : { signal: settings.signal }) });
       const ms = performance.now() - t0 - recording;
       const run: MethodRun = {
         method,
@@ -168,16 +186,26 @@ export async function compare(system: BuiltSystem, T: number, seed: number, sett
       runs.push(run);
       progress.end(method, `${r.iterations} iterations${r.converged ? '' : ' (not converged)'}`);
     } catch (error) {
+      if (stopped()) {
+        progress.end(method, 'interrupted');
+        break; // an unfinished solve is no row
+      }
       runs.push(failure(method, 'cpu', error));
       progress.end(method, 'failed');
     }
   }
 
   let gpuMs: number | null = null;
-  if (settings.gpu) {
-    const { gpuRuns, sequentialMs } = await compareOnGpu(system, T, settings, reference, progress);
-    runs.push(...gpuRuns);
-    gpuMs = sequentialMs;
+  if (settings.gpu && !stopped()) {
+    try {
+      const { gpuRuns, sequentialMs } = await compareOnGpu(system, T, settings, reference, progress);
+      runs.push(...gpuRuns);
+      gpuMs = sequentialMs;
+    } catch (error) {
+      // No device (no webgpu package, no driver): the CPU rows stand; each method gets a GPU row saying why.
+      progress.end('GPU device', 'failed');
+      runs.push(...settings.methods.map((method) => failure(method, 'gpu', error)));
+    }
   }
 
   return {
@@ -195,6 +223,7 @@ export async function compare(system: BuiltSystem, T: number, seed: number, sett
     lle: { perStep: lle, perUnitTime: system.dt === undefined ? null : lle / system.dt, predictable: lle < 0 },
     advice,
     runs,
+    interrupted: stopped(),
   };
 }
 
@@ -216,6 +245,7 @@ async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSet
     const seqMs = performance.now() - t0;
     const out: MethodRun[] = [];
     for (const method of settings.methods) {
+      if (isAborted(settings.signal)) break;
       const name: string = method;
       const gpuMethod = gpuMethods.find((m) => m === method);
       if (gpuMethod === undefined) {
@@ -227,16 +257,18 @@ async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSet
         if (settings.window !== undefined) throw new UnrollError('UNSUPPORTED', '--window: sliding windows run on the CPU solvers only (the GPU iterates the whole sequence).');
         const start = performance.now();
         const r = await rt.solve(dyn, s0, T, {
-          method: gpuMethod === 'scale-elk' ? scaleElk({ k: settings.k ?? 0.5 }) : gpuMethod,
+          method: methodValue(gpuMethod, settings),
           ...(settings.tol === undefined ? {} : { tol: settings.tol }),
           ...(settings.maxIterations === undefined ? {} : { maxIterations: settings.maxIterations }),
           ...(settings.stop === undefined ? {} : { stop: settings.stop }),
+          ...(settings.signal === undefined ? {} : { signal: settings.signal }),
           onIteration: (info) => { progress.iteration(`${method} (gpu)`, info.iteration, info.delta, info.merit); },
         });
         const ms = performance.now() - start;
         out.push({ method: name, device: 'gpu', iterations: r.iterations, converged: r.converged, fellBack: r.fellBack, timeMs: ms, relativeTime: ms / seqMs, maxError: maxAbsDifference(r.states, reference), trace: { delta: r.trace.delta, merit: r.trace.merit, resets: r.trace.resets, maxError: [] } });
         progress.end(`${method} (gpu)`, `${r.iterations} iterations`);
       } catch (error) {
+        if (isAborted(settings.signal)) break; // interrupted: an unfinished solve is no row
         out.push(failure(name, 'gpu', error));
         progress.end(`${method} (gpu)`, 'failed');
       }

@@ -3,7 +3,7 @@ import { flag, numberOption, stringOption, type OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
 import { readInvocation } from '../invocation.js';
 import { formatNumber } from '../format.js';
-import { Progress } from '../progress.js';
+import { heartbeatSecondsFrom, Progress } from '../progress.js';
 import { resolveSystem, systemOptions } from '../systems/resolve-system.js';
 import { UsageError } from '../usage-error.js';
 import { writeJson } from '../write-json.js';
@@ -41,7 +41,7 @@ export const adviseCommand: Command = {
     const prefix = numberOption(values, 'prefix', { integer: true, min: 8 });
     const { T, seed, system } = await resolveSystem(values);
     if (prefix !== undefined && prefix > T) throw new UsageError(`--prefix must be ≤ T = ${T}.`);
-    const progress = new Progress(io.err, 'advise', flag(values, 'quiet'));
+    const progress = new Progress(io.err, 'advise', { quiet: flag(values, 'quiet'), heartbeatSeconds: heartbeatSecondsFrom(process.env) });
     progress.begin(system.label);
     const a = advise(system.dynamics, system.s0, T, { seed, ...(processors === undefined ? {} : { processors }), ...(prefix === undefined ? {} : { prefix }) });
     progress.end(system.label, a.recommended);

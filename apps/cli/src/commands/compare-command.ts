@@ -4,7 +4,8 @@ import { readInvocation } from '../invocation.js';
 import { compare, type CompareReport } from '../compare.js';
 import { formatDuration, formatNumber, renderTable } from '../format.js';
 import { parseMethods } from '../methods.js';
-import { Progress } from '../progress.js';
+import { interruptedExitCode, listenForInterrupt } from '../interrupt.js';
+import { heartbeatSecondsFrom, Progress } from '../progress.js';
 import { resolveSystem, systemOptions } from '../systems/resolve-system.js';
 import { UsageError } from '../usage-error.js';
 import { writeJson } from '../write-json.js';
@@ -51,7 +52,11 @@ export function renderCompare(report: CompareReport): string {
     advice !== null && r.method === advice.parallelMethod ? (advice.recommended === 'sequential' ? 'best parallel' : 'recommended') : '',
   ]);
   lines.push(renderTable(['method', 'device', 'iterations', 'converged', 'time', 'vs sequential', 'max error', 'resets', 'advisor'], rows));
-  for (const r of report.runs) if (r.error !== undefined) lines.push(`  ${r.method} (${r.device}): ${r.error.message}`);
+  // One line per distinct error: a GPU that could not start fails every GPU row for one reason.
+  const failed = new Map<string, string[]>();
+  for (const r of report.runs) if (r.error !== undefined) failed.set(r.error.message, [...(failed.get(r.error.message) ?? []), `${r.method} (${r.device})`]);
+  for (const [message, which] of failed) lines.push(`  ${which.join(', ')}: ${message}`);
+  if (report.interrupted) lines.push(`  interrupted (Ctrl-C): ${report.runs.length === 0 ? 'no method had finished' : `the ${report.runs.length === 1 ? 'row above is the one' : `${report.runs.length} rows above are those`} finished`}.`);
   lines.push('', '  time: wall clock here, one CPU thread (GPU rows: end to end); the advisor\'s cost is for a parallel machine.');
   return lines.join('\n');
 }
@@ -80,7 +85,8 @@ export const compareCommand: Command = {
     const { T, seed, system } = await resolveSystem(values);
     const methods = parseMethods(stringOption(values, 'methods'), system.dynamics.dim);
     if (flag(values, 'gpu') && system.gpu === undefined) throw new UsageError(`--gpu: ${system.label} has no WGSL twin; systems with one: gru, mean-field, langevin, lorenz96.`);
-    const progress = new Progress(io.err, 'compare', flag(values, 'quiet'));
+    const progress = new Progress(io.err, 'compare', { quiet: flag(values, 'quiet'), heartbeatSeconds: heartbeatSecondsFrom(process.env) });
+    const interrupt = listenForInterrupt(io.err);
     const report = await compare(
       system,
       T,
@@ -95,9 +101,12 @@ export const compareCommand: Command = {
         ...(lambda === undefined ? {} : { lambda }),
         ...(k === undefined ? {} : { k }),
         ...(stop === undefined ? {} : { stop }),
+        signal: interrupt.signal,
       },
       progress,
-    );
+    ).finally(() => {
+      interrupt.dispose();
+    });
     progress.clear();
     io.out.write(`${renderCompare(report)}\n`);
     const json = stringOption(values, 'json');
@@ -105,6 +114,7 @@ export const compareCommand: Command = {
       writeJson(json, report);
       io.out.write(`  traces written to ${json}\n`);
     }
+    if (report.interrupted) return interruptedExitCode;
     return report.runs.some((r) => r.error !== undefined) ? 1 : 0;
   },
 };

@@ -4,7 +4,7 @@ import { readInvocation } from '../invocation.js';
 import { renderStudyMarkdown, renderStudyText } from '../demo/render-demo.js';
 import { runDemo } from '../demo/run-demo.js';
 import { studies } from '../demo/studies.js';
-import { Progress } from '../progress.js';
+import { heartbeatSecondsFrom, Progress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 import { writeJson } from '../write-json.js';
 
@@ -40,7 +40,7 @@ export const demoCommand: Command = {
             return s;
           });
     const full = flag(values, 'full'), markdown = flag(values, 'markdown');
-    const progress = new Progress(io.err, 'demo', flag(values, 'quiet'));
+    const progress = new Progress(io.err, 'demo', { quiet: flag(values, 'quiet'), heartbeatSeconds: heartbeatSecondsFrom(process.env) });
     if (!markdown) {
       io.out.write(`unroll demo — the papers' case studies at ${full ? 'full' : 'demo'} size (seed ${seed}${full ? '' : '; --full for larger sizes'}).\n`);
       io.out.write('Iterations count LDS solves until the max-abs change is below the tolerance, including the confirming one,\nunless a table says otherwise; every error is measured against the sequential rollout.\n\n');

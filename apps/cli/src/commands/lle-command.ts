@@ -3,7 +3,7 @@ import { flag, numberOption, stringOption, type OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
 import { readInvocation } from '../invocation.js';
 import { formatNumber, renderTable } from '../format.js';
-import { Progress } from '../progress.js';
+import { heartbeatSecondsFrom, Progress } from '../progress.js';
 import { parseSweep } from '../sweep.js';
 import { resolveSystem, systemOptions } from '../systems/resolve-system.js';
 import { UsageError } from '../usage-error.js';
@@ -56,7 +56,7 @@ export const lleCommand: Command = {
     const burnInOption = numberOption(values, 'burn-in', { integer: true, min: 0 });
     const sweepText = stringOption(values, 'sweep');
     const sweep = sweepText === undefined ? undefined : parseSweep(sweepText);
-    const progress = new Progress(io.err, 'lle', flag(values, 'quiet'));
+    const progress = new Progress(io.err, 'lle', { quiet: flag(values, 'quiet'), heartbeatSeconds: heartbeatSecondsFrom(process.env) });
     const rows: LleRow[] = [];
     let T = 0, seed = 0, name = '';
     for (const v of sweep?.values ?? [null]) {

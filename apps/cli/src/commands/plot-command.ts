@@ -7,7 +7,7 @@ import { readInvocation } from '../invocation.js';
 import { compare, type CompareReport } from '../compare.js';
 import { parseMethods } from '../methods.js';
 import { renderFigure, type Series } from '../plot/line-chart.js';
-import { Progress } from '../progress.js';
+import { heartbeatSecondsFrom, Progress } from '../progress.js';
 import { parseSweep } from '../sweep.js';
 import { resolveSystem, systemOptions } from '../systems/resolve-system.js';
 import { UsageError } from '../usage-error.js';
@@ -67,7 +67,7 @@ export const plotCommand: Command = {
     const { values, positionals } = invocation;
     const kind = positionals.at(0);
     if (kind !== 'convergence' && kind !== 'lle') throw new UsageError(`plot needs a figure kind: convergence or lle${kind === undefined ? '' : `, got "${kind}"`} (see \`unroll plot --help\`).`);
-    const progress = new Progress(io.err, 'plot', flag(values, 'quiet'));
+    const progress = new Progress(io.err, 'plot', { quiet: flag(values, 'quiet'), heartbeatSeconds: heartbeatSecondsFrom(process.env) });
     if (kind === 'convergence') {
       const out = stringOption(values, 'out') ?? 'convergence.svg';
       const from = stringOption(values, 'from');
