@@ -8,7 +8,10 @@ import { gpuEnvironment } from './gpu-environment.js';
 import { startCli, spawnCli } from './spawn-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'unroll-interrupt-'));
-const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../schema/compare.schema.json', import.meta.url)), 'utf8')) as object;
+function validator(name: 'compare' | 'lle' | 'demo') {
+  const schema = JSON.parse(readFileSync(fileURLToPath(new URL(`../schema/${name}.schema.json`, import.meta.url)), 'utf8')) as object;
+  return new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+}
 
 /** Whether `--gpu` makes the CLI run itself again in a child (SwiftShader found, no Vulkan driver chosen). */
 const gpuReruns = gpuEnvironment(process.env) !== undefined;
@@ -55,7 +58,7 @@ describe('Ctrl-C (spawned)', () => {
     expect(r.out).toContain('interrupted (Ctrl-C): the row above is the one finished.');
     expect(r.err).toMatch(/unroll: interrupted — keeping the rows finished so far/);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { interrupted: boolean; runs: { method: string; converged: boolean }[] };
-    const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+    const validate = validator('compare');
     expect(validate(report)).toBe(true);
     expect(report.interrupted).toBe(true);
     expect(report.runs.map((x) => [x.method, x.converged])).toEqual([['quasi-deer', true]]);
@@ -65,6 +68,39 @@ describe('Ctrl-C (spawned)', () => {
     const json = join(tmp, 'whole.json');
     expect(spawnCli(['compare', '--system', 'gru', '-p', 'dim=4', '-T', '100', '--methods', 'quasi-deer', '--no-advise', '--quiet', '--json', json]).code).toBe(0);
     expect((JSON.parse(readFileSync(json, 'utf8')) as { interrupted: boolean }).interrupted).toBe(false);
+  });
+
+  it('lle --sweep: prints the values done, writes them (interrupted: true), exits 130', async () => {
+    const json = join(tmp, 'sweep.json');
+    // Each estimate takes about a second: Ctrl-C lands inside one, which finishes; the sweep stops there.
+    const run = startCli(['lle', '--system', 'mean-field', '-p', 'dim=32', '--sweep', 'g=0.5,1,1.5,2,2.5,3', '-T', '100000', '--json', json]);
+    await run.waitForErr(/^lle: mean-field\(dim=32, g=0\.5\): /m);
+    run.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { interrupted: boolean; rows: { value: number }[] };
+    expect(validator('lle')(report)).toBe(true);
+    expect(report.interrupted).toBe(true);
+    expect(report.rows.length).toBeGreaterThanOrEqual(1);
+    expect(report.rows.length).toBeLessThan(6);
+    expect(report.rows.map((x) => x.value)).toEqual([0.5, 1, 1.5, 2, 2.5, 3].slice(0, report.rows.length));
+    expect(r.out).toContain(`interrupted (Ctrl-C): ${report.rows.length} of 6 values of g done.`);
+  });
+
+  it('demo: the studies done stay printed and written (interrupted: true), exit 130', async () => {
+    const json = join(tmp, 'demo.json');
+    const run = startCli(['demo', '--json', json]);
+    await run.waitForErr(/^demo: 1\. .*: done/m);
+    run.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { interrupted: boolean; studies: { id: string }[] };
+    expect(validator('demo')(report)).toBe(true);
+    expect(report.interrupted).toBe(true);
+    expect(report.studies[0]?.id).toBe('word-s5');
+    expect(report.studies.length).toBeLessThan(7);
+    expect(r.out).toMatch(/^1\. Group word problem over S5/m);
+    expect(r.out).toContain(`interrupted (Ctrl-C) after ${report.studies.length} of 7 case studies.`);
   });
 
   it.runIf(gpuReruns)('--gpu (the CLI re-runs itself): Ctrl-C sent to the command reaches the run once, its rows are printed, and no child is left', async () => {

@@ -30,3 +30,11 @@ export function listenForInterrupt(err: ProgressStream): InterruptListener {
     },
   };
 }
+
+/**
+ * Gives the event loop a turn, so that a Ctrl-C that arrived during synchronous work (an
+ * LLE estimate, a case study) is heard before the next one starts.
+ */
+export function heedInterrupts(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

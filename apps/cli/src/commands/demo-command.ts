@@ -4,6 +4,7 @@ import { readInvocation } from '../invocation.js';
 import { renderStudyMarkdown, renderStudyText } from '../demo/render-demo.js';
 import { runDemo } from '../demo/run-demo.js';
 import { studies } from '../demo/studies.js';
+import { interruptedExitCode, listenForInterrupt } from '../interrupt.js';
 import { heartbeatSecondsFrom, Progress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 import { writeJson } from '../write-json.js';
@@ -45,21 +46,26 @@ export const demoCommand: Command = {
       io.out.write(`unroll demo — the papers' case studies at ${full ? 'full' : 'demo'} size (seed ${seed}${full ? '' : '; --full for larger sizes'}).\n`);
       io.out.write('Iterations count LDS solves until the max-abs change is below the tolerance, including the confirming one,\nunless a table says otherwise; every error is measured against the sequential rollout.\n\n');
     }
-    const report = await runDemo(selected, { full, seed }, {
+    const interrupt = listenForInterrupt(io.err);
+    const report = await runDemo(selected, { full, seed, signal: interrupt.signal }, {
       begin: (s) => { progress.begin(`${s.number}. ${s.title}`); },
       status: (m) => { progress.status(m); },
       end: (o) => {
         progress.end(`${o.number}. ${o.title}`, o.error === undefined ? 'done' : 'failed');
         io.out.write(`${markdown ? renderStudyMarkdown(o) : renderStudyText(o)}\n`);
       },
+    }).finally(() => {
+      interrupt.dispose();
     });
     const failed = report.studies.filter((s) => s.error !== undefined);
     if (!markdown) io.out.write(`${report.studies.length - failed.length} of ${report.studies.length} case studies done in ${report.seconds.toFixed(1)} s.\n`);
+    if (report.interrupted) io.out.write(`interrupted (Ctrl-C) after ${report.studies.length} of ${selected.length} case studies.\n`);
     const json = stringOption(values, 'json');
     if (json !== undefined) {
       writeJson(json, report);
       io.out.write(`written to ${json}\n`);
     }
+    if (report.interrupted) return interruptedExitCode;
     return failed.length > 0 ? 1 : 0;
   },
 };

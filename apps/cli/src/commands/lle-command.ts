@@ -3,6 +3,7 @@ import { flag, numberOption, stringOption, type OptionSpecs } from '../args.js';
 import type { Command, Io } from '../command.js';
 import { readInvocation } from '../invocation.js';
 import { formatNumber, renderTable } from '../format.js';
+import { heedInterrupts, interruptedExitCode, listenForInterrupt } from '../interrupt.js';
 import { heartbeatSecondsFrom, Progress } from '../progress.js';
 import { parseSweep } from '../sweep.js';
 import { resolveSystem, systemOptions } from '../systems/resolve-system.js';
@@ -40,6 +41,8 @@ export interface LleReport {
   readonly seed: number;
   readonly sweep: string | null;
   readonly rows: readonly LleRow[];
+  /** Ctrl-C stopped a sweep before its last value: `rows` holds the values done. */
+  readonly interrupted: boolean;
 }
 
 export const lleCommand: Command = {
@@ -59,26 +62,35 @@ export const lleCommand: Command = {
     const progress = new Progress(io.err, 'lle', { quiet: flag(values, 'quiet'), heartbeatSeconds: heartbeatSecondsFrom(process.env) });
     const rows: LleRow[] = [];
     let T = 0, seed = 0, name = '';
-    for (const v of sweep?.values ?? [null]) {
-      const choice = await resolveSystem(values, sweep === undefined || v === null ? {} : { [sweep.name]: String(v) });
-      ({ T, seed } = choice);
-      const { system } = choice;
-      name = stringOption(values, 'system') ?? system.label;
-      const burnIn = burnInOption ?? Math.floor(T / 10);
-      if (burnIn >= T) throw new UsageError(`--burn-in must be < T = ${T}.`);
-      progress.begin(system.label);
-      const est = largestLyapunovExponent(system.dynamics, system.s0, T, { vectors, burnIn, seed });
-      progress.end(system.label, formatNumber(est.value));
-      rows.push({
-        label: system.label,
-        value: v,
-        perStep: est.value,
-        perUnitTime: system.dt === undefined ? null : est.value / system.dt,
-        perVector: est.perVector,
-        predictable: est.value < 0,
-        log10SqrtMu: Number.isFinite(est.value) ? plBounds({ lle: est.value, T }).log10SqrtMu : null,
-      });
+    const planned = sweep?.values ?? [null];
+    const interrupt = listenForInterrupt(io.err);
+    try {
+      for (const v of planned) {
+        await heedInterrupts(); // an estimate runs to its end; Ctrl-C stops the sweep between two
+        if (interrupt.signal.aborted) break;
+        const choice = await resolveSystem(values, sweep === undefined || v === null ? {} : { [sweep.name]: String(v) });
+        ({ T, seed } = choice);
+        const { system } = choice;
+        name = stringOption(values, 'system') ?? system.label;
+        const burnIn = burnInOption ?? Math.floor(T / 10);
+        if (burnIn >= T) throw new UsageError(`--burn-in must be < T = ${T}.`);
+        progress.begin(system.label);
+        const est = largestLyapunovExponent(system.dynamics, system.s0, T, { vectors, burnIn, seed });
+        progress.end(system.label, formatNumber(est.value));
+        rows.push({
+          label: system.label,
+          value: v,
+          perStep: est.value,
+          perUnitTime: system.dt === undefined ? null : est.value / system.dt,
+          perVector: est.perVector,
+          predictable: est.value < 0,
+          log10SqrtMu: Number.isFinite(est.value) ? plBounds({ lle: est.value, T }).log10SqrtMu : null,
+        });
+      }
+    } finally {
+      interrupt.dispose();
     }
+    const interrupted = rows.length < planned.length;
     progress.clear();
     const perTime = rows.some((r) => r.perUnitTime !== null);
     if (sweep === undefined) {
@@ -91,7 +103,7 @@ export const lleCommand: Command = {
             ? `λ < 0: predictable. Perturbations shrink by e^{λ} per step, so DEER's merit is well conditioned at any T and parallel methods converge in a number of iterations that does not grow with T.\n`
             : `λ ≥ 0: unpredictable. The DEER merit's conditioning degrades like e^{λT} (log10 √μ ≤ ${formatNumber(r.log10SqrtMu?.upper ?? Number.NaN)} at T = ${T}): expect parallel iterations to grow with T; a stable observer of the system may be parallelizable instead.\n`,
         );
-      }
+      } else io.out.write('interrupted (Ctrl-C) before the estimate finished.\n');
     } else {
       io.out.write(`${name} · T = ${T} · seed ${seed} · sweep of ${sweep.name}\n\n`);
       io.out.write(
@@ -100,13 +112,14 @@ export const lleCommand: Command = {
           rows.map((r) => [r.value, r.perStep, ...(perTime ? [r.perUnitTime] : []), r.predictable, r.log10SqrtMu?.lower ?? null]),
         )}\n`,
       );
+      if (interrupted) io.out.write(`  interrupted (Ctrl-C): ${rows.length} of ${planned.length} values of ${sweep.name} done.\n`);
     }
     const json = stringOption(values, 'json');
-    if (json !== undefined) {
-      const report: LleReport = { schema: 'unroll-lle/1', system: name, T, seed, sweep: sweepText ?? null, rows };
+    if (json !== undefined && rows.length > 0) {
+      const report: LleReport = { schema: 'unroll-lle/1', system: name, T, seed, sweep: sweepText ?? null, rows, interrupted };
       writeJson(json, report);
       io.out.write(`written to ${json}\n`);
     }
-    return 0;
+    return interrupted ? interruptedExitCode : 0;
   },
 };

@@ -1,4 +1,5 @@
 import { UnrollError } from '@unroll/scan';
+import { heedInterrupts } from '../interrupt.js';
 import type { CaseStudy, CaseStudyResult } from './case-study.js';
 
 /** One case study's outcome in a demo run. */
@@ -20,6 +21,8 @@ export interface DemoReport {
   readonly node: string;
   readonly seconds: number;
   readonly studies: readonly StudyOutcome[];
+  /** Ctrl-C stopped the demo before its last study: `studies` holds those done. */
+  readonly interrupted: boolean;
 }
 
 /** Hooks for a live display. */
@@ -31,12 +34,15 @@ export interface DemoProgress {
 
 /**
  * Runs case studies one after the other, timing each. A study that throws is reported
- * with its error instead of stopping the others: a reader still gets six tables.
+ * with its error instead of stopping the others: a reader still gets six tables. An
+ * aborted `signal` (Ctrl-C) stops the demo between two studies: a study runs to its end.
  */
-export async function runDemo(studies: readonly CaseStudy[], options: { full: boolean; seed: number }, progress: DemoProgress): Promise<DemoReport> {
+export async function runDemo(studies: readonly CaseStudy[], options: { full: boolean; seed: number; signal?: AbortSignal }, progress: DemoProgress): Promise<DemoReport> {
   const t0 = performance.now();
   const outcomes: StudyOutcome[] = [];
   for (const study of studies) {
+    await heedInterrupts();
+    if (options.signal?.aborted === true) break;
     progress.begin(study);
     const start = performance.now();
     let outcome: StudyOutcome;
@@ -50,5 +56,5 @@ export async function runDemo(studies: readonly CaseStudy[], options: { full: bo
     outcomes.push(outcome);
     progress.end(outcome);
   }
-  return { schema: 'unroll-demo/1', full: options.full, seed: options.seed, node: process.version, seconds: (performance.now() - t0) / 1000, studies: outcomes };
+  return { schema: 'unroll-demo/1', full: options.full, seed: options.seed, node: process.version, seconds: (performance.now() - t0) / 1000, studies: outcomes, interrupted: outcomes.length < studies.length };
 }
