@@ -3,7 +3,7 @@ export { defineDynamics, type DefinedDynamics, type DynamicsSpec } from './defin
 export { checkDynamicsWgsl, wgslDeclares, type DynamicsWgsl, type DynamicsWgslSpec } from './dynamics-wgsl.js';
 export { finiteDifferenceJvp } from './finite-difference-jvp.js';
 export { resolveDerivatives, type CallCounts, type Resolved, type ResolvedDerivatives } from './derivatives.js';
-export { defineStrategy, type Linearizer, type LinearizerCost, type Strategy, type StrategySpec } from './strategy.js';
+export { defineStrategy, type Linearizer, type LinearizerCost, type Strategy, type StrategySpec, type StrategyWgsl } from './strategy.js';
 export { full } from './full.js';
 export { diagonal } from './diagonal.js';
 export { hutchinson, type HutchinsonOptions } from './hutchinson.js';

@@ -16,6 +16,19 @@ export interface Strategy {
   structure(D: number): Structure;
   /** Once per solve: resolves derivatives and allocates scratch. */
   prepare(dyn: Dynamics): Linearizer;
+  /**
+   * Ã_t in WGSL, for the GPU runtime: `source` defines `fn strategy_fill(t: u32, s: State)
+   * -> Matrix` (Ã_t at s = s_{t−1}, packed as `structure(D)` packs it), which may call the
+   * dynamics' WGSL `step`, `diagonal` and `jacobian`; the runtime declares `D`, `W`,
+   * `State` and `Matrix` (see `StructureWgsl` in `@unroll/scan`). With a structure that has
+   * `wgsl` too, the strategy runs on the GPU unchanged.
+   */
+  readonly wgsl?: StrategyWgsl;
+}
+
+/** A strategy's fill in WGSL (see {@link Strategy.wgsl}). */
+export interface StrategyWgsl {
+  readonly source: string;
 }
 
 /** What one linearization of one step costs. */
@@ -40,6 +53,7 @@ export interface StrategySpec {
   readonly name: string;
   structure(D: number): Structure;
   prepare(dyn: Dynamics): Linearizer;
+  readonly wgsl?: StrategyWgsl;
 }
 
 /**
@@ -82,8 +96,17 @@ export function defineStrategy(spec: StrategySpec): Strategy {
   }
   const structure = spec.structure.bind(spec);
   const prepare = spec.prepare.bind(spec);
+  const wgsl: unknown = given['wgsl'];
+  if (wgsl !== undefined) {
+    const source: unknown = typeof wgsl === 'object' && wgsl !== null ? (wgsl as { source?: unknown }).source : undefined;
+    if (typeof source !== 'string' || !/\bfn\s+strategy_fill\s*\(/.test(source)) {
+      throw new UnrollError('INVALID_ARGUMENT', `defineStrategy('${name}'): wgsl must be { source } defining fn strategy_fill(t: u32, s: State) -> Matrix (Ã_t at s_{t−1}, in the structure's packing), got ${describeValue(wgsl)}.`);
+    }
+    if (/\bunroll_/.test(source)) throw new UnrollError('INVALID_ARGUMENT', `defineStrategy('${name}'): wgsl.source uses an identifier starting with unroll_, which the GPU runtime reserves; rename it.`);
+  }
   return Object.freeze({
     name,
+    ...(wgsl === undefined ? {} : { wgsl: Object.freeze({ source: (wgsl as StrategyWgsl).source }) }),
     structure(D: number): Structure {
       checkDim(`${name}.structure(D)`, 'D', D);
       const s: unknown = structure(D);

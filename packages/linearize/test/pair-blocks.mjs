@@ -57,6 +57,33 @@ export function pairBlocks(D) {
     // ELK: the packing is block-diagonal with 2×2 blocks, so the library's block filter
     // (independent 2×2 Kalman filters, since Q = qI and R = I/λ) applies as it is.
     kalman: blockDiagonalKalman(D, 2),
+    // The GPU: the same algebra in WGSL (D, W, State and Matrix are declared by the runtime).
+    wgsl: {
+      source: `
+fn structure_apply(a: Matrix, x: State) -> State {
+  var out: State;
+  for (var k = 0u; k < D / 2u; k++) {
+    out[2u * k] = a[4u * k] * x[2u * k] + a[4u * k + 1u] * x[2u * k + 1u];
+    out[2u * k + 1u] = a[4u * k + 2u] * x[2u * k] + a[4u * k + 3u] * x[2u * k + 1u];
+  }
+  return out;
+}
+fn structure_compose(a: Matrix, b: Matrix) -> Matrix {
+  var out: Matrix;
+  for (var k = 0u; k < W; k += 4u) {
+    out[k] = b[k] * a[k] + b[k + 1u] * a[k + 2u];
+    out[k + 1u] = b[k] * a[k + 1u] + b[k + 1u] * a[k + 3u];
+    out[k + 2u] = b[k + 2u] * a[k] + b[k + 3u] * a[k + 2u];
+    out[k + 3u] = b[k + 2u] * a[k + 1u] + b[k + 3u] * a[k + 3u];
+  }
+  return out;
+}
+fn structure_identity() -> Matrix {
+  var out: Matrix;
+  for (var k = 0u; k < W; k += 4u) { out[k] = 1.0; out[k + 3u] = 1.0; }
+  return out;
+}`,
+    },
   });
 }
 
@@ -64,6 +91,22 @@ export function pairBlocks(D) {
 export const pairStrategy = defineStrategy({
   name: 'pair-blocks',
   structure: pairBlocks,
+  // The GPU: the same fill in WGSL, from the dynamics' own WGSL jacobian.
+  wgsl: {
+    source: `
+fn strategy_fill(t: u32, s: State) -> Matrix {
+  let J = jacobian(t, s);
+  var out: Matrix;
+  for (var k = 0u; k < D / 2u; k++) {
+    let r = 2u * k;
+    out[4u * k] = J[r * D + r];
+    out[4u * k + 1u] = J[r * D + r + 1u];
+    out[4u * k + 2u] = J[(r + 1u) * D + r];
+    out[4u * k + 3u] = J[(r + 1u) * D + r + 1u];
+  }
+  return out;
+}`,
+  },
   prepare(dyn) {
     const D = dyn.dim;
     const J = new Float64Array(D * D); // scratch, allocated once per solve

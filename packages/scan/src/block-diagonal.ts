@@ -1,6 +1,7 @@
 import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { builtinStructure } from './builtin-structure.js';
+import { blockDiagonalWgsl } from './structure-wgsl.js';
 import type { Structure } from './structure.js';
 import { blockDiagonalKalman } from './kalman/dense-block-kalman.js';
 import { UnrollError } from './unroll-error.js';
@@ -16,7 +17,7 @@ export function blockDiagonal(D: number, B: number): Structure {
   assertBlock(D, B);
   const nb = D / B;
   const BB = B * B;
-  return builtinStructure({ exportName: 'blockDiagonal', args: [D, B], kernel: () => blockDiagonalKernel(D, B) }, {
+  return builtinStructure({ exportName: 'blockDiagonal', args: [D, B], kernel: () => blockDiagonalKernel(D, B), wgsl: blockDiagonalWgsl(B) }, {
     name: 'block-diagonal',
     dim: D,
     width: nb * BB,

@@ -1,5 +1,6 @@
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import type { Structure, StructureModule } from './structure.js';
+import type { StructureWgsl } from './structure-wgsl.js';
 
 /** What a built-in factory adds to its operations: its fast kernel and its worker address. */
 export interface BuiltinCapabilities {
@@ -9,6 +10,8 @@ export interface BuiltinCapabilities {
   readonly args: readonly number[];
   /** A fresh specialised kernel (each owns its scratch). */
   readonly kernel: () => RecurrenceKernel;
+  /** The algebra in WGSL, for the GPU (describes these exact operations, so a copy does not inherit it). */
+  readonly wgsl?: StructureWgsl;
 }
 
 /**
@@ -23,6 +26,7 @@ export function builtinStructure(own: BuiltinCapabilities, ops: Structure): Stru
   Object.defineProperties(ops, {
     kernel: { value: own.kernel, enumerable: false },
     module: { value: module, enumerable: false },
+    ...(own.wgsl === undefined ? {} : { wgsl: { value: own.wgsl, enumerable: false } }),
   });
   return Object.freeze(ops);
 }

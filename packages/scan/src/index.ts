@@ -4,6 +4,7 @@ export { sumMonoid, type Monoid } from './monoid.js';
 export { scan, type ScanAlgorithm, type ScanOptions } from './scan.js';
 export { defineStructure, type KalmanCapability, type KalmanElements, type Structure, type StructureModule, type StructureSpec } from './structure.js';
 export type { RecurrenceKernel } from './recurrence-kernel.js';
+export type { StructureWgsl } from './structure-wgsl.js';
 export { checkStructureLaws, checkStructureModule, type StructureLawOptions, type StructureLawReport } from './structure-laws.js';
 export { dense } from './dense.js';
 export { diagonal } from './diagonal.js';

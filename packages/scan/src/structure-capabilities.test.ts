@@ -260,3 +260,18 @@ describe('names a newcomer can confuse', () => {
     expect(() => linearRecurrence((() => diagonal(1)) as never, A, b, [0])).toThrow(code('INVALID_ARGUMENT', /got the function/));
   });
 });
+
+describe('the WGSL capability', () => {
+  it('defineStructure checks wgsl: the three functions, no reserved names', async () => {
+    const { defineStructure, diagonal, blockDiagonal } = await import('./index.js');
+    const base = { ...diagonal(2), name: 'mine' };
+    expect(() => defineStructure({ ...base, wgsl: { source: 'fn structure_apply() {}' } })).toThrow(/does not define structure_compose, structure_identity/);
+    expect(() => defineStructure({ ...base, wgsl: 'fn structure_apply' as never })).toThrow(/wgsl must be \{ source: string \}/);
+    const all = 'fn structure_apply(a: Matrix, x: State) -> State { return x; } fn structure_compose(a: Matrix, b: Matrix) -> Matrix { return a; } fn structure_identity() -> Matrix { var m: Matrix; return m; }';
+    expect(() => defineStructure({ ...base, wgsl: { source: `${all} fn unroll_x() {}` } })).toThrow(/unroll_/);
+    expect(defineStructure({ ...base, wgsl: { source: all } }).wgsl?.source).toBe(all);
+    // A built-in's WGSL describes its own operations: a spread copy does not inherit it.
+    expect(blockDiagonal(4, 2).wgsl?.source).toMatch(/structure_B: u32 = 2u/);
+    expect({ ...blockDiagonal(4, 2), name: 'copy' }.wgsl).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@ import type { Monoid } from './monoid.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { UnrollError } from './unroll-error.js';
 import { assertKalman, assertModule } from './capability-checks.js';
+import { assertStructureWgsl, type StructureWgsl } from './structure-wgsl.js';
 import { describe, isObject, maxArrayLength } from './validate.js';
 
 /**
@@ -60,6 +61,12 @@ export interface Structure {
   readonly module?: StructureModule;
   /** Kalman filtering with transitions in this structure (ELK's inner solve, thesis eq. 30). */
   readonly kalman?: KalmanCapability;
+  /**
+   * The algebra in WGSL (`structure_apply`, `structure_compose`, `structure_identity`), so
+   * the GPU runtime's scan runs this structure (see {@link StructureWgsl}). Built-ins with
+   * no specialised GPU kernel ship one (block-diagonal).
+   */
+  readonly wgsl?: StructureWgsl;
 }
 
 /** A structure's address for worker threads: `(await import(url))[exportName](...args)`. */
@@ -160,5 +167,6 @@ export function defineStructure(spec: StructureSpec): Structure {
   }
   if (spec.module !== undefined) assertModule(`defineStructure('${name}')`, spec.module);
   if (spec.kalman !== undefined) assertKalman(name, spec.kalman);
+  if (spec.wgsl !== undefined) assertStructureWgsl(`defineStructure('${name}')`, spec.wgsl);
   return Object.freeze({ ...spec });
 }
