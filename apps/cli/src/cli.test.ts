@@ -223,7 +223,7 @@ describe('unroll (spawned)', () => {
     expect(readFileSync(from, 'utf8').match(/<path /g)?.length).toBe(8);
     const lle = join(tmp, 'figs', 'lle.svg');
     expect(unroll('plot', 'lle', '--system', 'logistic', '--sweep', 'r=2.8:4:0.4', '-T', '2000', '-o', lle).code).toBe(0);
-    expect(readFileSync(lle, 'utf8').match(/<circle /g)?.length).toBe(4);
+    expect(readFileSync(lle, 'utf8').match(/<circle /g)?.length).toBe(5); // a marker at each of the 4 values, and one in the legend
     expectUsageError(unroll('plot', 'convergence', '--from', join(tmp, 'lle.json')), /is not an `unroll compare --json` report/);
   });
 

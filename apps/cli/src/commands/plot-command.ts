@@ -39,8 +39,8 @@ export function convergenceFigure(report: CompareReport): string {
   const { system } = report;
   return renderFigure(
     [
-      { title: 'merit L(s)/T at each iterate', xLabel: 'iteration', yLabel: 'merit (log)', logY: true, series: merit },
-      { title: 'max error vs the sequential rollout', xLabel: 'iteration', yLabel: 'max |s − s*| (log)', logY: true, series: error },
+      { title: 'merit L(s)/T at each iterate', xLabel: 'iteration', xFromZero: true, yLabel: 'merit (log)', logY: true, series: merit },
+      { title: 'max error vs the sequential rollout', xLabel: 'iteration', xFromZero: true, yLabel: 'max |s − s*| (log)', logY: true, series: error },
     ],
     `${system.label}, D = ${system.dim}, T = ${system.T}, seed ${system.seed}; λ = ${report.lle.perStep.toPrecision(3)} per step`,
   );

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderFigure } from './line-chart.js';
+import { markedPoints, seriesStyle } from './series-style.js';
 import { linearTicks, logTicks } from './ticks.js';
 
 describe('ticks', () => {
@@ -41,5 +42,30 @@ describe('renderFigure', () => {
   it('escapes text, so a system label cannot break the document', () => {
     const svg = renderFigure([{ title: 'a < b & "c"', xLabel: 'x', yLabel: 'y', series: [] }]);
     expect(svg).toContain('a &lt; b &amp; &quot;c&quot;');
+  });
+});
+
+describe('seriesStyle and markedPoints', () => {
+  it('the first curves differ in colour, dash and marker shape alike', () => {
+    const styles = [0, 1, 2, 3, 4].map(seriesStyle);
+    for (const key of ['color', 'dash', 'marker'] as const) expect(new Set(styles.map((s) => s[key])).size).toBe(5);
+  });
+
+  it('a short curve is marked at every point; long coincident curves at about ten points each, not the same ones', () => {
+    expect(markedPoints(7, 3)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const first = markedPoints(300, 0), second = markedPoints(300, 1);
+    for (const marks of [first, second]) {
+      expect(marks.length).toBeGreaterThanOrEqual(9);
+      expect(marks.length).toBeLessThanOrEqual(11);
+      expect(marks.every((k) => k >= 0 && k < 300)).toBe(true);
+    }
+    expect(first.filter((k) => second.includes(k))).toEqual([]);
+  });
+
+  it('xFromZero puts a 0 tick on an axis whose data start above 0', () => {
+    const labels = (svg: string) => Array.from(svg.matchAll(/text-anchor="middle" font-size="11" fill="#444">([^<]+)</g), (m) => m[1]);
+    const series = [{ name: 'a', x: [3, 4, 5, 6, 7, 8], y: [1, 2, 3, 4, 5, 6] }];
+    expect(labels(renderFigure([{ title: 't', xLabel: 'x', yLabel: 'y', series }]))).not.toContain('0');
+    expect(labels(renderFigure([{ title: 't', xLabel: 'x', yLabel: 'y', xFromZero: true, series }]))).toContain('0');
   });
 });

@@ -1,3 +1,4 @@
+import { markedPoints, markerSvg, seriesStyle } from './series-style.js';
 import { linearTicks, logTicks, tickLabel } from './ticks.js';
 
 /** One curve of a chart. */
@@ -5,7 +6,7 @@ export interface Series {
   readonly name: string;
   readonly x: readonly number[];
   readonly y: readonly number[];
-  /** Draw markers at the points (sweeps with few points). */
+  /** A marker at every point (a sweep); otherwise about ten markers spread along the curve. */
   readonly markers?: boolean;
 }
 
@@ -16,13 +17,12 @@ export interface Panel {
   readonly yLabel: string;
   /** Logarithmic y axis: non-positive values are left out (a merit of exactly 0 has no place on it). */
   readonly logY?: boolean;
+  /** The x axis starts at 0 (a count, such as iterations), so its 0 tick is shown. */
+  readonly xFromZero?: boolean;
   /** A dashed horizontal reference line (λ = 0, a tolerance). */
   readonly referenceY?: { readonly value: number; readonly label: string };
   readonly series: readonly Series[];
 }
-
-/** Okabe–Ito: distinguishable with every common colour-vision deficiency. */
-const palette = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fixed = (v: number) => (Math.round(v * 10) / 10).toString();
@@ -65,7 +65,7 @@ function legendRows(x0: number, x1: number, y: number): { place(width: number): 
 function renderPanel(p: Panel, ox: number): string {
   const log = p.logY === true;
   const plotW = panelWidth - margin.left - margin.right, plotH = panelHeight - margin.top - margin.bottom;
-  const [x0, x1] = extent(p.series.flatMap((s) => s.x), false);
+  const [x0, x1] = extent(p.series.flatMap((s) => s.x).concat(p.xFromZero === true ? [0] : []), false);
   const ys = p.series.flatMap((s) => s.y).concat(p.referenceY === undefined ? [] : [p.referenceY.value]);
   const [y0, y1] = extent(ys, log);
   const sx = (x: number) => margin.left + ((x - x0) / (x1 - x0)) * plotW;
@@ -92,25 +92,32 @@ function renderPanel(p: Panel, ox: number): string {
     parts.push(`<text x="${margin.left + plotW - 4}" y="${y}" dy="-4" text-anchor="end" font-size="10" fill="#666">${esc(p.referenceY.label)}</text>`);
   }
   const legend = legendRows(margin.left, margin.left + plotW, 38);
-  // Curves: a gap wherever a value cannot be drawn (NaN, or ≤ 0 on a log axis).
+  // Curves: a gap wherever a value cannot be drawn (NaN, or ≤ 0 on a log axis). Each has its
+  // own dash and marker shape, so a curve drawn over an identical one still shows.
   p.series.forEach((s, i) => {
-    const color = palette[i % palette.length] ?? '#000';
-    let d = '', pen = false;
-    const dots: string[] = [];
-    for (let k = 0; k < Math.min(s.x.length, s.y.length); k++) {
+    const { color, dash, marker } = seriesStyle(i);
+    const dashAttribute = dash === '' ? '' : ` stroke-dasharray="${dash}"`;
+    const n = Math.min(s.x.length, s.y.length);
+    const drawable = (k: number) => {
       const x = s.x[k] ?? Number.NaN, y = s.y[k] ?? Number.NaN;
-      if (!Number.isFinite(x) || !Number.isFinite(y) || (log && y <= 0)) {
+      return Number.isFinite(x) && Number.isFinite(y) && !(log && y <= 0);
+    };
+    let d = '', pen = false;
+    for (let k = 0; k < n; k++) {
+      if (!drawable(k)) {
         pen = false;
         continue;
       }
-      d += `${pen ? 'L' : 'M'}${fixed(sx(x))},${fixed(sy(y))}`;
+      d += `${pen ? 'L' : 'M'}${fixed(sx(s.x[k] ?? 0))},${fixed(sy(s.y[k] ?? 0))}`;
       pen = true;
-      if (s.markers === true) dots.push(`<circle cx="${fixed(sx(x))}" cy="${fixed(sy(y))}" r="3" fill="${color}"/>`);
     }
-    if (d !== '') parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"><title>${esc(s.name)}</title></path>`, ...dots);
+    const marked = s.markers === true ? Array.from({ length: n }, (_, k) => k) : markedPoints(n, i);
+    const dots = marked.filter(drawable).map((k) => markerSvg(marker, sx(s.x[k] ?? 0), sy(s.y[k] ?? 0), color));
+    if (d !== '') parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dashAttribute}><title>${esc(s.name)}</title></path>`, ...dots);
     // Legend: one row between the title and the plot, so it never covers a curve.
     const at = legend.place(Array.from(s.name).length * 6.2 + 30);
-    parts.push(`<line x1="${fixed(at.x)}" x2="${fixed(at.x + 18)}" y1="${at.y - 4}" y2="${at.y - 4}" stroke="${color}" stroke-width="2"/>`);
+    parts.push(`<line x1="${fixed(at.x)}" x2="${fixed(at.x + 18)}" y1="${at.y - 4}" y2="${at.y - 4}" stroke="${color}" stroke-width="2"${dashAttribute}/>`);
+    parts.push(markerSvg(marker, at.x + 9, at.y - 4, color));
     parts.push(`<text x="${fixed(at.x + 22)}" y="${at.y}" font-size="11">${esc(s.name)}</text>`);
   });
   parts.push('</g>');
