@@ -18,6 +18,7 @@ import {
   type UpdateMeasure,
   type Work,
 } from '@unroll/solvers';
+import type { Strategy } from '@unroll/linearize';
 import { UnrollError, isFloatArray } from '@unroll/scan';
 import { checkFloats, describe, finiteF32, maxIndex, positiveInteger } from './check-input.js';
 import { fromMark } from './kernel.js';
@@ -27,8 +28,7 @@ import type { GpuContext } from './gpu-context.js';
 import type { GpuDynamics } from './gpu-dynamics.js';
 import { ReductionChain } from './reduction.js';
 import { RecurrencePlan } from './scan-plan.js';
-import { widthOf } from './scan-kernels.js';
-import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, type Linearization } from './solve-kernels.js';
+import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
 import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
 
@@ -92,6 +92,8 @@ interface Settings extends Omit<RunControls, 'onIteration'> {
   readonly hi: number;
   /** quasi-ELK: the Kalman filter's observation precision λ (thesis eq. 30); undefined for the recurrence. */
   readonly lambda: number | undefined;
+  /** A custom strategy whose structure and fill carry WGSL (kind `'structure'`). */
+  readonly custom: CustomLinearization | undefined;
   /** Cap on the Ã_t's bytes (Infinity unless `memoryBudget` was given). */
   readonly budget: number;
 }
@@ -123,7 +125,7 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   const method = opts.method === undefined ? defaultMethod(dyn.dim, dyn.hasJacobian) : resolveMethod('solve', opts.method);
   const controls = resolveRunControls('solve', opts, T, 'float32');
   const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget };
-  if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined };
+  if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: undefined };
   const recipe = method.recipe;
   const lambda = method.inner.kind === 'kalman' ? method.inner.lambda : undefined;
   if (lambda !== undefined && recipe?.jacobian !== 'diagonal') {
@@ -132,18 +134,39 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
       `solve: '${method.name}' runs the Kalman filter with ${recipe === undefined ? 'a custom strategy' : 'dense'} Ã_t, which has no WGSL form yet; on the GPU use quasi-ELK, elk({ lambda, base: 'diagonal' }), or run it on the CPU solvers (@unroll/solvers).`,
     );
   }
-  if (recipe === undefined) {
-    throw new UnrollError(
-      'UNSUPPORTED',
-      `solve: '${method.name}' is a custom strategy; the GPU forms Ã_t from the dynamics' WGSL derivatives and runs the built-in methods (${gpuMethods.join(', ')}); run custom strategies on the CPU solvers (@unroll/solvers).`,
-    );
-  }
+  if (recipe === undefined) return { ...settings, kind: 'structure', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: customOf(method.name, method.strategy, dyn) };
   const kind: Linearization = recipe.jacobian === 'zero' ? 'jacobi' : recipe.jacobian === 'identity' ? 'picard' : recipe.jacobian === 'full' ? 'dense' : 'diagonal';
   if (kind === 'dense') {
     if (!dyn.hasJacobian) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' needs the dynamics' WGSL to define \`fn jacobian(t: u32, s: State) -> Jacobian\`; or use 'quasi-deer'.`);
     if (dyn.dim > maxDenseDim) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' keeps D×D Jacobians per thread and needs D ≤ ${maxDenseDim} on the GPU (D = ${dyn.dim}); use 'quasi-deer' or 'clip-elk'.`);
   }
-  return { ...settings, kind, k: recipe.k ?? 0, lo: recipe.clip?.lo ?? -huge, hi: recipe.clip?.hi ?? huge, lambda };
+  return { ...settings, kind, k: recipe.k ?? 0, lo: recipe.clip?.lo ?? -huge, hi: recipe.clip?.hi ?? huge, lambda, custom: undefined };
+}
+
+/** Floats of one Ã_t on the device for these settings. */
+function aWidth(s: Pick<Settings, 'kind' | 'custom'>, D: number): number {
+  return s.kind === 'diagonal' ? D : s.kind === 'dense' ? D * D : s.kind === 'structure' ? (s.custom?.algebra.width ?? 0) : 0;
+}
+
+/** Widest packed matrix a custom structure may have on the GPU: a thread keeps three in private memory. */
+export const maxStructureWidth = 1024;
+
+/**
+ * A custom strategy on the GPU: its structure's algebra (`structure.wgsl`) and its fill
+ * (`strategy.wgsl`), spliced into the kernels — or the typed refusal naming the missing
+ * capability.
+ */
+function customOf(name: string, strategy: Strategy, dyn: GpuDynamics): CustomLinearization {
+  const structure = strategy.structure(dyn.dim);
+  const refuse = (why: string) =>
+    new UnrollError('UNSUPPORTED', `solve: '${name}' is a custom strategy; on the GPU ${why}. Run it on the CPU solvers (@unroll/solvers), or use a built-in method (${gpuMethods.join(', ')}).`);
+  const fill: unknown = (strategy.wgsl as { source?: unknown } | undefined)?.source;
+  if (typeof fill !== 'string') throw refuse("the strategy needs a wgsl capability defining fn strategy_fill(t: u32, s: State) -> Matrix (see Strategy.wgsl in @unroll/linearize); Hutchinson's estimate has none");
+  const source: unknown = (structure.wgsl as { source?: unknown } | undefined)?.source;
+  if (typeof source !== 'string') throw refuse(`its structure '${structure.name}' needs a wgsl capability (structure_apply, structure_compose, structure_identity; see StructureWgsl in @unroll/scan)`);
+  if (structure.width < 1 || structure.width > maxStructureWidth) throw refuse(`its structure stores ${structure.width} numbers per matrix; the GPU runs structures of 1 to ${maxStructureWidth}`);
+  if (/\bjacobian\s*\(/.test(fill) && !dyn.hasJacobian) throw refuse("its fill calls jacobian(…), which the dynamics' WGSL does not define");
+  return { algebra: { name: structure.name, width: structure.width, source }, fill };
 }
 
 /** Beyond every f32 Ã entry a solve keeps: "no clipping". */
@@ -190,7 +213,7 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   checkFloats('solve', `the trajectory (S·T·D = ${S}·${steps}·${D})`, n, ctx.limits.maxBufferBytes);
   // Floats of Ã_t per step: none for Jacobi, Picard and the sequential rollout.
   // quasi-ELK adds, per entry, the variances' Möbius matrices (4) and their states (2).
-  const W = (settings.kind === 'diagonal' ? D : settings.kind === 'dense' ? D * D : 0) + (settings.lambda === undefined ? 0 : 6 * D);
+  const W = aWidth(settings, D) + (settings.lambda === undefined ? 0 : 6 * D);
   const aBytes = S * steps * W * 4;
   if (aBytes > settings.budget) {
     throw new UnrollError(
@@ -278,7 +301,7 @@ class SolveRun {
       return;
     }
     const bufGuess = this.#keep(ctx.storage(guess, 'initial guess'));
-    const W = s.kind === 'diagonal' ? D : s.kind === 'dense' ? D * D : 0;
+    const W = aWidth(s, D);
     const bufA = W > 0 ? this.#keep(ctx.buffer(S * T * W * 4, usage.storage, 'solve A')) : undefined;
     const bufB = s.kind === 'jacobi' ? undefined : this.#keep(ctx.buffer(n * 4, usage.storage, 'solve b'));
     const rows = (buffer: GPUBuffer, width: number, before = 0): BindingPlan => ({ buffer, range: (i0, i1) => rowRange(Math.max(0, i0 - before), i1, width, 0, width) });
@@ -290,8 +313,8 @@ class SolveRun {
       const chain = this.#own(await ReductionChain.create(ctx, groups, record, slot));
       const part: BindingPlan = { buffer: chain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (chain.target.offset + g0), 2 * (chain.target.offset + g1)] };
       const bindings: Record<string, BindingPlan> = { s0: seqs(bufS0), cur: rows(cur, D, 1), B: rows(target, D), part };
-      if (bufA !== undefined && (kind === 'diagonal' || kind === 'dense')) bindings['A'] = rows(bufA, W);
-      const d = this.#own(await Dispatch.create(ctx, linearizeKernel(dyn, kind), S * T, bindings, { ...values, partOffset: chain.target.offset }, params.group));
+      if (bufA !== undefined && (kind === 'diagonal' || kind === 'dense' || kind === 'structure')) bindings['A'] = rows(bufA, W);
+      const d = this.#own(await Dispatch.create(ctx, linearizeKernel(dyn, kind, kind === 'structure' ? s.custom : undefined), S * T, bindings, { ...values, partOffset: chain.target.offset }, params.group));
       return {
         encode: (pass: GPUComputePassEncoder) => {
           d.encode(pass);
@@ -306,13 +329,13 @@ class SolveRun {
       const steps: { encode(pass: GPUComputePassEncoder): void }[] = [lin];
       if (s.lambda !== undefined && bufA !== undefined && bufB !== undefined) steps.push(...(await this.#kalmanGains(bufA, bufB, cur, s.lambda)));
       if (bufB !== undefined) {
-        const kind = s.kind === 'picard' ? 'identity' : s.kind === 'dense' ? 'dense' : 'diagonal';
+        const kind = s.kind === 'picard' ? 'identity' : s.kind === 'dense' ? 'dense' : s.kind === 'structure' ? 'structure' : 'diagonal';
         steps.push(
           this.#own(
             await RecurrencePlan.create(
               ctx,
-              { kind, D, S, L: T, C: this.#chunk },
-              bufA === undefined ? undefined : { buffer: bufA, stride: widthOf(kind, D), offset: 0 },
+              { kind, D, S, L: T, C: this.#chunk, ...(s.custom === undefined ? {} : { algebra: s.custom.algebra }) },
+              bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 },
               { buffer: bufB, stride: D, offset: 0 },
               bufS0,
               next,

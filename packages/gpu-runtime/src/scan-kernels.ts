@@ -12,6 +12,28 @@ export type ChunkMode =
   /** The inclusive prefix elements of each chunk, from the previous chunk's prefix. */
   | 'elements';
 
+/**
+ * A structure's algebra in WGSL (its `wgsl` capability, `@unroll/scan`'s `StructureWgsl`)
+ * with its width W: what the generic `'structure'` chunk kernels and the linearization of
+ * a custom strategy splice in.
+ */
+export interface StructureAlgebra {
+  readonly name: string;
+  readonly width: number;
+  readonly source: string;
+}
+
+/** The declarations a structure's WGSL expects before it (`const D`, `const W`, `State`, `Matrix`); `withState` false where a dynamics' prelude already declared D and State. */
+export function algebraPrelude(algebra: StructureAlgebra, D: number, withState: boolean): string {
+  return [
+    withState ? `const D: u32 = ${D}u;\nalias State = array<f32, ${D}>;` : '',
+    `const W: u32 = ${algebra.width}u;`,
+    `alias Matrix = array<f32, ${algebra.width}>;`,
+    algebra.source,
+    '',
+  ].join('\n');
+}
+
 /** Floats of the A part of one element. */
 export function widthOf(kind: ScanKind, D: number): number {
   return kind === 'diagonal' ? D : kind === 'dense' ? D * D : 0;
@@ -35,8 +57,9 @@ const chunkUniforms = [
  * fully parallel with no inter-workgroup communication — the chunk aggregates are
  * scanned by the same kernels one level up.
  */
-export function chunkKernel(kind: ScanKind, D: number, mode: ChunkMode, projective = false): KernelSpec {
+export function chunkKernel(kind: ScanKind | 'structure', D: number, mode: ChunkMode, projective = false, algebra?: StructureAlgebra): KernelSpec {
   if (projective && kind !== 'dense') throw new Error('internal: projective scans are dense');
+  if (kind === 'structure') return structureChunkKernel(D, mode, algebra);
   const storage: StorageSlot[] = [];
   if (kind !== 'identity') storage.push({ name: 'A', access: 'read' });
   storage.push({ name: 'B', access: 'read' });
@@ -61,6 +84,65 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
 `;
   const body = kind === 'dense' ? denseBody(D, mode, projective) : laneBody(kind, D, mode);
   return { label: `scan ${kind}${projective ? ' projective' : ''} D=${D} ${mode}`, storage, uniforms: chunkUniforms, lanes, body: `${head}${body}\n}` };
+}
+
+/**
+ * Any structure with WGSL: one thread per chunk holding a packed matrix (`Matrix`, W
+ * floats) and a state in private memory, multiplying through the structure's own
+ * `structure_apply` and `structure_compose` — the dense kernel's walk, with the algebra
+ * spliced in. (Reduce and states only: `rt.scan` keeps to the built-in kinds.)
+ */
+function structureChunkKernel(D: number, mode: ChunkMode, algebra: StructureAlgebra | undefined): KernelSpec {
+  if (algebra === undefined || mode === 'elements') throw new Error('internal: a structure scan needs its algebra, and runs reduce and states only');
+  const W = algebra.width;
+  const storage: StorageSlot[] = [{ name: 'A', access: 'read' }, { name: 'B', access: 'read' }];
+  if (mode === 'states') storage.push({ name: 's0', access: 'read' }, { name: 'ends', access: 'read' });
+  storage.push({ name: 'out', access: 'read_write' });
+  const E = W + D;
+  const walk = mode === 'reduce'
+    ? `
+  var P = structure_identity();
+  var v: State;
+  for (var t = t0; t < t1; t++) {
+    let r = row0 + t;
+    var At: Matrix;
+    for (var k = 0u; k < W; k++) { At[k] = unroll_A[r * unroll_u.sA + unroll_u.oA + k - unroll_u.base_A]; }
+    v = structure_apply(At, v);
+    for (var i = 0u; i < D; i++) { v[i] += unroll_B[r * unroll_u.sB + unroll_u.oB + i - unroll_u.base_B]; }
+    P = structure_compose(P, At);
+  }
+  let o = g * ${E}u - unroll_u.base_out;
+  for (var k = 0u; k < W; k++) { unroll_out[o + k] = P[k]; }
+  for (var i = 0u; i < D; i++) { unroll_out[o + W + i] = v[i]; }`
+    : `
+  var v: State;
+  for (var i = 0u; i < D; i++) {
+    if (c == 0u) { v[i] = unroll_s0[seq * D + i - unroll_u.base_s0]; }
+    else { v[i] = unroll_ends[(g - 1u) * D + i - unroll_u.base_ends]; }
+  }
+  for (var t = t0; t < t1; t++) {
+    let r = row0 + t;
+    var At: Matrix;
+    for (var k = 0u; k < W; k++) { At[k] = unroll_A[r * unroll_u.sA + unroll_u.oA + k - unroll_u.base_A]; }
+    v = structure_apply(At, v);
+    for (var i = 0u; i < D; i++) {
+      v[i] += unroll_B[r * unroll_u.sB + unroll_u.oB + i - unroll_u.base_B];
+      unroll_out[r * D + i - unroll_u.base_out] = v[i];
+    }
+  }`;
+  const body = `${algebraPrelude(algebra, D, true)}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count) { return; }
+  let g = unroll_u.first + id;
+  let seq = g / unroll_u.N;
+  let c = g % unroll_u.N;
+  let t0 = c * unroll_u.C;
+  let t1 = min(unroll_u.L, t0 + unroll_u.C);
+  let row0 = seq * unroll_u.L;${walk}
+}`;
+  return { label: `scan structure ${algebra.name} W=${W} D=${D} ${mode}`, storage, uniforms: chunkUniforms, lanes: 1, body };
 }
 
 /** Diagonal / identity: one thread per (chunk, coordinate), scalars a, b. */

@@ -1,7 +1,7 @@
 import { Dispatch, rowRange, type BindingPlan } from './dispatch.js';
 import type { GpuContext } from './gpu-context.js';
 import { usage } from './usage.js';
-import { chunkKernel, widthOf, type ChunkMode, type ScanKind } from './scan-kernels.js';
+import { chunkKernel, widthOf, type ChunkMode, type ScanKind, type StructureAlgebra } from './scan-kernels.js';
 
 /** Where a kernel reads A_t or b_t: row r's part starts at `r·stride + offset` floats of `buffer`. */
 export interface Source {
@@ -12,7 +12,9 @@ export interface Source {
 
 /** Shape of one scan: S sequences of L elements of dimension D, chunks of C. */
 export interface ScanShape {
-  readonly kind: ScanKind;
+  /** A built-in kind, or `'structure'`: any structure through its WGSL (`algebra`). */
+  readonly kind: ScanKind | 'structure';
+  readonly algebra?: StructureAlgebra;
   readonly D: number;
   readonly S: number;
   readonly L: number;
@@ -56,7 +58,7 @@ async function chunkDispatch(
 ): Promise<Dispatch> {
   const { kind, D, S, L, C } = shape;
   const N = Math.ceil(L / C);
-  const W = widthOf(kind, D);
+  const W = elementWidth(shape);
   const E = W + D;
   const rows = (i0: number, i1: number) => chunkRows(shape, N, i0, i1);
   const bindings: [string, BindingPlan][] = [
@@ -81,7 +83,7 @@ async function chunkDispatch(
     if (carry === undefined) throw new Error('internal: elements kernel without carry');
     bindings.push(['carry', { buffer: carry, range: (i0, i1) => [Math.max(0, i0 - 1) * E, Math.max(1, i1 - 1) * E] }]);
   }
-  return Dispatch.create(ctx, chunkKernel(kind, D, mode, shape.projective === true), S * N, Object.fromEntries(bindings), {
+  return Dispatch.create(ctx, chunkKernel(kind, D, mode, shape.projective === true, shape.algebra), S * N, Object.fromEntries(bindings), {
     L,
     N,
     C,
@@ -90,6 +92,13 @@ async function chunkDispatch(
     sB: B.stride,
     oB: B.offset,
   });
+}
+
+/** Floats of the A part of one element of this shape. */
+function elementWidth(shape: ScanShape): number {
+  if (shape.kind !== 'structure') return widthOf(shape.kind, shape.D);
+  if (shape.algebra === undefined) throw new Error('internal: a structure scan without its algebra');
+  return shape.algebra.width;
 }
 
 /**
@@ -171,7 +180,7 @@ export class RecurrencePlan extends LevelPlan {
       this.dispatches.push(await chunkDispatch(this.ctx, shape, 'states', A, B, { s0, ends: s0, out }));
       return;
     }
-    const E = widthOf(kind, D) + D;
+    const E = elementWidth(shape) + D;
     const agg = this.buffer(S * N * E, 'chunk elements');
     const ends = this.buffer(S * N * D, 'chunk end states');
     this.dispatches.push(await chunkDispatch(this.ctx, shape, 'reduce', A, B, { out: agg }));
@@ -199,7 +208,7 @@ export class ScanPlan extends LevelPlan {
   async #build(shape: ScanShape, elements: GPUBuffer, out: GPUBuffer): Promise<void> {
     const { kind, D, S, L, C } = shape;
     const N = Math.ceil(L / C);
-    const W = widthOf(kind, D);
+    const W = elementWidth(shape);
     const E = W + D;
     const A: Source | undefined = kind === 'identity' ? undefined : { buffer: elements, stride: E, offset: 0 };
     const B: Source = { buffer: elements, stride: E, offset: W };

@@ -1,13 +1,20 @@
 import { dynamicsSource } from './dynamics-kernel.js';
 import type { GpuDynamics } from './gpu-dynamics.js';
 import type { KernelSpec, StorageSlot } from './kernel.js';
+import { algebraPrelude, type StructureAlgebra } from './scan-kernels.js';
 
 /**
  * How a method builds (Ã_t, b_t) from f_t at s_{t−1} (DESIGN.md §1 table):
  * `jacobi` Ã = 0 (the new iterate is f itself), `picard` Ã = I, `diagonal` Ã = diag J
  * (quasi-DEER; clip-ELK clamps it, thesis §4.5.2), `dense` Ã = (1 − k) J (DEER; scale-ELK).
  */
-export type Linearization = 'jacobi' | 'picard' | 'diagonal' | 'dense';
+export type Linearization = 'jacobi' | 'picard' | 'diagonal' | 'dense' | 'structure';
+
+/** A custom strategy on the GPU: its structure's algebra and its `strategy_fill` WGSL. */
+export interface CustomLinearization {
+  readonly algebra: StructureAlgebra;
+  readonly fill: string;
+}
 
 /**
  * The end of every reducing kernel: the workgroup's 64 pairs folded into one — sum of the
@@ -45,12 +52,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
  * residual r_t = s_t − f_t (its ½‖r‖² summed and max |r| for the merit and the stopping
  * check — no extra evaluation of f), and the method's (Ã_t, b_t = f_t − Ã_t s_{t−1}).
  */
-export function linearizeKernel(dyn: GpuDynamics, kind: Linearization): KernelSpec {
+export function linearizeKernel(dyn: GpuDynamics, kind: Linearization, custom?: CustomLinearization): KernelSpec {
+  if (kind === 'structure' && custom === undefined) throw new Error('internal: a structure linearization needs its WGSL');
   const storage: StorageSlot[] = [
     { name: 's0', access: 'read' },
     { name: 'cur', access: 'read' },
   ];
-  if (kind === 'diagonal' || kind === 'dense') storage.push({ name: 'A', access: 'read_write' });
+  if (kind === 'diagonal' || kind === 'dense' || kind === 'structure') storage.push({ name: 'A', access: 'read_write' });
   storage.push({ name: 'B', access: 'read_write' }, { name: 'part', access: 'read_write' });
   const row = 'item * D + i - unroll_u.base_B';
   const method = {
@@ -63,6 +71,11 @@ export function linearizeKernel(dyn: GpuDynamics, kind: Linearization): KernelSp
       unroll_A[item * D + i - unroll_u.base_A] = ai;
       unroll_B[${row}] = f[i] - ai * prev[i];
     }`,
+    structure: `
+    let a = strategy_fill(t + 1u, prev);
+    for (var k = 0u; k < W; k++) { unroll_A[item * W + k - unroll_u.base_A] = a[k]; }
+    let ax = structure_apply(a, prev);
+    for (var i = 0u; i < D; i++) { unroll_B[${row}] = f[i] - ax[i]; }`,
     dense: `
     let J = jacobian(t + 1u, prev);
     let c = 1.0 - unroll_u.k;
@@ -76,7 +89,8 @@ export function linearizeKernel(dyn: GpuDynamics, kind: Linearization): KernelSp
       unroll_B[${row}] = acc;
     }`,
   }[kind];
-  const body = `${reducingMain}
+  const splice = custom === undefined ? '' : `${algebraPrelude(custom.algebra, dyn.dim, false)}\n${custom.fill}\n`;
+  const body = `${splice}${reducingMain}
     let item = unroll_u.first + id;
     let q = item / unroll_u.T;
     let t = item % unroll_u.T;
@@ -100,7 +114,7 @@ export function linearizeKernel(dyn: GpuDynamics, kind: Linearization): KernelSp
   }${groupReduce}
 }`;
   return {
-    label: `linearize ${kind} ${dyn.name}`,
+    label: `linearize ${kind}${custom === undefined ? '' : ` ${custom.algebra.name}`} ${dyn.name}`,
     storage,
     uniforms: [['T', 'u32'], ['partOffset', 'u32'], ['k', 'f32'], ['lo', 'f32'], ['hi', 'f32']],
     lanes: 1,
