@@ -4,18 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuOnlyOptions, gpuSolveOptionKeys } from './gpu-solve.js';
 import { createGpuRuntime, defineGpuDynamics, type GpuRuntime } from './index.js';
 
-/** s_t = 0.5 s_{t−1} + 1 on the GPU, and the same map on the CPU. */
-const gpuDyn = defineGpuDynamics({
-  dim: 1,
-  params: [0.5],
-  wgsl: 'fn step(t: u32, s: State) -> State { return State(params[0] * s[0] + 1.0); } fn diagonal(t: u32, s: State) -> State { return State(params[0]); }',
-});
-const cpuDyn = defineDynamics({
+/** s_t = 0.5 s_{t−1} + 1: one Dynamics with its WGSL, the same object on the GPU and on the CPU. */
+const gpuDyn = defineDynamics({
   dim: 1,
   step(_t, s, so, out, oo) {
     out[oo] = 0.5 * (s[so] ?? 0) + 1;
   },
+  wgsl: {
+    params: [0.5],
+    source: 'fn step(t: u32, s: State) -> State { return State(params[0] * s[0] + 1.0); } fn diagonal(t: u32, s: State) -> State { return State(params[0]); }',
+  },
 });
+const cpuDyn = gpuDyn;
 
 let rt: GpuRuntime;
 beforeAll(async () => {
@@ -88,8 +88,7 @@ describe('what only the CPU serves is refused, not ignored', () => {
   it.each([
     ['window', { window: 4 }, /window.*CPU solvers/],
     ['dtype float64', { dtype: 'float64' }, /float32 only.*CPU solvers/],
-    ['elk({ lambda: 1 })', { method: elk({ lambda: 1 }) }, /'elk'.*no WGSL form yet.*CPU solvers.*clipElk/],
-    ["elk({ lambda: 1, base: 'diagonal' })", { method: elk({ lambda: 1, base: 'diagonal' }) }, /'quasi-elk'.*CPU solvers/],
+    ['elk({ lambda: 1 }) (dense ELK)', { method: elk({ lambda: 1 }) }, /'elk'.*dense.*no WGSL form yet.*quasi-ELK.*CPU solvers/],
     ['a custom strategy', { method: newton(hutchinson({ probes: 2 })) }, /custom strategy.*CPU solvers/],
     ["quasiDeer({ diagonal: hutchinson(…) })", { method: quasiDeer({ diagonal: hutchinson({ probes: 2 }) }) }, /custom strategy.*CPU solvers/],
   ])('%s → UNSUPPORTED, naming the CPU solvers', async (_name, opts, message) => {
