@@ -18,6 +18,7 @@ describe('unroll help (spawned)', () => {
     expect(r.out).toBe(spawnCli(['--help']).out);
     expect(r.out).toContain('unroll help <command>');
     expect(r.out).toContain('unroll --version');
+    expect(r.out).toContain('130 interrupted (Ctrl-C');
   });
 
   it('help for an unknown command, or for two, is a usage error (exit 2, one line)', () => {

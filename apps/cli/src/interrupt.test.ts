@@ -64,6 +64,18 @@ describe('Ctrl-C (spawned)', () => {
     expect(report.runs.map((x) => [x.method, x.converged])).toEqual([['quasi-deer', true]]);
   });
 
+  it('compare: Ctrl-C during the first method prints no table, says so, and writes an empty runs list', async () => {
+    const json = join(tmp, 'none.json');
+    const run = startCli(['compare', '--system', 'gru', '-p', 'dim=4', '-T', '5000', '--methods', 'picard', '--no-advise', '--json', json], { env: progressEveryTenth });
+    await run.waitForErr(/compare: picard: iteration \d+/);
+    run.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.out).not.toMatch(/method\s+device/);
+    expect(r.out).toContain('interrupted (Ctrl-C): no method had finished.');
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ interrupted: true, runs: [] });
+  });
+
   it('a run that is not interrupted says so in its JSON (interrupted: false)', () => {
     const json = join(tmp, 'whole.json');
     expect(spawnCli(['compare', '--system', 'gru', '-p', 'dim=4', '-T', '100', '--methods', 'quasi-deer', '--no-advise', '--quiet', '--json', json]).code).toBe(0);

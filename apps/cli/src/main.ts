@@ -25,7 +25,8 @@ function help(): string {
     'examples:',
     ...commands.flatMap((c) => c.examples.slice(0, 1).map((e) => `  ${e}`)),
     '',
-    'Exit codes: 0 done, 1 the run failed (a method could not run, a system threw), 2 bad arguments.',
+    'Exit codes: 0 done, 1 the run failed (a method could not run, a system threw), 2 bad arguments,',
+    '130 interrupted (Ctrl-C: the rows finished so far are printed, and written with --json).',
   ].join('\n');
 }
 

@@ -51,7 +51,7 @@ export function renderCompare(report: CompareReport): string {
     r.trace.resets.reduce((a, b) => a + b, 0),
     advice !== null && r.method === advice.parallelMethod ? (advice.recommended === 'sequential' ? 'best parallel' : 'recommended') : '',
   ]);
-  lines.push(renderTable(['method', 'device', 'iterations', 'converged', 'time', 'vs sequential', 'max error', 'resets', 'advisor'], rows));
+  if (rows.length > 0) lines.push(renderTable(['method', 'device', 'iterations', 'converged', 'time', 'vs sequential', 'max error', 'resets', 'advisor'], rows));
   // One line per distinct error: a GPU that could not start fails every GPU row for one reason.
   const failed = new Map<string, string[]>();
   for (const r of report.runs) if (r.error !== undefined) failed.set(r.error.message, [...(failed.get(r.error.message) ?? []), `${r.method} (${r.device})`]);
