@@ -56,6 +56,21 @@ describe('unroll compare --system <user module> (spawned)', () => {
     expect(version.out.trim()).toMatch(/^@unroll\/cli \d+\.\d+\.\d+/);
   });
 
+  it('a relative path is also read from INIT_CWD, the folder a package manager was started in (`pnpm unroll …` below the root)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'unroll-initcwd-'));
+    const below = join(root, 'experiments');
+    writeUserModule(below);
+    const args = ['compare', '--system', './my-system.mjs', '-T', '30', '--methods', 'deer', '--no-advise', '--quiet'];
+    const r = spawnCli(args, { cwd: root, env: { INIT_CWD: below } });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^my-affine · D = 1 · T = 30/);
+    // Without it the file is looked for where the CLI runs, and the message says where.
+    const lost = spawnCli(args, { cwd: root, env: { INIT_CWD: '' } });
+    expect(lost.code).toBe(2);
+    expect(lost.err).toContain(`system module ./my-system.mjs not found (no file ${join(root, 'my-system.mjs')})`);
+  });
+
   it('a missing file, a missing package and an unknown @unroll package each get one line saying what to do, without the CLI\u2019s internal files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'unroll-bad-'));
     const cases: [string, RegExp][] = [

@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Dynamics } from '@unroll/linearize';
 import { UsageError } from '../usage-error.js';
 import type { BuiltSystem, ParamValues } from './built-system.js';
 import { lendUnrollPackages } from './lend-unroll-packages.js';
+import { locateUserModule } from './locate-user-module.js';
 import { describeModuleLoadError } from './module-load-error.js';
 
 /** Whether `--system` names a file rather than a catalog entry. */
@@ -24,7 +24,7 @@ function isDynamics(x: unknown): x is Dynamics {
  * arrive as numbers when they parse as numbers, strings otherwise.
  */
 export async function loadUserSystem(path: string, rawParams: Readonly<Record<string, string>>, T: number, seed: number): Promise<BuiltSystem> {
-  const file = resolve(path);
+  const file = locateUserModule(path);
   if (!existsSync(file)) throw new UsageError(`system module ${path} not found (no file ${file}): give the path of an ES module that exports \`dynamics\`, or a named system (\`unroll systems\` lists them).`);
   if (!statSync(file).isFile()) throw new UsageError(`system module ${path} is not a file: give the path of an ES module that exports \`dynamics\`.`);
   lendUnrollPackages();
