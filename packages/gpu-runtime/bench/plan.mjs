@@ -1,0 +1,88 @@
+// The GPU kernels' plan, counted (not timed): per iteration of a whole solve and per
+// recurrence (the scan alone), how many dispatches and command buffers it takes and how
+// many bytes its bindings span per state entry — what any GPU must move at least, so
+// GB/s on a real card = (bytes per entry × entries) / time. Runs on a recording stand-in
+// for the device (no GPU needed); part of `pnpm bench`.
+//
+//   node bench/plan.mjs [--markdown]
+import { diagonal, dense } from '@unroll/scan';
+import { elk, newton, scaleElk } from '@unroll/solvers';
+import { pairStrategy } from '../../linearize/test/pair-blocks.mjs';
+import { RecordingDevice } from '../test/recording-device.mjs';
+import { createGpuRuntime, defineGpuDynamics } from '../dist/index.js';
+
+const markdown = process.argv.includes('--markdown');
+
+/** A D-dimensional tanh map with a closed-form Jacobian, so every method runs. */
+function tanhMap(D) {
+  return defineGpuDynamics({
+    dim: D,
+    params: [0.5],
+    wgsl: `
+      fn step(t: u32, s: State) -> State { var o: State; for (var i = 0u; i < D; i++) { o[i] = params[0] * tanh(s[i]) + 1.0; } return o; }
+      fn diagonal(t: u32, s: State) -> State { var o: State; for (var i = 0u; i < D; i++) { let c = tanh(s[i]); o[i] = params[0] * (1.0 - c * c); } return o; }
+      fn jacobian(t: u32, s: State) -> Jacobian { let d = diagonal(t, s); var J: Jacobian; for (var i = 0u; i < D; i++) { J[i * D + i] = d[i]; } return J; }`,
+  });
+}
+
+async function onRecorder(run) {
+  const device = new RecordingDevice();
+  const rt = await createGpuRuntime({ device });
+  try {
+    await run(rt);
+  } finally {
+    rt.destroy();
+  }
+  return device;
+}
+
+const rows = [];
+const row = (what, D, T, submit, entries) =>
+  rows.push({
+    what,
+    D,
+    T: `2^${Math.log2(T)}`,
+    dispatches: submit.dispatches,
+    'command buffers': 1,
+    'bound bytes / state entry': (submit.boundBytes / entries).toFixed(1),
+  });
+
+// The scan alone: rt.linearRecurrence (reduce-then-scan), diagonal and dense.
+for (const [kind, D] of [['diagonal', 1], ['diagonal', 16], ['dense', 4]]) {
+  for (const T of [2 ** 16, 2 ** 20]) {
+    const structure = kind === 'diagonal' ? diagonal(D) : dense(D);
+    const A = new Float32Array(T * structure.width), b = new Float32Array(T * D);
+    const device = await onRecorder((rt) => rt.linearRecurrence(structure, A, b, new Float32Array(D)));
+    const submit = device.submits.filter((s) => s.dispatches > 0).reduce((a, s) => (s.dispatches > a.dispatches ? s : a));
+    row(`scan ${kind}`, D, T, submit, T * D);
+  }
+}
+
+// One iteration of a whole solve (linearize → [filter] → scan → update → reductions).
+const methods = [
+  ['quasi-deer', 'quasi-deer'],
+  ['deer', 'deer'],
+  ['picard', 'picard'],
+  ['jacobi', 'jacobi'],
+  ['scale-elk', scaleElk({ k: 0.5 })],
+  ['quasi-elk', elk({ lambda: 1, base: 'diagonal' })],
+  ['pair-blocks (custom)', newton(pairStrategy)],
+];
+for (const D of [2, 8]) {
+  const dyn = tanhMap(D);
+  for (const T of [2 ** 16, 2 ** 20]) {
+    for (const [name, method] of methods) {
+      const device = await onRecorder((rt) => rt.solve(dyn, new Float32Array(D), T, { method, maxIterations: 1 }));
+      const submit = device.submits.find((s) => s.dispatches > 0);
+      row(`iteration ${name}`, D, T, submit, T * D);
+    }
+  }
+}
+
+if (markdown) {
+  const keys = Object.keys(rows[0]);
+  console.log(`| ${keys.join(' | ')} |\n| ${keys.map(() => '---').join(' | ')} |`);
+  for (const r of rows) console.log(`| ${keys.map((k) => r[k]).join(' | ')} |`);
+} else {
+  console.table(rows);
+}
