@@ -228,16 +228,17 @@ export async function compare(system: BuiltSystem, T: number, seed: number, sett
 }
 
 
-/** The GPU rows: the same methods through the WGSL twin, in float32, timed end to end. */
+/** The GPU rows: the same methods on the same dynamics (which carry their WGSL), in float32, timed end to end. */
 async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSettings, reference: Float64Array | Float32Array, progress: CompareProgress): Promise<{ gpuRuns: MethodRun[]; sequentialMs: number | null }> {
-  const twin = system.gpu;
-  if (twin === undefined) throw new UnrollError('UNSUPPORTED', `--gpu: ${system.label} has no WGSL twin; GPU twins exist for gru, mean-field, langevin and lorenz96.`);
-  const { createGpuRuntime, gpuMethods, twins } = await import('@unroll/gpu-runtime');
+  const dyn = system.dynamics;
+  if (dyn.wgsl === undefined) {
+    throw new UnrollError('UNSUPPORTED', `--gpu: ${system.label} has no WGSL form (its dynamics carry no \`wgsl\`); gru, mean-field, langevin, lorenz96, lorenz63, rossler, logistic and henon run on the GPU.`);
+  }
+  const { createGpuRuntime, gpuMethods } = await import('@unroll/gpu-runtime');
   progress.begin('GPU device');
   const rt = await createGpuRuntime();
   progress.end('GPU device', 'ready');
   try {
-    const dyn = twin(twins);
     const s0 = Float32Array.from(system.s0);
     await rt.solve(dyn, s0, T, { method: 'sequential' }); // compiles the kernels: not timed
     const t0 = performance.now();

@@ -1,15 +1,16 @@
-import { defineGpuDynamics, type GpuDynamics } from '@unroll/gpu-runtime';
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 
 /**
- * The GPU cycles' system: s_t = tanh(clamp(W s_{t−1} + u)) in WGSL (with diagonal and
- * Jacobian), and its float64 CPU twin on the same float32-rounded weights. The clamp to
- * ±15 changes nothing in float32 (tanh(15) rounds to 1) but keeps any WGSL tanh that is
- * computed through exponentials away from ∞/∞ when an iterate wanders far.
- * With ‖W‖∞ = L < 1 the system contracts with constant L.
+ * The GPU cycles' system: s_t = tanh(clamp(W s_{t−1} + u)), one Dynamics with its float64
+ * TypeScript and its WGSL (with diagonal and Jacobian), both on the same float32-rounded
+ * weights. The clamp to ±15 changes nothing in float32 (tanh(15) rounds to 1) but keeps
+ * any WGSL tanh that is computed through exponentials away from ∞/∞ when an iterate
+ * wanders far. With ‖W‖∞ = L < 1 the system contracts with constant L.
  */
 export interface GpuRnn {
-  readonly gpu: GpuDynamics;
+  /** The system, as the GPU runtime takes it (it carries `wgsl`). */
+  readonly gpu: DefinedDynamics;
+  /** The same object, as the CPU reference takes it. */
   readonly cpu: DefinedDynamics;
   /** ‖W‖∞ of the float32 weights. */
   readonly lipschitz: number;
@@ -40,7 +41,7 @@ fn jacobian(t: u32, s: State) -> Jacobian {
   return J;
 }`;
 
-/** The GPU RNN of weights W (row-major D×D) and inputs u, with its CPU twin. */
+/** The RNN of weights W (row-major D×D) and inputs u, on both backends. */
 export function gpuRnn(D: number, W: readonly number[], u: readonly number[]): GpuRnn {
   const w = Float32Array.from(W);
   const b = Float32Array.from(u);
@@ -49,9 +50,10 @@ export function gpuRnn(D: number, W: readonly number[], u: readonly number[]): G
     for (let j = 0; j < D; j++) acc += (w[i * D + j] ?? 0) * (s[so + j] ?? 0);
     return Math.min(15, Math.max(-15, acc));
   };
-  const cpu = defineDynamics({
+  const dyn = defineDynamics({
     dim: D,
-    name: 'gpu-rnn (cpu twin)',
+    name: 'gpu-rnn',
+    wgsl: { source: wgsl, params: [...w, ...b] },
     step(_t, s, so, out, oo) {
       for (let i = 0; i < D; i++) out[oo + i] = Math.tanh(pre(i, s, so));
     },
@@ -68,5 +70,5 @@ export function gpuRnn(D: number, W: readonly number[], u: readonly number[]): G
     for (let j = 0; j < D; j++) sum += Math.abs(w[i * D + j] ?? 0);
     lipschitz = Math.max(lipschitz, sum);
   }
-  return { gpu: defineGpuDynamics({ dim: D, name: 'gpu-rnn', params: [...w, ...b], wgsl }), cpu, lipschitz };
+  return { gpu: dyn, cpu: dyn, lipschitz };
 }

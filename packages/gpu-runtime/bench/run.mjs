@@ -68,8 +68,6 @@ const solveRows = [];
 const compileSeconds = [];
 
 try {
-  if (gpu.twins === undefined) throw new Error('@unroll/gpu-runtime: dist has no `twins` export; rebuild it (pnpm --filter @unroll/gpu-runtime build).');
-
   // ---- 1. Recurrence throughput, device-resident (inputs uploaded once, untimed). ----
   const scanCases = [
     { kind: 'diagonal', D: 1 },
@@ -146,15 +144,14 @@ try {
         for (let i = 0; i < inputs.length; i++) inputs[i] = Math.fround(2 * rng.uniform() - 1);
         return { dim: D, inputDim: 2, seed: 1, inputs };
       },
-      cpu: gru,
-      gpu: gpu.twins.gru,
+      // gru carries its WGSL: the same object runs on both backends.
+      make: gru,
     },
     {
       name: 'mean-field RNN',
       // g = 0.5: well inside the predictable regime (chaos sets in near g = 1).
       params: (D) => ({ dim: D, g: 0.5, seed: 1 }),
-      cpu: meanFieldRnn,
-      gpu: gpu.twins.meanFieldRnn,
+      make: meanFieldRnn,
     },
   ];
   const solveTs = quick ? [1e4] : [1e4, 1e5, 1e6];
@@ -164,11 +161,11 @@ try {
       const s0cpu = Float64Array.from(s0); // the same (f32-rounded) initial state
       // Warm-up, untimed: pipelines compile on first use (then cached), the CPU loop gets JIT-compiled.
       const tc = performance.now();
-      const small = system.gpu(system.params(D, 256));
+      const small = system.make(system.params(D, 256));
       await rt.solve(small, s0, 256, { method: 'quasi-deer' });
       await rt.solve(small, s0, 256, { method: 'sequential' });
       compileSeconds.push(`${system.name} D=${D}: ${sig((performance.now() - tc) / 1000)} s`);
-      sequentialRollout(system.cpu(system.params(D, 1e4)), s0cpu, 1e4, new Float64Array(1e4 * D));
+      sequentialRollout(system.make(system.params(D, 1e4)), s0cpu, 1e4, new Float64Array(1e4 * D));
 
       let previous; // { T, seconds } of the last case of this system and D
       for (const T of solveTs) {
@@ -181,14 +178,13 @@ try {
           continue;
         }
         const params = system.params(D, T);
-        const cpuDyn = system.cpu(params);
-        const twin = system.gpu(params);
+        const dyn = system.make(params);
         // GPU times include the upload of parameters, initial guess and s0, every
         // iteration's small convergence read-back, and the read-back of all T·D states.
-        const qd = await timed(() => rt.solve(twin, s0, T, { method: 'quasi-deer' }));
-        const seq = await timed(() => rt.solve(twin, s0, T, { method: 'sequential' }));
+        const qd = await timed(() => rt.solve(dyn, s0, T, { method: 'quasi-deer' }));
+        const seq = await timed(() => rt.solve(dyn, s0, T, { method: 'sequential' }));
         const out = new Float64Array(T * D);
-        const cpu = await timed(() => sequentialRollout(cpuDyn, s0cpu, T, out));
+        const cpu = await timed(() => sequentialRollout(dyn, s0cpu, T, out));
         previous = { T, seconds: qd.seconds + seq.seconds + cpu.seconds };
 
         const r = qd.result;

@@ -1,7 +1,7 @@
 import { dense, diagonal, UnrollError } from '@unroll/scan';
-import { twoWell } from '@unroll/systems';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGpuRuntime, defineGpuDynamics, twins, type GpuRuntime } from './index.js';
+import { defineDynamics } from '@unroll/linearize';
+import { createGpuRuntime, defineGpuDynamics, type GpuRuntime } from './index.js';
 
 let rt: GpuRuntime;
 beforeAll(async () => {
@@ -16,6 +16,14 @@ const dyn = defineGpuDynamics({
   params: [0.5],
   wgsl: 'fn step(t: u32, s: State) -> State { return State(params[0] * s[0] + 1.0, params[0] * s[1]); } fn diagonal(t: u32, s: State) -> State { return State(params[0], params[0]); }',
 });
+/** The same map as a Dynamics that carries its WGSL (runs on both backends), and one that does not (CPU only). */
+const both = defineDynamics({
+  dim: 2,
+  name: 'both',
+  step: (_t, s, so, out, oo) => { out[oo] = 0.5 * s[so] + 1; out[oo + 1] = 0.5 * s[so + 1]; },
+  wgsl: { source: dyn.wgsl, params: dyn.params },
+});
+const cpuOnly = defineDynamics({ dim: 1, name: 'cpu only', step: (_t, s, so, out, oo) => { out[oo] = 0.5 * s[so]; } });
 
 type Case = readonly [name: string, call: () => unknown, code: string, message?: RegExp];
 
@@ -109,16 +117,14 @@ const cases: Case[] = [
   ["defineGpuDynamics({ params: ['1'] })", () => defineGpuDynamics({ dim: 1, wgsl: dyn.wgsl, params: ['1'] as never }), 'INVALID_ARGUMENT', /params\[0\]/],
   ['defineGpuDynamics({ name: 3 })', () => defineGpuDynamics({ dim: 1, wgsl: dyn.wgsl, name: 3 as never }), 'INVALID_ARGUMENT', /name must be a string/],
   ['defineGpuDynamics({ step: … })', () => defineGpuDynamics({ dim: 1, wgsl: dyn.wgsl, step: 'x' } as never), 'INVALID_ARGUMENT', /unknown option 'step'/],
-  // twins
-  ['twins.gru(null)', () => twins.gru(null as never), 'INVALID_ARGUMENT', /twins\.gru: params must be/],
-  ['twins.gru(undefined)', () => twins.gru(undefined as never), 'INVALID_ARGUMENT', /twins\.gru/],
-  ['twins.meanFieldRnn(null)', () => twins.meanFieldRnn(null as never), 'INVALID_ARGUMENT', /twins\.meanFieldRnn/],
-  ['twins.meanFieldRnn(3)', () => twins.meanFieldRnn(3 as never), 'INVALID_ARGUMENT', /twins\.meanFieldRnn/],
-  ['twins.langevin(null)', () => twins.langevin(null as never), 'INVALID_ARGUMENT', /twins\.langevin/],
-  ['twins.langevin({})', () => twins.langevin({} as never), 'INVALID_ARGUMENT', /potential/],
-  ['twins.langevin({ potential: null })', () => twins.langevin({ potential: null, stepSize: 0.1 } as never), 'INVALID_ARGUMENT', /potential/],
-  ['twins.lorenz96(null)', () => twins.lorenz96(null as never), 'INVALID_ARGUMENT', /twins\.lorenz96/],
-  ["twins.lorenz96('16')", () => twins.lorenz96('16' as never), 'INVALID_ARGUMENT', /twins\.lorenz96/],
+  // Dynamics (the CPU contract) without or with a malformed wgsl
+  ['solve(a Dynamics without wgsl, …)', () => rt.solve(cpuOnly, [0], 10), 'UNSUPPORTED', /'cpu only' has no `wgsl` capability.*wgsl: \{ source, params \}/],
+  ['evaluate(a Dynamics without wgsl, …)', () => rt.evaluate(cpuOnly, { t: [1], prev: [0] }), 'UNSUPPORTED', /evaluate: .*`wgsl`/],
+  ['compile(a Dynamics without wgsl)', () => rt.compile(cpuOnly), 'UNSUPPORTED', /compile: .*`wgsl`/],
+  ['solve({ step, wgsl: { source: 3 } }, …)', () => rt.solve({ ...cpuOnly, wgsl: { source: 3 } } as never, [0], 10), 'INVALID_ARGUMENT', /wgsl.source must be a string/],
+  ['solve({ step, wgsl: without diagonal }, …)', () => rt.solve({ ...cpuOnly, wgsl: { source: 'fn step(t: u32, s: State) -> State { return s; }', params: new Float32Array(0) } }, [0], 10), 'INVALID_ARGUMENT', /does not define `diagonal`/],
+  ['solve({ step, wgsl: params [NaN] }, …)', () => rt.solve({ ...cpuOnly, wgsl: { source: dyn.wgsl, params: Float32Array.of(Number.NaN) } }, [0, 0], 10), 'NON_FINITE', /wgsl.params\[0\]/],
+  ['solve({ step, dim: 1e6, wgsl }, …)', () => rt.solve({ ...cpuOnly, dim: 1e6, wgsl: { source: dyn.wgsl, params: dyn.params } }, [0], 10), 'INVALID_ARGUMENT', /dim must be at most 2048/],
 ];
 
 describe('bad input battery: every public entry refuses with a typed error before touching the device', () => {
@@ -138,7 +144,7 @@ describe('bad input battery: every public entry refuses with a typed error befor
   it('a good call still works after all of them', async () => {
     const r = await rt.solve(dyn, [0, 0], 50);
     expect(r.converged).toBe(true);
-    expect(twins.langevin({ potential: twoWell(2), stepSize: 0.01, seed: 1 }).dim).toBe(2);
+    expect((await rt.solve(both, [0, 0], 50)).states).toEqual(r.states);
     expect(rt.liveBuffers).toBe(0);
   });
 });

@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 describe('in a browser (navigator.gpu)', () => {
-  it('solves a GRU twin and matches the CPU rollout', async () => {
+  it('solves the GRU of @unroll/systems (it carries its WGSL) and matches the CPU rollout', async () => {
     const tab = await context.newPage();
     const errors: string[] = [];
     tab.on('pageerror', (e) => errors.push(e.message));
@@ -71,10 +71,11 @@ describe('in a browser (navigator.gpu)', () => {
     const s0 = [0.2, -0.1, 0.4, 0];
     // A string, not a function: the test runner rewrites dynamic imports in functions.
     const out = await tab.evaluate<{ adapter: string; converged: boolean; iterations: number; states: number[]; live: number }>(`(async () => {
-      const { createGpuRuntime, twins } = await import('/gpu/index.js');
+      const { createGpuRuntime } = await import('/gpu/index.js');
+      const { gru } = await import('/systems/index.js');
       const rt = await createGpuRuntime();
       try {
-        const r = await rt.solve(twins.gru(${JSON.stringify(params)}), ${JSON.stringify(s0)}, ${T}, { method: 'quasi-deer', tol: 1e-6 });
+        const r = await rt.solve(gru(${JSON.stringify(params)}), ${JSON.stringify(s0)}, ${T}, { method: 'quasi-deer', tol: 1e-6 });
         return { adapter: rt.adapter, converged: r.converged, iterations: r.iterations, states: Array.from(r.states), live: rt.liveBuffers };
       } finally {
         rt.destroy();

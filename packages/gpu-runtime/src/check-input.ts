@@ -113,10 +113,3 @@ export function toF32(where: string, name: string, x: unknown): Float32Array {
   }
   return out;
 }
-
-/** A twin's `params`: an object (the CPU system of the same name checks its fields). */
-export function twinParams(where: string, x: unknown, example: string): void {
-  if (typeof x !== 'object' || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) {
-    throw new UnrollError('INVALID_ARGUMENT', `${where}: params must be the params object of the @unroll/systems system of the same name, such as ${example}; got ${describe(x)}.`);
-  }
-}

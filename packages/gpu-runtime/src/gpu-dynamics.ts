@@ -1,8 +1,11 @@
+import { checkDynamicsWgsl, wgslDeclares, type Dynamics } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
 import { describe, finiteF32, optionsObject, positiveInteger } from './check-input.js';
 
 /**
- * Dynamics the GPU runtime can run: WGSL source defining, for the state type
+ * Dynamics as the GPU runtime's kernels take them (what {@link gpuDynamicsOf} makes of a
+ * `Dynamics` that carries `wgsl`, and what {@link defineGpuDynamics} builds for WGSL-only
+ * dynamics): WGSL source defining, for the state type
  * `State = array<f32, D>` (1-based step index `t`, as on the CPU),
  *
  * ```wgsl
@@ -38,10 +41,10 @@ export interface GpuDynamicsSpec {
   readonly name?: string;
 }
 
-const declares = (wgsl: string, fn: string): boolean => new RegExp(`\\bfn\\s+${fn}\\s*\\(`).test(wgsl);
-
 /**
- * Checks a {@link GpuDynamicsSpec} and freezes it into {@link GpuDynamics}. The WGSL is
+ * Checks a {@link GpuDynamicsSpec} and freezes it into {@link GpuDynamics}, for dynamics
+ * that exist only in WGSL. Dynamics with a CPU form too are one object: give
+ * `defineDynamics` a `wgsl: { source, params }` and pass that to the runtime. The WGSL is
  * compiled (and compile errors reported with their line in `wgsl`) the first time a
  * runtime uses it, or up front with `runtime.compile(dynamics)`.
  *
@@ -70,7 +73,7 @@ export function defineGpuDynamics(spec: GpuDynamicsSpec): GpuDynamics {
   const o = optionsObject(where, 'spec', spec, ['dim', 'wgsl', 'params', 'name'], "{ dim: 2, wgsl: 'fn step(…) … fn diagonal(…) …', params: [...] }", false);
   const dim = positiveInteger(where, 'dim', o['dim'], maxGpuDim, ' (each GPU thread keeps its states in private memory); larger systems run on the CPU solvers');
   const wgsl = o['wgsl'];
-  if (typeof wgsl !== 'string' || !declares(wgsl, 'step') || !declares(wgsl, 'diagonal')) {
+  if (typeof wgsl !== 'string' || !wgslDeclares(wgsl, 'step') || !wgslDeclares(wgsl, 'diagonal')) {
     throw new UnrollError(
       'INVALID_ARGUMENT',
       'defineGpuDynamics: wgsl must define `fn step(t: u32, s: State) -> State` and `fn diagonal(t: u32, s: State) -> State` (and optionally `fn jacobian(t: u32, s: State) -> Jacobian`).',
@@ -82,7 +85,7 @@ export function defineGpuDynamics(spec: GpuDynamicsSpec): GpuDynamics {
   const params = o['params'] === undefined ? new Float32Array(0) : finiteF32(where, 'params', o['params']);
   const name = o['name'] ?? `gpu-dynamics(D=${dim})`;
   if (typeof name !== 'string') throw new UnrollError('INVALID_ARGUMENT', `${where}: name must be a string, got ${describe(name)}.`);
-  return Object.freeze({ dim, wgsl, params, name, hasJacobian: declares(wgsl, 'jacobian') });
+  return Object.freeze({ dim, wgsl, params, name, hasJacobian: wgslDeclares(wgsl, 'jacobian') });
 }
 
 /**
@@ -110,4 +113,62 @@ export function dynamicsPrelude(dim: number): string {
     'var<private> sequence: u32;',
     '',
   ].join('\n');
+}
+
+/**
+ * The one door of `solve`, `compile` and `evaluate`: a `Dynamics` that carries `wgsl` (see
+ * `DynamicsWgsl` in `@unroll/linearize`; every reference system of `@unroll/systems` with a
+ * GPU form does) becomes the kernels' {@link GpuDynamics} — its `source`, its `params`, its
+ * `name` — and GPU dynamics from {@link defineGpuDynamics} pass as they are. The `wgsl`
+ * is checked again on every call (its params are read as they are now, copied to f32).
+ *
+ * @throws {UnrollError} `UNSUPPORTED` for a Dynamics without `wgsl` (naming the capability
+ *   and how to add it), `INVALID_ARGUMENT` for anything else that is not dynamics, for a
+ *   malformed `wgsl` and for D beyond {@link maxGpuDim}, `NON_FINITE` for params that are
+ *   not finite in float32.
+ */
+export function gpuDynamicsOf(where: string, dynamics: unknown): GpuDynamics {
+  const d = (typeof dynamics === 'object' && dynamics !== null ? dynamics : {}) as Partial<Record<keyof Dynamics | keyof GpuDynamics, unknown>>;
+  if (typeof d.wgsl === 'string') {
+    checkGpuDynamics(where, dynamics);
+    return dynamics;
+  }
+  if (typeof d.step !== 'function') {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `${where}: dynamics must be a Dynamics that carries wgsl (defineDynamics({ …, wgsl: { source, params } }) or a system of @unroll/systems) or GPU dynamics from defineGpuDynamics, got ${describe(dynamics)}.`,
+    );
+  }
+  const name = typeof d.name === 'string' ? d.name : undefined;
+  const label = name === undefined ? 'the dynamics' : `'${name}'`;
+  if (d.wgsl === undefined) {
+    throw new UnrollError(
+      'UNSUPPORTED',
+      `${where}: ${label} has no \`wgsl\` capability, so the GPU cannot run it. Give defineDynamics a wgsl: { source, params } whose source defines \`fn step(t: u32, s: State) -> State\` and \`fn diagonal(t: u32, s: State) -> State\` (see DynamicsWgsl in @unroll/linearize; a langevin system carries it when its potential does), or solve it on the CPU with @unroll/solvers.`,
+    );
+  }
+  const dim = positiveInteger(where, 'dynamics.dim', d.dim, maxGpuDim, ' (each GPU thread keeps its states in private memory); larger systems run on the CPU solvers');
+  const form = checkDynamicsWgsl(`${where}(${name ?? 'dynamics'})`, d.wgsl);
+  return Object.freeze({ dim, name: name ?? `dynamics(D=${dim})`, wgsl: form.source, params: form.params, hasJacobian: wgslDeclares(form.source, 'jacobian') });
+}
+
+/** Throws unless `dyn` has the shape of {@link GpuDynamics} (what `defineGpuDynamics` builds). */
+export function checkGpuDynamics(where: string, dyn: unknown): asserts dyn is GpuDynamics {
+  const d = (typeof dyn === 'object' && dyn !== null ? dyn : {}) as Partial<Record<keyof GpuDynamics, unknown>>;
+  const dim = d.dim;
+  if (
+    typeof d.wgsl !== 'string' ||
+    !(d.params instanceof Float32Array) ||
+    typeof dim !== 'number' ||
+    !Number.isInteger(dim) ||
+    dim < 1 ||
+    dim > maxGpuDim ||
+    typeof d.name !== 'string' ||
+    typeof d.hasJacobian !== 'boolean'
+  ) {
+    throw new UnrollError(
+      'INVALID_ARGUMENT',
+      `${where}: expected GPU dynamics ({ dim ≤ ${maxGpuDim}, wgsl, params, name, hasJacobian }), got ${describe(dyn)}; pass a Dynamics that carries wgsl, or build GPU dynamics with defineGpuDynamics.`,
+    );
+  }
 }

@@ -1,6 +1,5 @@
 /// <reference types="@webgpu/types" />
 export { createGpuRuntime, type GpuRuntime, type GpuRuntimeOptions } from './runtime.js';
-export { twins, gruTwin, langevinTwin, lorenz96Twin, meanFieldRnnTwin } from './twins/index.js';
 export { defineGpuDynamics, type GpuDynamics, type GpuDynamicsSpec } from './gpu-dynamics.js';
 export { gpuMethods, type GpuIterationInfo, type GpuMethod, type GpuSolveOptions, type GpuSolveResult } from './gpu-solve.js';
 export type { Evaluation, EvaluationPoints } from './evaluate.js';

@@ -8,25 +8,28 @@ import { GpuContext } from './gpu-context.js';
 import { createGpuRuntime, defineGpuDynamics, type GpuRuntime } from './index.js';
 import { usage } from './usage.js';
 
-/** s_t = a ⊙ s_{t−1} + c (per coordinate): linear, so DEER is exact after one iterate. */
+/**
+ * s_t = a ⊙ s_{t−1} + c (per coordinate): linear, so DEER is exact after one iterate. One
+ * Dynamics for both backends: its TypeScript uses the float32-rounded a and c its WGSL reads.
+ */
 const affine = (a: readonly number[], c: number) =>
-  defineGpuDynamics({
-    dim: a.length,
-    name: 'affine',
-    params: [...a, c],
-    wgsl: `
-fn step(t: u32, s: State) -> State { var o: State; for (var i = 0u; i < D; i++) { o[i] = params[i] * s[i] + params[D]; } return o; }
-fn diagonal(t: u32, s: State) -> State { var o: State; for (var i = 0u; i < D; i++) { o[i] = params[i]; } return o; }
-fn jacobian(t: u32, s: State) -> Jacobian { var J: Jacobian; for (var i = 0u; i < D; i++) { J[i * D + i] = params[i]; } return J; }`,
-  });
-
-const cpuAffine = (a: readonly number[], c: number) =>
   defineDynamics({
     dim: a.length,
+    name: 'affine',
     step(_t, s, so, out, oo) {
       a.forEach((ai, i) => (out[oo + i] = Math.fround(ai) * (s[so + i] ?? 0) + Math.fround(c)));
     },
+    wgsl: {
+      params: [...a, c],
+      source: `
+fn step(t: u32, s: State) -> State { var o: State; for (var i = 0u; i < D; i++) { o[i] = params[i] * s[i] + params[D]; } return o; }
+fn diagonal(t: u32, s: State) -> State { var o: State; for (var i = 0u; i < D; i++) { o[i] = params[i]; } return o; }
+fn jacobian(t: u32, s: State) -> Jacobian { var J: Jacobian; for (var i = 0u; i < D; i++) { J[i * D + i] = params[i]; } return J; }`,
+    },
   });
+
+/** The CPU reference: the same object (it runs on both backends). */
+const cpuAffine = affine;
 
 /**
  * One Dawn instance for the tests that make their own devices, kept for the whole file:

@@ -1,7 +1,8 @@
+import type { Dynamics } from '@unroll/linearize';
 import { UnrollError, type FloatArray, type Structure } from '@unroll/scan';
 import { acquireDevice, limitsOf } from './acquire-device.js';
 import { GpuContext, type GpuLimits } from './gpu-context.js';
-import type { GpuDynamics } from './gpu-dynamics.js';
+import { gpuDynamicsOf, type GpuDynamics } from './gpu-dynamics.js';
 import { compileDynamics, evaluateDynamics, type Evaluation, type EvaluationPoints } from './evaluate.js';
 import { gpuSolve, type GpuSolveOptions, type GpuSolveResult } from './gpu-solve.js';
 import { defaultChunk, RecurrencePlan, ScanPlan } from './scan-plan.js';
@@ -49,12 +50,18 @@ export interface GpuRuntime {
    * hold S sequences one after the other and all S are solved in one dispatch.
    */
   linearRecurrence(structure: Structure, A: FloatArray, b: FloatArray, s0: ArrayLike<number>): Promise<Float32Array>;
-  /** Compiles a dynamics' kernels now, so WGSL errors surface before a solve. */
-  compile(dynamics: GpuDynamics): Promise<void>;
-  /** f_t, its Jacobian diagonal and (when defined) its Jacobian at given points — for checking a dynamics against its CPU version. */
-  evaluate(dynamics: GpuDynamics, points: EvaluationPoints): Promise<Evaluation>;
+  /**
+   * Compiles a dynamics' kernels now, so WGSL errors surface before a solve. `dynamics`,
+   * here and in `evaluate` and `solve`: a `Dynamics` that carries `wgsl` (every system of
+   * `@unroll/systems` with a GPU form, or your own `defineDynamics({ …, wgsl })`) — the same
+   * object the CPU solvers take — or WGSL-only dynamics from `defineGpuDynamics`. A
+   * Dynamics without `wgsl` is refused with `UNSUPPORTED`.
+   */
+  compile(dynamics: Dynamics | GpuDynamics): Promise<void>;
+  /** f_t, its Jacobian diagonal and (when defined) its Jacobian at given points — for checking a dynamics' WGSL against its TypeScript. */
+  evaluate(dynamics: Dynamics | GpuDynamics, points: EvaluationPoints): Promise<Evaluation>;
   /** A whole fixed-point solve on the GPU (see {@link GpuSolveOptions}). */
-  solve(dynamics: GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult>;
+  solve(dynamics: Dynamics | GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult>;
   /** Times the recurrence kernels on device-resident random inputs (for benchmarks and for choosing `chunk`). */
   measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement>;
   /** Frees every buffer (and the device, unless it was passed in). Later calls reject with `DEVICE_LOST`. */
@@ -69,7 +76,8 @@ export interface GpuRuntime {
  * ```ts
  * const rt = await createGpuRuntime();
  * try {
- *   const r = await rt.solve(twins.gru({ dim: 8, inputDim: 0, seed: 1 }), new Float32Array(8), 100_000, { method: 'quasi-deer' });
+ *   // gru from @unroll/systems carries its WGSL: the same object runs on the CPU solvers.
+ *   const r = await rt.solve(gru({ dim: 8, inputDim: 0, seed: 1 }), new Float32Array(8), 100_000, { method: 'quasi-deer' });
  * } finally { rt.destroy(); }
  * ```
  */
@@ -238,17 +246,19 @@ class Runtime implements GpuRuntime {
     this.#ctx.device.queue.submit([encoder.finish()]);
   }
 
-  async compile(dynamics: GpuDynamics): Promise<void> {
+  async compile(dynamics: Dynamics | GpuDynamics): Promise<void> {
     this.#ctx.check('compile');
-    await compileDynamics(this.#ctx, dynamics);
+    await compileDynamics(this.#ctx, gpuDynamicsOf('compile', dynamics));
   }
 
-  evaluate(dynamics: GpuDynamics, points: EvaluationPoints): Promise<Evaluation> {
-    return evaluateDynamics(this.#ctx, dynamics, points);
+  async evaluate(dynamics: Dynamics | GpuDynamics, points: EvaluationPoints): Promise<Evaluation> {
+    this.#ctx.check('evaluate');
+    return evaluateDynamics(this.#ctx, gpuDynamicsOf('evaluate', dynamics), points);
   }
 
-  solve(dynamics: GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult> {
-    return gpuSolve(this.#ctx, this.#chunk, dynamics, s0, T, options);
+  async solve(dynamics: Dynamics | GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult> {
+    this.#ctx.check('solve');
+    return gpuSolve(this.#ctx, this.#chunk, gpuDynamicsOf('solve', dynamics), s0, T, options);
   }
 
   async measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement> {

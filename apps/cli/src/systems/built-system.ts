@@ -1,4 +1,3 @@
-import type { GpuDynamics, twins as gpuTwins } from '@unroll/gpu-runtime';
 import type { Dynamics, Strategy } from '@unroll/linearize';
 
 /** A parameter of a named system, as `unroll systems` lists it and `--param` sets it. */
@@ -30,8 +29,11 @@ export interface BuiltSystem {
   readonly deerStrategy?: Strategy;
   /** Step of a discretized flow: Lyapunov exponents are also reported per unit time. */
   readonly dt?: number;
-  /** The WGSL twin of this system, for `--gpu`. */
-  readonly gpu?: (twins: typeof gpuTwins) => GpuDynamics;
+  /**
+   * `dynamics` itself, set for the systems `--gpu` offers: their dynamics carry their WGSL
+   * (`dynamics.wgsl`), so the GPU runtime solves the same object.
+   */
+  readonly gpu?: Dynamics;
 }
 
 /** A named system of the catalog. */

@@ -100,7 +100,8 @@ export const catalog: readonly SystemEntry[] = [
     defaultSteps: 1000,
     build(p, T, seed) {
       const params: GruParams = { dim: num(p, 'dim'), inputDim: num(p, 'input'), seed, inputs: normalRows(seed + 1, T, num(p, 'input')) };
-      return { label: label('gru', p), dynamics: gru(params), s0: new Float64Array(params.dim), params: p, gpu: (twins) => twins.gru(params) };
+      const dynamics = gru(params);
+      return { label: label('gru', p), dynamics, s0: new Float64Array(params.dim), params: p, gpu: dynamics };
     },
   },
   {
@@ -113,7 +114,8 @@ export const catalog: readonly SystemEntry[] = [
     defaultSteps: 1000,
     build(p, _T, seed) {
       const params: MeanFieldRnnParams = { dim: num(p, 'dim'), g: num(p, 'g'), seed };
-      return { label: label('mean-field', p), dynamics: meanFieldRnn(params), s0: normalRows(seed + 1, 1, params.dim), params: p, gpu: (twins) => twins.meanFieldRnn(params) };
+      const dynamics = meanFieldRnn(params);
+      return { label: label('mean-field', p), dynamics, s0: normalRows(seed + 1, 1, params.dim), params: p, gpu: dynamics };
     },
   },
   {
@@ -133,7 +135,8 @@ export const catalog: readonly SystemEntry[] = [
           ? twoWell(D)
           : gaussianMixture({ means: [Array.from({ length: D }, () => -2), Array.from({ length: D }, () => 2)], covariances: [eye, eye] });
       const params: LangevinParams = { potential, stepSize: num(p, 'epsilon'), seed };
-      return { label: label('langevin', p), dynamics: langevin(params), s0: new Float64Array(D), params: p, gpu: (twins) => twins.langevin(params) };
+      const dynamics = langevin(params);
+      return { label: label('langevin', p), dynamics, s0: new Float64Array(D), params: p, gpu: dynamics };
     },
   },
   {
@@ -161,7 +164,7 @@ export const catalog: readonly SystemEntry[] = [
       const params = { dim: num(p, 'dim'), forcing: num(p, 'forcing'), dt: num(p, 'dt'), integrator: str(p, 'integrator') as Integrator };
       const dynamics = lorenz96(params);
       const start = Array.from({ length: params.dim }, (_, i) => params.forcing + (i === 0 ? 0.01 : 0));
-      return { label: label('lorenz96', p), dynamics, s0: burnIn(dynamics, start, Math.round(5 / params.dt)), params: p, dt: params.dt, gpu: (twins) => twins.lorenz96(params) };
+      return { label: label('lorenz96', p), dynamics, s0: burnIn(dynamics, start, Math.round(5 / params.dt)), params: p, dt: params.dt, gpu: dynamics };
     },
   },
   {

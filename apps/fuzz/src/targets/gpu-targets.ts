@@ -1,7 +1,6 @@
-import { createGpuRuntime, defineGpuDynamics, twins, type GpuRuntime } from '@unroll/gpu-runtime';
+import { createGpuRuntime, defineGpuDynamics, type GpuRuntime } from '@unroll/gpu-runtime';
 import { diagonal } from '@unroll/scan';
 import { scaleElk } from '@unroll/solvers';
-import { twoWell } from '@unroll/systems';
 import { gpuRnn } from '../gpu-rnn.js';
 import { solveOptionKeys } from './solvers-targets.js';
 import { convergedFinite, optionSlots, slot, target, type Slot, type Target, type TargetContext } from './target.js';
@@ -33,7 +32,14 @@ function runtimeTarget(name: string, method: Method, args: () => unknown[], slot
   };
 }
 
-const rnn = () => gpuRnn(D, [0.3, -0.2, 0.1, 0.4], [0.5, -0.5]).gpu;
+/** The fuzz RNN as a Dynamics that carries its WGSL (the object both backends take). */
+const rnnDynamics = () => gpuRnn(D, [0.3, -0.2, 0.1, 0.4], [0.5, -0.5]).gpu;
+/** The same RNN as WGSL-only GPU dynamics (defineGpuDynamics). */
+const rnn = () => {
+  const { wgsl } = rnnDynamics();
+  if (wgsl === undefined) throw new Error('gpuRnn lost its wgsl');
+  return defineGpuDynamics({ dim: D, name: 'gpu-rnn', wgsl: wgsl.source, params: wgsl.params });
+};
 
 const gpuDynamicsSlots = (index: number): Slot[] => [
   slot(String(index), 'dynamics', 'dyn', 'first argument'),
@@ -58,14 +64,6 @@ export function gpuTargets(): Target[] {
       },
     }),
     target('gpu-runtime.defineGpuDynamics', defineGpuDynamics, () => [{ dim: D, wgsl: rnn().wgsl, params: rnn().params, name: 'rnn' }], optionSlots(0, ['dim', 'wgsl', 'params', 'name'], ['spec', 'first argument'])),
-    target('gpu-runtime.twins.gru', twins.gru, () => [{ dim: 2, inputDim: 1, seed: 1, inputs: [[0.5], [0.1]] }], [
-      ...optionSlots(0, ['dim', 'weights', 'seed', 'inputs'], ['params']),
-      // inputDim disagreeing with the inputs' rows: naming either is right.
-      slot('0.inputDim', 'inputDim', 'inputs'),
-    ]),
-    target('gpu-runtime.twins.meanFieldRnn', twins.meanFieldRnn, () => [{ dim: 3, g: 1, seed: 1 }], optionSlots(0, ['dim', 'g', 'seed', 'inputs'], ['params'])),
-    target('gpu-runtime.twins.langevin', twins.langevin, () => [{ potential: twoWell(2), stepSize: 0.01, seed: 1 }], optionSlots(0, ['potential', 'stepSize', 'seed', 'noise'], ['params'])),
-    target('gpu-runtime.twins.lorenz96', twins.lorenz96, () => [{ dim: 5, forcing: 8, dt: 0.01, integrator: 'rk4' }], optionSlots(0, ['dim', 'forcing', 'dt', 'integrator'], ['params'])),
     runtimeTarget('scan', 'scan', () => [new Float32Array(T * 2 * D).fill(0.5), 'diagonal', D], [slot('0', 'elements'), slot('1', 'kind'), slot('2', 'D')]),
     runtimeTarget('linearRecurrence', 'linearRecurrence', () => [diagonal(D), new Float32Array(T * D).fill(0.5), new Float32Array(T * D).fill(1), [0, 0]], [
       slot('0', 'structure', 'first argument'),
@@ -85,6 +83,23 @@ export function gpuTargets(): Target[] {
       'solve',
       () => [rnn(), [0.1, -0.2], T, {}],
       [...gpuDynamicsSlots(0), slot('1', 's0'), slot('2', 'T'), ...optionSlots(3, gpuSolveKeys)],
+      convergedFinite,
+    ),
+    runtimeTarget(
+      'solve[Dynamics with wgsl]',
+      'solve',
+      () => [rnnDynamics(), [0.1, -0.2], T, {}],
+      [
+        slot('0', 'dynamics', 'first argument'),
+        slot('0.dim', 'dim'),
+        // Without step it is no Dynamics: the message says what the GPU takes.
+        slot('0.step', 'step', 'Dynamics'),
+        slot('0.wgsl', 'wgsl'),
+        slot('0.wgsl.source', 'source', 'wgsl'),
+        slot('0.wgsl.params', 'params'),
+        slot('1', 's0'),
+        slot('2', 'T'),
+      ],
       convergedFinite,
     ),
     runtimeTarget(
