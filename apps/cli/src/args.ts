@@ -26,7 +26,7 @@ const negativeNumber = /^-(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
  * option is a digit, so `-5` after `-T` can only be its value — and then the value's own
  * check speaks ("-T must be an integer ≥ 1, got "-5""), which says what is wrong.
  */
-export function attachNegativeNumbers(specs: OptionSpecs, argv: readonly string[]): string[] {
+function attachNegativeNumbers(specs: OptionSpecs, argv: readonly string[]): string[] {
   const longNameOf = new Map<string, string>(); // `--steps` and `-T` → `--steps`, for options that take a value
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.type !== 'string') continue;

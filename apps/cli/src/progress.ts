@@ -19,7 +19,7 @@ export interface ProgressOptions {
 }
 
 /** Seconds between progress lines off a terminal when `UNROLL_PROGRESS_SECONDS` does not say. */
-export const defaultHeartbeatSeconds = 5;
+const defaultHeartbeatSeconds = 5;
 
 /**
  * The heartbeat interval `UNROLL_PROGRESS_SECONDS` asks for (CI logs may want more or
