@@ -1,7 +1,6 @@
 import type { DefinedDynamics } from '@unroll/linearize';
 import { checkArrayLength, checkInteger, checkNumber, checkOptions, checkRecord } from '@unroll/scan';
-import { checkOneOf } from './arguments.js';
-import { integrate, type Flow, type Integrator } from './flow.js';
+import { checkStep, integrate, type Flow, type Integrator } from './flow.js';
 import { lorenz96Wgsl } from './lorenz96-wgsl.js';
 import { smallFlowWgsl } from './small-flow-wgsl.js';
 
@@ -44,8 +43,7 @@ export function lorenz63(params?: Lorenz63Params): DefinedDynamics & { readonly 
 
 /** Lorenz-63's WGSL (small-flow-wgsl.ts), params `[σ, ρ, β]` then the step's. */
 function lorenz63Wgsl(p: Required<Lorenz63Params>) {
-  checkNumber('lorenz63', 'dt', p.dt, { min: 0, minOpen: true });
-  checkOneOf('lorenz63', 'integrator', p.integrator, ['euler', 'rk4']);
+  checkStep('lorenz63', p.dt, p.integrator);
   const source = /* wgsl */ `
 // ẋ = σ(y − x), ẏ = x(ρ − z) − y, ż = xy − βz
 fn flow(s: State) -> State {
@@ -95,8 +93,7 @@ export function rossler(params?: RosslerParams): DefinedDynamics & { readonly pa
 
 /** Rössler's WGSL (small-flow-wgsl.ts), params `[a, b, c]` then the step's. */
 function rosslerWgsl(p: Required<RosslerParams>) {
-  checkNumber('rossler', 'dt', p.dt, { min: 0, minOpen: true });
-  checkOneOf('rossler', 'integrator', p.integrator, ['euler', 'rk4']);
+  checkStep('rossler', p.dt, p.integrator);
   const source = /* wgsl */ `
 // ẋ = −y − z, ẏ = x + a y, ż = b + z (x − c)
 fn flow(s: State) -> State {
@@ -130,8 +127,7 @@ export function lorenz96(params: Lorenz96Params): DefinedDynamics & { readonly p
   checkArrayLength('lorenz96', `the Jacobian scratch of an integrator step (dim² for dim = ${D})`, D * D, 'pass a smaller dim');
   checkNumber('lorenz96', 'forcing', F);
   // Checked here, before the WGSL is written from them (integrate checks them again).
-  checkNumber('lorenz96', 'dt', dt, { min: 0, minOpen: true });
-  checkOneOf('lorenz96', 'integrator', integrator, ['euler', 'rk4']);
+  checkStep('lorenz96', dt, integrator);
   const p = { dim: D, forcing: F, dt, integrator };
   const at = (i: number) => ((i % D) + D) % D;
   const flow: Flow = {

@@ -15,6 +15,12 @@ export interface Flow {
 /** Explicit integrators: one step of size dt. */
 export type Integrator = 'euler' | 'rk4';
 
+/** Throws unless `dt` is finite and > 0 and `method` an {@link Integrator} (checked before a step's WGSL is written from them). */
+export function checkStep(where: string, dt: unknown, method: unknown): asserts method is Integrator {
+  if (typeof dt !== 'number' || !(dt > 0) || !Number.isFinite(dt)) throw new UnrollError('INVALID_ARGUMENT', `${where}: dt must be finite and > 0, got ${describeValue(dt)}.`);
+  checkOneOf(where, 'integrator', method, ['euler', 'rk4']);
+}
+
 /** Options of {@link integrate}. */
 export interface IntegrateOptions {
   /** The WGSL of the whole discrete step (see `DynamicsWgsl`), for the GPU runtime; the dynamics then carry it. */
@@ -42,9 +48,7 @@ export function integrate(flow: Flow, dt: number, method: Integrator, options?: 
   const fields: Record<string, unknown> = flow;
   checkFunction(where, 'flow.f', fields['f'], '(x, xo, out, oo) writing dx/dt');
   checkFunction(where, 'flow.jacobian', fields['jacobian'], '(x, xo, out, oo) writing ∂f/∂x (D×D row-major)');
-  const step: unknown = dt;
-  if (typeof step !== 'number' || !(step > 0) || !Number.isFinite(step)) throw new UnrollError('INVALID_ARGUMENT', `${where}: dt must be finite and > 0, got ${describeValue(step)}.`);
-  checkOneOf(where, 'integrator', method, ['euler', 'rk4']);
+  checkStep(where, dt, method);
   const D = flow.dim, DD = D * D, h = dt;
   const k1 = new Float64Array(D), k2 = new Float64Array(D), k3 = new Float64Array(D), k4 = new Float64Array(D), y = new Float64Array(D);
   const F = new Float64Array(DD), K1 = new Float64Array(DD), K2 = new Float64Array(DD), K3 = new Float64Array(DD), K4 = new Float64Array(DD), J = new Float64Array(DD);

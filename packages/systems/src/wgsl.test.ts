@@ -92,7 +92,7 @@ describe('systems carry their WGSL', () => {
     expect(() => meanFieldRnn({ dim: 2, g: 1, seed: 1, inputs: [[0, -1e39]] })).toThrow(/meanFieldRnn: inputs\[1\]/);
     expect(() => logisticMap({ r: 1e39 })).toThrow(/logisticMap: r\[0\]/);
     // The step's parameters are checked before the WGSL is written from them.
-    expect(() => lorenz96({ dim: 5, dt: 0 })).toThrow(/lorenz96: dt must be a finite number > 0/);
+    expect(() => lorenz96({ dim: 5, dt: 0 })).toThrow(/lorenz96: dt must be finite and > 0/);
     expect(() => lorenz63({ integrator: 'midpoint' as never })).toThrow(/lorenz63: integrator must be one of 'euler', 'rk4'/);
   });
 });
