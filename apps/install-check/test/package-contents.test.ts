@@ -66,6 +66,10 @@ describe.each(packages.map((pkg) => [pkg.manifest.name, pkg] as const))('%s', (n
     expect(mapBytes).toBeLessThan(codeBytes);
   });
 
+  it('exports UnrollError, so catching its errors needs no second package', () => {
+    expect(contents(name).read('dist/index.d.ts')).toMatch(/export \{[^}]*\bUnrollError\b[^}]*\}/);
+  });
+
   it('references in its declarations only types it depends on', () => {
     const { files, read } = contents(name);
     const dependencies = Object.keys(pkg.manifest.dependencies ?? {});
