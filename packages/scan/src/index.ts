@@ -1,4 +1,5 @@
 export { UnrollError, type UnrollErrorCode } from './unroll-error.js';
+export { setWarningHandler, warnOnce, type UnrollWarning, type WarningHandler } from './warnings.js';
 export { allocate, dtypeOf, isFloatArray, isShared, sharedFloatArray, type Dtype, type FloatArray } from './float-array.js';
 export { sumMonoid, type Monoid } from './monoid.js';
 export { scan, type ScanAlgorithm, type ScanOptions } from './scan.js';

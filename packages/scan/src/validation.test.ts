@@ -169,7 +169,7 @@ describe('bad arguments', () => {
     expect(functions.map(([name]) => name).sort()).toEqual(
       [
         'affineMonoid', 'allocate', 'blockDiagonal', 'blockDiagonalKalman', 'checkStructureLaws', 'checkStructureModule', 'defineStructure', 'dense', 'denseKalman', 'diagonal',
-        'diagonalKalman', 'dtypeOf', 'identity', 'isFloatArray', 'isShared', 'linearRecurrence', 'mulberry32', 'permutation', 'scan', 'sharedFloatArray', 'sumMonoid', 'zero',
+        'diagonalKalman', 'dtypeOf', 'identity', 'isFloatArray', 'isShared', 'linearRecurrence', 'mulberry32', 'permutation', 'scan', 'setWarningHandler', 'sharedFloatArray', 'sumMonoid', 'warnOnce', 'zero',
       ].sort(),
     );
     // Valid values mixed in, so calls get past their first check.

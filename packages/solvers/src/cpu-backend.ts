@@ -101,6 +101,11 @@ export class CpuBackend implements FixedPointBackend {
     this.#f = shared.f;
   }
 
+  /** How this run forms its Ã_t: the strategy's linearizer (its `source` and per-step `cost`). */
+  get linearizer(): Pick<Linearizer, 'source' | 'cost'> {
+    return this.#lin;
+  }
+
   /** The current trajectory `[T][D]` (the fallback's rollout after `fallback`). */
   get states(): FloatArray {
     return this.#current;

@@ -37,3 +37,5 @@ export {
 } from './methods.js';
 // The one error class of every unroll package (from @unroll/scan), importable from this one too.
 export { UnrollError, type UnrollErrorCode } from '@unroll/scan';
+// Advice that does not fail a solve (finite differences where a closed form would pay): route or silence it.
+export { setWarningHandler, type UnrollWarning, type WarningHandler } from '@unroll/scan';

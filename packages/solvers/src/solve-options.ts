@@ -1,4 +1,4 @@
-import type { Strategy } from '@unroll/linearize';
+import type { CallCounts, Strategy } from '@unroll/linearize';
 import type { MethodName, SolveMethod } from './methods.js';
 import type { FloatArray } from '@unroll/scan';
 import type { SolveBackend } from './solve-backend.js';
@@ -104,4 +104,11 @@ export interface SolveResult {
   readonly fellBack: boolean;
   /** Per iteration: delta, merit (of the iterate linearized at) and resets. */
   readonly trace: { readonly delta: number[]; readonly merit: number[]; readonly resets: number[] };
+  /**
+   * How Ã_t was formed (fixed-point methods on the CPU): the linearizer's `source`
+   * (`'closed-form jacobian'`, `'diagonal from 8 finite-difference JVPs'`, …) and its calls
+   * into the dynamics per step — `step > 0` means finite differences, which a closed form
+   * would remove (a `FINITE_DIFFERENCES` warning says so once).
+   */
+  readonly linearization?: { readonly source: string; readonly callsPerStep: CallCounts };
 }

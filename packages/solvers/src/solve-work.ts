@@ -1,4 +1,5 @@
-import { allocate } from '@unroll/scan';
+import type { Dynamics } from '@unroll/linearize';
+import { allocate, warnOnce } from '@unroll/scan';
 import { allocating } from './check-arguments.js';
 import { CpuBackend, type RunScratch } from './cpu-backend.js';
 import { driveFixedPoint } from './fixed-point-driver.js';
@@ -21,6 +22,8 @@ export function* solveWork(where: string, plan: SolvePlan, scratch?: RunScratch)
     return new CpuBackend(dyn, start, T, run.strategy, run.structure, guess, run.settings, scratch);
   });
   const s = run.settings;
+  const { source, cost } = backend.linearizer;
+  if (cost.calls.step > 0) warnFiniteDifferences(where, run.name, source, cost.calls.step, dyn);
   const onIteration = s.onIteration;
   const outcome = yield* driveFixedPoint(
     where,
@@ -30,7 +33,22 @@ export function* solveWork(where: string, plan: SolvePlan, scratch?: RunScratch)
       ? undefined
       : (m) => onIteration({ iteration: m.iteration, delta: m.delta, merit: m.merit, resets: m.resets, convergedPrefix: m.convergedPrefix, states: backend.states }),
   );
-  return { ...outcome, states: backend.states, method: run.name };
+  return { ...outcome, states: backend.states, method: run.name, linearization: { source, callsPerStep: cost.calls } };
+}
+
+/**
+ * Once per dynamics and method: Ã_t comes from finite differences of f — extra
+ * evaluations of f at every step of every iteration, often many times a closed form's
+ * cost — so say so, and what removes them (through `setWarningHandler`'s channel, never
+ * `console`).
+ */
+function warnFiniteDifferences(where: string, method: string, source: string, extraSteps: number, dyn: Dynamics): void {
+  const name = (dyn as { name?: unknown }).name;
+  const label = typeof name === 'string' ? `'${name}'` : `this D = ${dyn.dim} dynamics`;
+  warnOnce(`FINITE_DIFFERENCES:${method}:${typeof name === 'string' ? name : `D=${dyn.dim}`}`, {
+    code: 'FINITE_DIFFERENCES',
+    message: `${where}: '${method}' on ${label} forms Ã_t as ${source}: ${extraSteps} extra evaluations of f per step, every iteration. A closed-form ${source.startsWith('diagonal') ? 'diagonal' : 'jacobian'} (or jvp) in defineDynamics removes them; the result's linearization field says what was used. (setWarningHandler from @unroll/solvers routes or silences this.)`,
+  });
 }
 
 /** `method: 'sequential'`: the rollout, converged when it is finite. */
