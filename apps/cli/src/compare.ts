@@ -248,7 +248,7 @@ async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSet
     for (const method of settings.methods) {
       if (isAborted(settings.signal)) break;
       const name: string = method;
-      const gpuMethod = gpuMethods.find((m) => m === method);
+      const gpuMethod = gpuMethods.find((m): m is Exclude<typeof m, 'sequential'> => m === method);
       if (gpuMethod === undefined) {
         out.push(failure(name, 'gpu', new UnrollError('UNSUPPORTED', `${method} has no GPU version (GPU methods: ${gpuMethods.filter((m) => m !== 'sequential').join(', ')}).`)));
         continue;
