@@ -1,3 +1,4 @@
+import { wgslDeclares } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
 import { checkFloats, describe, maxIndex, numberArray, optionsObject, toF32 } from './check-input.js';
 import { Dispatch, rowRange } from './dispatch.js';
@@ -16,6 +17,8 @@ export interface EvaluationPoints {
   readonly prev: ArrayLike<number>;
   /** Batch sequence index the dynamics see as `sequence` (default 0). */
   readonly sequence?: number;
+  /** n·D vectors v_k: with them, `vjp` is evaluated too (the dynamics must define `fn vjp`). */
+  readonly v?: ArrayLike<number>;
 }
 
 /** What {@link GpuRuntime.evaluate} returns (f32). */
@@ -26,6 +29,8 @@ export interface Evaluation {
   readonly diagonal: Float32Array;
   /** n·D·D row-major Jacobians, when the dynamics define `jacobian` and D ≤ 64 (a D×D matrix per GPU thread). */
   readonly jacobian: Float32Array | undefined;
+  /** n·D: v_kᵀ ∂f_{t_k}/∂s at s_k, when `points.v` is given. */
+  readonly vjp: Float32Array | undefined;
 }
 
 /** Whether {@link evaluateKernel} calls the dynamics' `jacobian` (defined, and D ≤ {@link maxJacobianDim}). */
@@ -33,8 +38,11 @@ function evaluatesJacobian(dyn: GpuDynamics): boolean {
   return dyn.hasJacobian && dyn.dim <= maxJacobianDim;
 }
 
-/** One thread per point: calls step, diagonal and (if defined, for D ≤ 64) jacobian. */
-export function evaluateKernel(dyn: GpuDynamics): KernelSpec {
+/**
+ * One thread per point: calls step, diagonal, (if defined, for D ≤ 64) jacobian and, with
+ * `withVjp`, vjp at the point's vector v.
+ */
+export function evaluateKernel(dyn: GpuDynamics, withVjp = false): KernelSpec {
   const storage: StorageSlot[] = [
     { name: 't', access: 'read' },
     { name: 'prev', access: 'read' },
@@ -43,6 +51,7 @@ export function evaluateKernel(dyn: GpuDynamics): KernelSpec {
   ];
   const withJacobian = evaluatesJacobian(dyn);
   if (withJacobian) storage.push({ name: 'jac', access: 'read_write' });
+  if (withVjp) storage.push({ name: 'v', access: 'read' }, { name: 'vjp', access: 'read_write' });
   const body = `
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
@@ -60,6 +69,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   }
   ${withJacobian ? `let J = jacobian(t, s);
   for (var i = 0u; i < D * D; i++) { unroll_jac[k * D * D + i - unroll_u.base_jac] = J[i]; }` : ''}
+  ${withVjp ? `var v: State;
+  for (var i = 0u; i < D; i++) { v[i] = unroll_v[k * D + i - unroll_u.base_v]; }
+  let w = vjp(t, s, v);
+  for (var i = 0u; i < D; i++) { unroll_vjp[k * D + i - unroll_u.base_vjp] = w[i]; }` : ''}
 }`;
   return { label: `evaluate ${dyn.name}`, storage, uniforms: [['sequence', 'u32']], lanes: 1, body, dynamics: dynamicsSource(dyn) };
 }
@@ -70,7 +83,7 @@ export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points
   ctx.check(where);
   checkDynamics(where, dyn);
   const D = dyn.dim;
-  const p = optionsObject(where, 'points', points, ['t', 'prev', 'sequence'], '{ t: [1, 2], prev: [...] }', false);
+  const p = optionsObject(where, 'points', points, ['t', 'prev', 'sequence', 'v'], '{ t: [1, 2], prev: [...] }', false);
   const ts = numberArray(where, 'points.t', p['t']);
   const prev = toF32(where, 'points.prev', p['prev']);
   const n = ts.length;
@@ -79,6 +92,13 @@ export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points
     throw new UnrollError('DIMENSION_MISMATCH', `${where}: prev has ${prev.length} numbers; ${n} points of D = ${D} need ${n * D}.`);
   }
   checkFloats(where, evaluatesJacobian(dyn) ? 'the Jacobians' : 'the states', evaluatesJacobian(dyn) ? n * D * D : n * D, ctx.limits.maxBufferBytes);
+  const v = p['v'] === undefined ? undefined : toF32(where, 'points.v', p['v']);
+  if (v !== undefined) {
+    if (!wgslDeclares(dyn.wgsl, 'vjp')) {
+      throw new UnrollError('UNSUPPORTED', `${where}: points.v asks for vjp, but ${dyn.name}'s WGSL defines no \`fn vjp(t: u32, s: State, v: State) -> State\`; define it, or omit v.`);
+    }
+    if (v.length !== n * D) throw new UnrollError('DIMENSION_MISMATCH', `${where}: v has ${v.length} numbers; ${n} points of D = ${D} need ${n * D}.`);
+  }
   const tBits = new Uint32Array(n);
   for (let k = 0; k < n; k++) {
     const t = ts[k];
@@ -101,12 +121,21 @@ export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points
     const f = out(n * D, 'evaluate f');
     const diag = out(n * D, 'evaluate diagonal');
     const jac = evaluatesJacobian(dyn) ? out(n * D * D, 'evaluate jacobian') : undefined;
+    const bufV = v === undefined ? undefined : keep(ctx.storage(v, 'evaluate v'));
+    const w = v === undefined ? undefined : out(n * D, 'evaluate vjp');
     const rows = (b: GPUBuffer, width: number) => ({ buffer: b, range: (i0: number, i1: number) => rowRange(i0, i1, width, 0, width) });
     dispatch = await Dispatch.create(
       ctx,
-      evaluateKernel(dyn),
+      evaluateKernel(dyn, v !== undefined),
       n,
-      { t: rows(bufT, 1), prev: rows(bufPrev, D), f: rows(f, D), diag: rows(diag, D), ...(jac === undefined ? {} : { jac: rows(jac, D * D) }) },
+      {
+        t: rows(bufT, 1),
+        prev: rows(bufPrev, D),
+        f: rows(f, D),
+        diag: rows(diag, D),
+        ...(jac === undefined ? {} : { jac: rows(jac, D * D) }),
+        ...(bufV === undefined || w === undefined ? {} : { v: rows(bufV, D), vjp: rows(w, D) }),
+      },
       { sequence },
       params.group,
     );
@@ -120,6 +149,7 @@ export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points
       step: await ctx.read(f, n * D, 0, 'evaluate'),
       diagonal: await ctx.read(diag, n * D, 0, 'evaluate'),
       jacobian: jac === undefined ? undefined : await ctx.read(jac, n * D * D, 0, 'evaluate'),
+      vjp: w === undefined ? undefined : await ctx.read(w, n * D, 0, 'evaluate'),
     };
   } finally {
     dispatch?.destroy();
@@ -127,10 +157,10 @@ export async function evaluateDynamics(ctx: GpuContext, dyn: GpuDynamics, points
   }
 }
 
-/** Compiles the kernel that calls every function the dynamics define: WGSL errors surface here. */
+/** Compiles the kernel that calls every function the dynamics define (vjp too): WGSL errors surface here. */
 export async function compileDynamics(ctx: GpuContext, dyn: GpuDynamics): Promise<void> {
   checkDynamics('compile', dyn);
-  const spec = evaluateKernel(dyn);
+  const spec = evaluateKernel(dyn, wgslDeclares(dyn.wgsl, 'vjp'));
   const layout = ctx.kernelLayout(spec.storage.map((s) => s.access));
   const d = dynamicsSource(dyn);
   await ctx.pipeline(kernelSource(spec), [layout, ctx.paramsLayout], { name: d.name, firstLine: d.firstLine, lastLine: d.lastLine });

@@ -1,4 +1,4 @@
-import type { DefinedDynamics } from '@unroll/linearize';
+import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
 import { gaussianMixture, gru, henonMap, langevin, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell, type GruWeights, type Potential } from '@unroll/systems';
 import fc from 'fast-check';
@@ -277,5 +277,90 @@ describe('gpuDynamicsOf: one door for Dynamics that carry WGSL and for defineGpu
     expect(code(() => gpuDynamicsOf('solve', { dim: 1, step, wgsl: { source: 'fn step() {} fn diagonal() {}', params: [1e39] } }))).toMatch(/^NON_FINITE: .*wgsl.params\[0\]/);
     expect(code(() => gpuDynamicsOf('solve', { dim: 4096, step, wgsl: { source: 'fn step() {} fn diagonal() {}' } }))).toMatch(/^INVALID_ARGUMENT: solve: dynamics.dim must be at most 2048/);
     expect(code(() => gpuDynamicsOf('solve', 'gru'))).toMatch(/^INVALID_ARGUMENT: solve: dynamics must be a Dynamics that carries wgsl/);
+  });
+});
+
+describe("rt.evaluate of a dynamics' vjp", () => {
+  // s_t = W tanh(s_{t−1}) with J_ij = W_ij (1 − tanh² s_j), so (vᵀJ)_j = (Σ_i v_i W_ij)(1 − tanh² s_j).
+  const D = 3;
+  const W = [0.5, -0.3, 0.8, 0.1, 0.9, -0.6, -0.2, 0.4, 0.7];
+  const Wf = Float32Array.from(W);
+  const source = (vjp: string) => `
+fn step(t: u32, s: State) -> State {
+  var x = s;
+  var out: State;
+  for (var i = 0u; i < D; i++) { var acc = 0.0; for (var j = 0u; j < D; j++) { acc += params[i * D + j] * tanh(x[j]); } out[i] = acc; }
+  return out;
+}
+fn diagonal(t: u32, s: State) -> State {
+  var x = s;
+  var out: State;
+  for (var i = 0u; i < D; i++) { let c = tanh(x[i]); out[i] = params[i * D + i] * (1.0 - c * c); }
+  return out;
+}
+${vjp}`;
+  const vjp = `
+fn vjp(t: u32, s: State, v: State) -> State {
+  var x = s;
+  var w = v;
+  var out: State;
+  for (var j = 0u; j < D; j++) {
+    var acc = 0.0;
+    for (var i = 0u; i < D; i++) { acc += w[i] * params[i * D + j]; }
+    let c = tanh(x[j]);
+    out[j] = acc * (1.0 - c * c);
+  }
+  return out;
+}`;
+  const make = (wgslSource: string) =>
+    defineDynamics({
+      dim: D,
+      name: 'tanh net',
+      step(_t, s, so, out, oo) {
+        for (let i = 0; i < D; i++) {
+          let acc = 0;
+          for (let j = 0; j < D; j++) acc += (Wf[i * D + j] ?? 0) * Math.tanh(s[so + j]);
+          out[oo + i] = acc;
+        }
+      },
+      jacobian(_t, s, so, out, oo) {
+        for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) out[oo + i * D + j] = (Wf[i * D + j] ?? 0) * (1 - Math.tanh(s[so + j]) ** 2);
+      },
+      wgsl: { source: wgslSource, params: W },
+    });
+
+  it('vjp matches vᵀ J of the TypeScript Jacobian at random points, and compile type-checks it', async () => {
+    const dyn = make(source(vjp));
+    await rt.compile(dyn);
+    const n = 40;
+    const prev = Float32Array.from({ length: n * D }, (_, i) => 2.5 * Math.sin(1.3 * i + 0.4));
+    const v = Float32Array.from({ length: n * D }, (_, i) => Math.cos(0.7 * i * i));
+    const t = Array.from({ length: n }, (_, k) => k + 1);
+    const ev = await rt.evaluate(dyn, { t, prev, v });
+    const got = ev.vjp;
+    if (got === undefined) throw new Error('evaluate returned no vjp');
+    expect(got).toHaveLength(n * D);
+    const s = Float64Array.from(prev), J = new Float64Array(D * D);
+    let worst = 0;
+    for (let k = 0; k < n; k++) {
+      dyn.jacobian(k + 1, s, k * D, J, 0);
+      for (let j = 0; j < D; j++) {
+        let want = 0;
+        for (let i = 0; i < D; i++) want += (v[k * D + i] ?? NaN) * (J[i * D + j] ?? NaN);
+        worst = Math.max(worst, Math.abs((got[k * D + j] ?? NaN) - want) / (1 + maxAbs(J, 0, D * D) * maxAbs(v, k * D, D)));
+      }
+    }
+    expect(worst).toBeLessThan(rtol);
+    // Without v there is no vjp in the result.
+    expect((await rt.evaluate(dyn, { t, prev })).vjp).toBeUndefined();
+  });
+
+  it('a vjp of the wrong signature is SHADER_COMPILE at compile; v without vjp is UNSUPPORTED, v of the wrong length DIMENSION_MISMATCH', async () => {
+    const wrong = make(source('fn vjp(t: u32, s: State) -> State { return s; }'));
+    await expect(rt.compile(wrong)).rejects.toMatchObject({ code: 'SHADER_COMPILE' });
+    const noVjp = make(source(''));
+    await expect(rt.evaluate(noVjp, { t: [1], prev: [0, 0, 0], v: [1, 0, 0] })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/defines no `fn vjp\(t: u32, s: State, v: State\) -> State`/) as unknown });
+    await expect(rt.evaluate(make(source(vjp)), { t: [1], prev: [0, 0, 0], v: [1, 0] })).rejects.toMatchObject({ code: 'DIMENSION_MISMATCH' });
+    expect(rt.liveBuffers).toBe(0);
   });
 });
