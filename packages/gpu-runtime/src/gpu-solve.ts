@@ -28,7 +28,8 @@ import type { GpuContext } from './gpu-context.js';
 import type { GpuDynamics } from './gpu-dynamics.js';
 import { ReductionChain } from './reduction.js';
 import { RecurrencePlan } from './scan-plan.js';
-import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
+import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, windowPrefixKernel, windowStartKernel, windowUpdateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
+import type { KernelSpec } from './kernel.js';
 import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
 
@@ -73,7 +74,6 @@ export const gpuMethods: readonly GpuMethod[] = methodNames.filter((m): m is Gpu
 
 /** `SolveOptions` keys the GPU does not serve (yet), and what to do instead. */
 export const cpuOnlyOptions: Readonly<Record<string, string>> = {
-  window: "sliding windows run on the CPU solvers (@unroll/solvers' solve with { window }); the GPU iterates all T steps at once — remove window",
   threads: 'threads are CPU worker threads for the inner recurrence; the GPU runs its own parallel scan — remove threads',
   backend: 'this already is a backend — remove backend (or call solveAsync(dyn, s0, T, { backend: runtime }))',
 };
@@ -94,6 +94,8 @@ interface Settings extends Omit<RunControls, 'onIteration'> {
   readonly lambda: number | undefined;
   /** A custom strategy whose structure and fill carry WGSL (kind `'structure'`). */
   readonly custom: CustomLinearization | undefined;
+  /** Sliding window: rows iterated at once, < T; undefined: all T. */
+  readonly window: number | undefined;
   /** Cap on the Ã_t's bytes (Infinity unless `memoryBudget` was given). */
   readonly budget: number;
 }
@@ -124,7 +126,15 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   // exact Jacobian (here: a WGSL `jacobian`), quasi-DEER otherwise.
   const method = opts.method === undefined ? defaultMethod(dyn.dim, dyn.hasJacobian) : resolveMethod('solve', opts.method);
   const controls = resolveRunControls('solve', opts, T, 'float32');
-  const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget };
+  const windowGiven: unknown = opts.window;
+  if (windowGiven !== undefined && (typeof windowGiven !== 'number' || !Number.isInteger(windowGiven) || windowGiven < 1)) {
+    throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${describe(windowGiven)}.`);
+  }
+  const window = windowGiven === undefined || windowGiven >= T ? undefined : windowGiven;
+  if (window !== undefined && method.kind === 'fixed-point' && method.inner.kind === 'kalman') {
+    throw new UnrollError('UNSUPPORTED', `solve: quasi-ELK with a sliding window is not on the GPU yet; drop window (the GPU filters all T steps at once) or run it on the CPU solvers (@unroll/solvers).`);
+  }
+  const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget, window };
   if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: undefined };
   const recipe = method.recipe;
   const lambda = method.inner.kind === 'kalman' ? method.inner.lambda : undefined;
@@ -178,8 +188,10 @@ interface Record4 {
   readonly maxResidual: number;
   readonly resets: number;
   readonly delta: number;
-  /** Leading steps (of every sequence) that moved less than tol; measured only for `onIteration`. */
+  /** Leading steps (of every sequence) that moved less than tol; measured only for `onIteration` and windows. */
   readonly convergedPrefix: number;
+  /** Windows: resets in the window's first row (a reset row is not exact). */
+  readonly firstRowResets: number;
 }
 
 /** Bytes of the record: three (sum, max) pairs of f32 — linearize, update, prefix. */
@@ -214,14 +226,18 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   // Floats of Ã_t per step: none for Jacobi, Picard and the sequential rollout.
   // quasi-ELK adds, per entry, the variances' Möbius matrices (4) and their states (2).
   const W = aWidth(settings, D) + (settings.lambda === undefined ? 0 : 6 * D);
-  const aBytes = S * steps * W * 4;
+  const rowsHeld = settings.window ?? steps;
+  const aBytes = S * rowsHeld * W * 4;
   if (aBytes > settings.budget) {
     throw new UnrollError(
       'MEMORY_BUDGET',
       `solve: the Ã_t of '${settings.method}' take ${(aBytes / 2 ** 20).toFixed(1)} MiB (S·T·${settings.kind === 'dense' ? 'D²' : 'D'}·4 bytes), beyond memoryBudget = ${settings.budget} bytes. Use ${settings.kind === 'dense' ? "'quasi-deer' (diagonal Ã_t)" : "'picard' or 'jacobi' (no Ã_t)"}, a shorter T or fewer sequences, or raise memoryBudget.`,
     );
   }
-  checkFloats('solve', `the Ã_t of '${settings.method}'`, S * steps * W, ctx.limits.maxBufferBytes);
+  checkFloats('solve', `the Ã_t of '${settings.method}'`, S * rowsHeld * W, ctx.limits.maxBufferBytes);
+  if (settings.window !== undefined && n * 4 > ctx.limits.maxBindingBytes) {
+    throw new UnrollError('UNSUPPORTED', `solve: a sliding window binds the whole trajectory (S·T·D·4 = ${n * 4} bytes), beyond this device's ${ctx.limits.maxBindingBytes}-byte storage binding; drop window, or use a shorter T or fewer sequences.`);
+  }
   const init = settings.init;
   let guess: Float32Array;
   if (isFloatArray(init)) {
@@ -302,13 +318,15 @@ class SolveRun {
     }
     const bufGuess = this.#keep(ctx.storage(guess, 'initial guess'));
     const W = aWidth(s, D);
-    const bufA = W > 0 ? this.#keep(ctx.buffer(S * T * W * 4, usage.storage, 'solve A')) : undefined;
-    const bufB = s.kind === 'jacobi' ? undefined : this.#keep(ctx.buffer(n * 4, usage.storage, 'solve b'));
+    // A sliding window holds (Ã_t, b_t) for its w rows per sequence, not all T.
+    const held = s.window ?? T;
+    const bufA = W > 0 ? this.#keep(ctx.buffer(S * held * W * 4, usage.storage, 'solve A')) : undefined;
+    const bufB = s.kind === 'jacobi' && s.window === undefined ? undefined : this.#keep(ctx.buffer(S * held * D * 4, usage.storage, 'solve b'));
     const rows = (buffer: GPUBuffer, width: number, before = 0): BindingPlan => ({ buffer, range: (i0, i1) => rowRange(Math.max(0, i0 - before), i1, width, 0, width) });
     const seqs = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [Math.floor(i0 / T) * D, (Math.floor((i1 - 1) / T) + 1) * D] });
     const record = this.#record;
     const values = { T, k: s.k, lo: s.lo, hi: s.hi };
-    const linearizeInto = async (cur: GPUBuffer, target: GPUBuffer, slot: number, kind: Linearization) => {
+    const linearizeInto = async (cur: GPUBuffer, target: GPUBuffer, slot: number, kind: Linearization | 'measure') => {
       const groups = Dispatch.groupsFor(S * T, 1);
       const chain = this.#own(await ReductionChain.create(ctx, groups, record, slot));
       const part: BindingPlan = { buffer: chain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (chain.target.offset + g0), 2 * (chain.target.offset + g1)] };
@@ -322,6 +340,16 @@ class SolveRun {
         },
       };
     };
+    if (s.window !== undefined && bufB !== undefined) {
+      this.#measure = await linearizeInto(states[0], states[1], 0, 'measure');
+      await this.#prepareWindow(s.window, bufS0, bufGuess, bufA, bufB, params.group);
+      await ctx.allocated('solve');
+      if (jacobiInit) this.#submit([await linearizeInto(states[1], bufGuess, 0, 'jacobi')]);
+      const encoder = ctx.device.createCommandEncoder();
+      encoder.copyBufferToBuffer(bufGuess, 0, states[0], 0, n * 4);
+      ctx.device.queue.submit([encoder.finish()]);
+      return;
+    }
     for (const p of [0, 1] as const) {
       const cur = states[p], next = states[1 - p];
       const lin = await linearizeInto(cur, bufB ?? next, 0, s.kind);
@@ -451,14 +479,99 @@ class SolveRun {
     this.#ctx.device.queue.submit([encoder.finish()]);
   }
 
-  async #readRecord(): Promise<Record4> {
+  /** The record, its merit averaged over `rows` steps (all S·T unless a window's). */
+  async #readRecord(rows = this.#S * this.#T): Promise<Record4> {
     const staging = this.#staging;
     if (staging === undefined) throw new Error('internal: no record');
     await this.#ctx.guard(staging.mapAsync(mapRead), 'solve');
     const r = new Float32Array(staging.getMappedRange(0, recordBytes)).slice();
     staging.unmap();
-    const N = this.#S * this.#T;
-    return { merit: fromMark(r[0]) / N, maxResidual: fromMark(r[1]), resets: r[2], delta: fromMark(r[3]), convergedPrefix: Math.max(0, this.#T - r[5]) };
+    return { merit: fromMark(r[0]) / rows, maxResidual: fromMark(r[1]), resets: r[2], delta: fromMark(r[3]), convergedPrefix: Math.max(0, this.#T - r[5]), firstRowResets: r[4] };
+  }
+
+  /** The merit over the whole trajectory and every state, from one linearization that writes nothing. */
+  #measure: { encode(pass: GPUComputePassEncoder): void } | undefined;
+
+  /** Sliding windows: the window's (ws, n) on the device, and the passes of a windowed iteration. */
+  #window: { readonly win: GPUBuffer; readonly linearize: { encode(pass: GPUComputePassEncoder): void }[]; readonly solve: { encode(pass: GPUComputePassEncoder): void }[]; readonly update: { encode(pass: GPUComputePassEncoder): void }[] } | undefined;
+
+  /**
+   * A sliding window of w rows (DESIGN.md §1, PASO-style) on the device: (Ã_t, b_t) for
+   * those rows only, compactly; the recurrence from the state before the window into a
+   * candidate; the update in place on the one iterate (rows outside the window keep their
+   * values, as on the CPU). Where the window stands lives in a small buffer rewritten each
+   * iteration, so every pass is built once.
+   */
+  async #prepareWindow(w: number, bufS0: GPUBuffer, bufGuess: GPUBuffer, bufA: GPUBuffer | undefined, bufB: GPUBuffer, paramsGroup: GPUBindGroup): Promise<void> {
+    const ctx = this.#ctx, dyn = this.#dyn, D = dyn.dim, S = this.#S, T = this.#T, s = this.#s;
+    const states = this.#states, record = this.#record;
+    if (states === undefined || record === undefined) throw new Error('internal: window before the iterate');
+    const cur = states[0];
+    const W = aWidth(s, D);
+    const win = this.#keep(ctx.buffer(8, usage.storage | usage.copyDst, 'window'));
+    const start = this.#keep(ctx.buffer(S * D * 4, usage.storage, 'window start'));
+    const cand = this.#keep(ctx.buffer(S * w * D * 4, usage.storage, 'window candidate'));
+    const whole = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: () => [0, buffer.size / 4] });
+    const rows = (buffer: GPUBuffer, width: number): BindingPlan => ({ buffer, range: (i0, i1) => rowRange(i0, i1, width, 0, width) });
+    const entries = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [i0, i1] });
+    const reduced = async (kernel: KernelSpec, items: number, slot: number, bindings: Record<string, BindingPlan>, values: Record<string, number>, group?: GPUBindGroup) => {
+      const chain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(items, 1), record, slot));
+      const part: BindingPlan = { buffer: chain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (chain.target.offset + g0), 2 * (chain.target.offset + g1)] };
+      const d = this.#own(await Dispatch.create(ctx, kernel, items, { ...bindings, part }, { ...values, partOffset: chain.target.offset }, group));
+      return {
+        encode: (pass: GPUComputePassEncoder) => {
+          d.encode(pass);
+          chain.encode(pass);
+        },
+      };
+    };
+    const linBindings: Record<string, BindingPlan> = { s0: whole(bufS0), cur: whole(cur), win: whole(win), B: rows(bufB, D) };
+    if (bufA !== undefined) linBindings['A'] = rows(bufA, W);
+    const lin = await reduced(linearizeKernel(dyn, s.kind === 'sequential' ? 'jacobi' : s.kind, s.custom, true), S * w, 0, linBindings, { T, w, k: s.k, lo: s.lo, hi: s.hi }, paramsGroup);
+    const startPass = this.#own(await Dispatch.create(ctx, windowStartKernel(), S * D, { s0: whole(bufS0), cur: whole(cur), win: whole(win), start: whole(start) }, { D, T }));
+    const kind = s.kind === 'picard' ? 'identity' : s.kind === 'dense' ? 'dense' : s.kind === 'structure' ? 'structure' : 'diagonal';
+    const scan = s.kind === 'jacobi'
+      ? undefined
+      : this.#own(await RecurrencePlan.create(ctx, { kind, D, S, L: w, C: this.#chunk, ...(s.custom === undefined ? {} : { algebra: s.custom.algebra }) }, bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 }, { buffer: bufB, stride: D, offset: 0 }, start, cand));
+    const windowValues = { D, T, w, reset: s.reset ? 1 : 0, threshold: s.resetThreshold, tol: s.tol };
+    // Jacobi's candidate is f itself: the linearization wrote it to b.
+    const candidate = scan === undefined ? bufB : cand;
+    const io = { cand: entries(candidate), cur: whole(cur), guess: whole(bufGuess), win: whole(win) };
+    const prefix = await reduced(windowPrefixKernel(), S * w * D, 2, io, windowValues);
+    const update = await reduced(windowUpdateKernel(), S * w * D, 1, io, windowValues);
+    this.#window = { win, linearize: [lin], solve: scan === undefined ? [] : [startPass, scan], update: [prefix, update] };
+  }
+
+  /** Windowed: linearize rows [ws, ws + n) of every sequence; the record's merit is over those rows. */
+  windowLinearize(ws: number, n: number): Promise<Record4> {
+    const w = this.#window;
+    if (w === undefined) throw new Error('internal: no window');
+    this.#ctx.device.queue.writeBuffer(w.win, 0, new Uint32Array([ws, n]));
+    this.#submit(w.linearize, true);
+    return this.#readRecord(this.#S * n);
+  }
+
+  /** Windowed: the recurrence of the window into the candidate. */
+  windowSolve(): void {
+    const w = this.#window;
+    if (w === undefined) throw new Error('internal: no window');
+    if (w.solve.length > 0) this.#submit(w.solve);
+  }
+
+  /** Windowed: the prefix and the update in place; the record's change, resets, prefix and first-row resets. */
+  windowUpdate(): Promise<Record4> {
+    const w = this.#window;
+    if (w === undefined) throw new Error('internal: no window');
+    this.#submit(w.update, true);
+    return this.#readRecord();
+  }
+
+  /** The merit and max residual of the whole current iterate (a windowed run's one iterate). */
+  measureAll(): Promise<Record4> {
+    const m = this.#measure;
+    if (m === undefined) throw new Error('internal: no measure');
+    this.#submit([m], true);
+    return this.#readRecord();
   }
 
   /**
@@ -476,14 +589,13 @@ class SolveRun {
       const out = await this.#ctx.read(states[0], this.#S * this.#T * this.#dyn.dim, 0, 'solve');
       return { states: out, iterations: 0, converged: allFinite(out), method: s.method, fellBack: false, trace: { delta: [], merit: [], resets: [] }, sequences: this.#S };
     }
-    const backend = new GpuBackend(this);
+    const backend = s.window === undefined ? new GpuBackend(this) : new WindowedGpuBackend(this);
     const onIteration = s.onIteration;
     const outcome = await runWorkAsync(
       driveFixedPoint(
         'solve',
         backend,
-        // No window on the GPU yet: every iteration covers all T rows.
-        { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: undefined, exactLeadingRow: true, fallback: s.fallback, signal: s.signal },
+        { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: s.window, exactLeadingRow: true, fallback: s.fallback, signal: s.signal },
         onIteration === undefined ? undefined : (m) => onIteration({ iteration: m.iteration, delta: m.delta, merit: m.merit, resets: m.resets, convergedPrefix: m.convergedPrefix }),
       ),
     );
@@ -580,6 +692,57 @@ class GpuBackend implements FixedPointBackend {
   *residual(): Work<FinalResidual> {
     // The iterate a 'merit' stop accepts was measured by the linearization that stopped it.
     const r = this.#measured && this.#record !== undefined ? this.#record : ((yield this.#run.measureRecord()) as Record4);
+    const out = (yield this.#run.read()) as Float32Array;
+    this.states = out;
+    return { merit: r.merit, maxResidual: r.maxResidual, finite: allFinite(out) };
+  }
+
+  *fallback(): Work<boolean> {
+    yield this.#run.rollout();
+    const out = (yield this.#run.read()) as Float32Array;
+    this.states = out;
+    return allFinite(out);
+  }
+}
+
+/**
+ * The GPU backend under a sliding window: one iterate, updated in place on the window's
+ * rows, so linearize (which a `'merit'` stop may accept) is its own command buffer and
+ * read-back, and solve and update follow — two read-backs per iteration. The state a
+ * window starts from is not read back: a non-finite one makes the window's change NaN,
+ * which never converges.
+ */
+class WindowedGpuBackend implements FixedPointBackend {
+  readonly #run: SolveRun;
+  /** The final states, read back by `residual` or `fallback`. */
+  states: Float32Array | undefined;
+
+  constructor(run: SolveRun) {
+    this.#run = run;
+  }
+
+  // eslint-disable-next-line require-yield -- see the class comment.
+  *windowStartFinite(): Work<boolean> {
+    return true;
+  }
+
+  *linearize(ws: number, we: number): Work<number> {
+    const r = (yield this.#run.windowLinearize(ws, we - ws)) as Record4;
+    return r.merit;
+  }
+
+  // eslint-disable-next-line require-yield -- a submission; nothing to wait for.
+  *solve(): Work<void> {
+    this.#run.windowSolve();
+  }
+
+  *update(ws: number): Work<UpdateMeasure> {
+    const r = (yield this.#run.windowUpdate()) as Record4;
+    return { delta: r.delta, resets: r.resets, convergedPrefix: Math.max(ws, r.convergedPrefix), firstRowReset: r.firstRowResets > 0 };
+  }
+
+  *residual(): Work<FinalResidual> {
+    const r = (yield this.#run.measureAll()) as Record4;
     const out = (yield this.#run.read()) as Float32Array;
     this.states = out;
     return { merit: r.merit, maxResidual: r.maxResidual, finite: allFinite(out) };

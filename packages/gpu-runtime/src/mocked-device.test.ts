@@ -19,7 +19,7 @@ const dyn = defineGpuDynamics({
     fn jacobian(t: u32, s: State) -> Jacobian { let d = diagonal(t, s); return Jacobian(d[0], 0.0, 0.0, d[1]); }`,
 });
 
-const methods: [string, GpuSolveOptions['method']][] = [
+const methods: [string, NonNullable<GpuSolveOptions['method']>][] = [
   ['deer', 'deer'],
   ['quasi-deer', 'quasi-deer'],
   ['picard', 'picard'],
@@ -32,7 +32,7 @@ const methods: [string, GpuSolveOptions['method']][] = [
 ];
 
 /** Runs one solve on a fresh recording device and returns what it recorded. */
-async function record(method: GpuSolveOptions['method'], T: number, extra: GpuSolveOptions = {}): Promise<RecordingDevice> {
+async function record(method: NonNullable<GpuSolveOptions['method']>, T: number, extra: GpuSolveOptions = {}): Promise<RecordingDevice> {
   const device = new RecordingDevice();
   const rt = await createGpuRuntime({ device: device as unknown as GPUDevice });
   try {

@@ -51,17 +51,26 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
  * One thread per step t of every sequence: f_t(s_{t−1}) at the current iterate, the
  * residual r_t = s_t − f_t (its ½‖r‖² summed and max |r| for the merit and the stopping
  * check — no extra evaluation of f), and the method's (Ã_t, b_t = f_t − Ã_t s_{t−1}).
+ * `'measure'` writes nothing but the residual's reductions.
+ *
+ * `windowed`: threads cover a sliding window of w steps of every sequence, rows
+ * [ws, ws + n) with (ws, n) read from the `win` binding (u32 bits, rewritten each
+ * iteration), and write (Ã, b) compactly, w rows per sequence; rows j ≥ n are zeroed.
  */
-export function linearizeKernel(dyn: GpuDynamics, kind: Linearization, custom?: CustomLinearization): KernelSpec {
+export function linearizeKernel(dyn: GpuDynamics, kind: Linearization | 'measure', custom?: CustomLinearization, windowed = false): KernelSpec {
   if (kind === 'structure' && custom === undefined) throw new Error('internal: a structure linearization needs its WGSL');
   const storage: StorageSlot[] = [
     { name: 's0', access: 'read' },
     { name: 'cur', access: 'read' },
   ];
-  if (kind === 'diagonal' || kind === 'dense' || kind === 'structure') storage.push({ name: 'A', access: 'read_write' });
-  storage.push({ name: 'B', access: 'read_write' }, { name: 'part', access: 'read_write' });
+  if (windowed) storage.push({ name: 'win', access: 'read' });
+  const hasA = kind === 'diagonal' || kind === 'dense' || kind === 'structure';
+  if (hasA) storage.push({ name: 'A', access: 'read_write' });
+  if (kind !== 'measure') storage.push({ name: 'B', access: 'read_write' });
+  storage.push({ name: 'part', access: 'read_write' });
   const row = 'item * D + i - unroll_u.base_B';
   const method = {
+    measure: '',
     jacobi: `for (var i = 0u; i < D; i++) { unroll_B[${row}] = f[i]; }`,
     picard: `for (var i = 0u; i < D; i++) { unroll_B[${row}] = f[i] - prev[i]; }`,
     diagonal: `
@@ -89,34 +98,52 @@ export function linearizeKernel(dyn: GpuDynamics, kind: Linearization, custom?: 
       unroll_B[${row}] = acc;
     }`,
   }[kind];
-  const splice = custom === undefined ? '' : `${algebraPrelude(custom.algebra, dyn.dim, false)}\n${custom.fill}\n`;
-  const body = `${splice}${reducingMain}
-    let item = unroll_u.first + id;
+  // Rows past a short last window: zero (Ã, b), so the scan over them stays finite.
+  const aWidthWgsl = kind === 'diagonal' ? 'D' : kind === 'dense' ? 'D * D' : 'W';
+  const idle = `
+    ${hasA ? `for (var k = 0u; k < ${aWidthWgsl}; k++) { unroll_A[item * ${aWidthWgsl} + k - unroll_u.base_A] = 0.0; }` : ''}
+    ${kind === 'measure' ? '' : `for (var i = 0u; i < D; i++) { unroll_B[${row}] = 0.0; }`}`;
+  const locate = windowed
+    ? `
+    let q = item / unroll_u.w;
+    let ws = bitcast<u32>(unroll_win[0u - unroll_u.base_win]);
+    let unroll_active = item % unroll_u.w < bitcast<u32>(unroll_win[1u - unroll_u.base_win]);
+    let t = ws + item % unroll_u.w;
+    let g = q * unroll_u.T + t;`
+    : `
     let q = item / unroll_u.T;
     let t = item % unroll_u.T;
+    let unroll_active = true;
+    let g = item;`;
+  const splice = custom === undefined ? '' : `${algebraPrelude(custom.algebra, dyn.dim, false)}\n${custom.fill}\n`;
+  const body = `${splice}${reducingMain}
+    let item = unroll_u.first + id;${locate}
     sequence = q;
+    if (unroll_active) {
     var prev: State;
     if (t == 0u) {
       for (var i = 0u; i < D; i++) { prev[i] = unroll_s0[q * D + i - unroll_u.base_s0]; }
     } else {
-      for (var i = 0u; i < D; i++) { prev[i] = unroll_cur[(item - 1u) * D + i - unroll_u.base_cur]; }
+      for (var i = 0u; i < D; i++) { prev[i] = unroll_cur[(g - 1u) * D + i - unroll_u.base_cur]; }
     }
     let f = step(t + 1u, prev);
     var m = 0.0;
     var rmax = 0.0;
     for (var i = 0u; i < D; i++) {
-      let r = unroll_cur[item * D + i - unroll_u.base_cur] - f[i];
+      let r = unroll_cur[g * D + i - unroll_u.base_cur] - f[i];
       m = unroll_add(m, unroll_half_square(r));
       rmax = max(rmax, unroll_mark(r));
     }
     ${method}
     red = vec2f(m, rmax);
+    } else {${idle}
+    }
   }${groupReduce}
 }`;
   return {
-    label: `linearize ${kind}${custom === undefined ? '' : ` ${custom.algebra.name}`} ${dyn.name}`,
+    label: `linearize ${kind}${custom === undefined ? '' : ` ${custom.algebra.name}`}${windowed ? ' windowed' : ''} ${dyn.name}`,
     storage,
-    uniforms: [['T', 'u32'], ['partOffset', 'u32'], ['k', 'f32'], ['lo', 'f32'], ['hi', 'f32']],
+    uniforms: [['T', 'u32'], ['partOffset', 'u32'], ['k', 'f32'], ['lo', 'f32'], ['hi', 'f32'], ...(windowed ? ([['w', 'u32']] as const) : [])],
     lanes: 1,
     body,
     dynamics: dynamicsSource(dyn),
@@ -277,6 +304,108 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
     lanes: 1,
     body,
   };
+}
+
+/**
+ * Sliding windows: where each sequence's window starts — s_0 for the first window, else
+ * the (converged) state just before it, row ws − 1 of the current iterate. One thread per
+ * (sequence, coordinate).
+ */
+export function windowStartKernel(): KernelSpec {
+  const body = `
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count) { return; }
+  let k = unroll_u.first + id;
+  let q = k / unroll_u.D;
+  let i = k % unroll_u.D;
+  let ws = bitcast<u32>(unroll_win[0u - unroll_u.base_win]);
+  if (ws == 0u) { unroll_start[k - unroll_u.base_start] = unroll_s0[k - unroll_u.base_s0]; }
+  else { unroll_start[k - unroll_u.base_start] = unroll_cur[((q * unroll_u.T + ws - 1u) * unroll_u.D + i) - unroll_u.base_cur]; }
+}`;
+  return {
+    label: 'window start',
+    storage: [
+      { name: 's0', access: 'read' },
+      { name: 'cur', access: 'read' },
+      { name: 'win', access: 'read' },
+      { name: 'start', access: 'read_write' },
+    ],
+    uniforms: [['D', 'u32'], ['T', 'u32']],
+    lanes: 1,
+    body,
+  };
+}
+
+/** The per-entry prologue of the windowed kernels: entry k of the compact candidate, its step and its place in the trajectory. */
+const windowEntry = `
+    let k = unroll_u.first + id;
+    let q = k / (unroll_u.w * unroll_u.D);
+    let j = (k / unroll_u.D) % unroll_u.w;
+    let i = k % unroll_u.D;
+    let ws = bitcast<u32>(unroll_win[0u - unroll_u.base_win]);
+    let n = bitcast<u32>(unroll_win[1u - unroll_u.base_win]);
+    let g = (q * unroll_u.T + ws + j) * unroll_u.D + i;
+    var x = 0.0;
+    var reset = false;
+    if (j < n) {
+      x = unroll_cand[k - unroll_u.base_cand];
+      if (unroll_u.reset != 0u && (unroll_nonfinite(x) || abs(x) > unroll_u.threshold)) {
+        x = unroll_guess[g - unroll_u.base_guess];
+        reset = true;
+      }
+    }`;
+
+const windowStorage = (curAccess: 'read' | 'read_write'): StorageSlot[] => [
+  { name: 'cand', access: 'read' },
+  { name: 'cur', access: curAccess },
+  { name: 'guess', access: 'read' },
+  { name: 'win', access: 'read' },
+  { name: 'part', access: 'read_write' },
+];
+
+const windowUniforms = [['partOffset', 'u32'], ['D', 'u32'], ['T', 'u32'], ['w', 'u32'], ['reset', 'u32'], ['threshold', 'f32'], ['tol', 'f32']] as const;
+
+/**
+ * Sliding windows, before the update: the prefix the driver advances the window past —
+ * T − t for every entry whose (reset) candidate moved by tol or more (max: T minus the
+ * first such step; rounded up, see `prefixKernel`) — and the resets in the window's first
+ * row (sum), which tell the driver whether that row is exact (DESIGN.md §1).
+ */
+export function windowPrefixKernel(): KernelSpec {
+  const body = `${reducingMain}${windowEntry}
+    var far = 0.0;
+    var firstRowResets = 0.0;
+    if (j < n) {
+      if (unroll_mark(x - unroll_cur[g - unroll_u.base_cur]) >= unroll_u.tol) {
+        let v = unroll_u.T - (ws + j);
+        far = f32(v);
+        if (u32(far) < v) { far = bitcast<f32>(bitcast<u32>(far) + 1u); }
+      }
+      if (reset && j == 0u) { firstRowResets = 1.0; }
+    }
+    red = vec2f(firstRowResets, far);
+  }${groupReduce}
+}`;
+  return { label: 'window prefix', storage: windowStorage('read'), uniforms: windowUniforms, lanes: 1, body };
+}
+
+/**
+ * Sliding windows: the update in place — the window's rows of the current iterate take the
+ * (reset) candidate; partials hold (resets, max change). Rows outside the window keep
+ * their values (converged before it, the guess after it), as on the CPU.
+ */
+export function windowUpdateKernel(): KernelSpec {
+  const body = `${reducingMain}${windowEntry}
+    if (j < n) {
+      let change = unroll_mark(x - unroll_cur[g - unroll_u.base_cur]);
+      unroll_cur[g - unroll_u.base_cur] = x;
+      red = vec2f(select(0.0, 1.0, reset), change);
+    }
+  }${groupReduce}
+}`;
+  return { label: 'window update', storage: windowStorage('read_write'), uniforms: windowUniforms, lanes: 1, body };
 }
 
 /** One level of the (sum, max) reduction of partial pairs. */

@@ -86,7 +86,6 @@ describe('the options shared with the CPU are validated once, by resolveRunContr
 
 describe('what only the CPU serves is refused, not ignored', () => {
   it.each([
-    ['window', { window: 4 }, /window.*CPU solvers/],
     ['dtype float64', { dtype: 'float64' }, /float32 only.*CPU solvers/],
     ['elk({ lambda: 1 }) (dense ELK)', { method: elk({ lambda: 1 }) }, /'elk'.*dense.*no WGSL form yet.*quasi-ELK.*CPU solvers/],
     ['a custom strategy', { method: newton(hutchinson({ probes: 2 })) }, /custom strategy.*CPU solvers/],
