@@ -1,4 +1,4 @@
-import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
+import { defineDynamics, wgslDeclares, type DefinedDynamics } from '@unroll/linearize';
 import { UnrollError } from '@unroll/scan';
 import { gaussianMixture, gru, henonMap, langevin, logisticMap, lorenz63, lorenz96, meanFieldRnn, rossler, twoWell, type GruWeights, type Potential } from '@unroll/systems';
 import fc from 'fast-check';
@@ -29,11 +29,17 @@ const maxAbs = (a: ArrayLike<number>, o: number, n: number): number => {
   return m;
 };
 
-/** Largest |gpu − cpu| / magnitude over the points; NaN anywhere makes it Infinity. */
-async function worstErrors(dyn: DefinedDynamics, t: readonly number[], prev: Float32Array): Promise<{ step: number; diagonal: number; jacobian: number }> {
+/**
+ * Largest |gpu − cpu| / magnitude over the points; NaN anywhere makes it Infinity. Where the
+ * WGSL defines `vjp`, it is evaluated at vectors v_k and held to v_kᵀ J of the TypeScript
+ * Jacobian (magnitude 1 + max|J|·max|v|); `vjp` is 0 where it is not defined.
+ */
+async function worstErrors(dyn: DefinedDynamics, t: readonly number[], prev: Float32Array): Promise<{ step: number; diagonal: number; jacobian: number; vjp: number }> {
   const D = dyn.dim;
   const n = t.length;
-  const ev = await rt.evaluate(dyn, { t, prev });
+  const withVjp = wgslDeclares(dyn.wgsl?.source ?? '', 'vjp');
+  const v = Float32Array.from({ length: n * D }, (_, i) => Math.sin(2.3 * i + (prev[i] ?? 0)));
+  const ev = await rt.evaluate(dyn, withVjp ? { t, prev, v } : { t, prev });
   expect(ev.step).toHaveLength(n * D);
   expect(ev.diagonal).toHaveLength(n * D);
   const jac = ev.jacobian;
@@ -41,7 +47,9 @@ async function worstErrors(dyn: DefinedDynamics, t: readonly number[], prev: Flo
   expect(jac).toHaveLength(n * D * D);
   const s = Float64Array.from(prev); // the exact f32 states the GPU saw
   const f = new Float64Array(D), d = new Float64Array(D), J = new Float64Array(D * D);
-  const worst = { step: 0, diagonal: 0, jacobian: 0 };
+  const worst = { step: 0, diagonal: 0, jacobian: 0, vjp: 0 };
+  const vjp = ev.vjp;
+  if (withVjp !== (vjp !== undefined)) throw new Error(`${dyn.name ?? ''}: vjp ${withVjp ? 'missing from' : 'unexpected in'} the evaluation`);
   const err = (g: number | undefined, c: number | undefined, scale: number) => {
     const e = Math.abs((g ?? NaN) - (c ?? NaN)) / scale;
     return Number.isNaN(e) ? Infinity : e;
@@ -58,6 +66,14 @@ async function worstErrors(dyn: DefinedDynamics, t: readonly number[], prev: Flo
       worst.diagonal = Math.max(worst.diagonal, err(ev.diagonal[k * D + i], d[i], jacScale));
     }
     for (let i = 0; i < D * D; i++) worst.jacobian = Math.max(worst.jacobian, err(jac[k * D * D + i], J[i], jacScale));
+    if (vjp !== undefined) {
+      const vjpScale = 1 + maxAbs(J, 0, D * D) * maxAbs(v, k * D, D);
+      for (let j = 0; j < D; j++) {
+        let want = 0;
+        for (let i = 0; i < D; i++) want += (v[k * D + i] ?? NaN) * (J[i * D + j] ?? NaN);
+        worst.vjp = Math.max(worst.vjp, err(vjp[k * D + j], want, vjpScale));
+      }
+    }
   }
   return worst;
 }
@@ -148,7 +164,7 @@ const cases: Case[] = [
   { name: 'hénon map (1.4, 0.3)', dyn: henonMap(), box: 1.5, rows: 0 },
 ];
 
-describe("systems' WGSL matches their TypeScript point by point (step, diagonal, jacobian)", () => {
+describe("systems' WGSL matches their TypeScript point by point (step, diagonal, jacobian, and vjp where defined)", () => {
   const n = 24;
   for (const c of cases) {
     it(c.name, async () => {
@@ -164,6 +180,7 @@ describe("systems' WGSL matches their TypeScript point by point (step, diagonal,
             expect(worst.step, 'step').toBeLessThan(rtol);
             expect(worst.diagonal, 'diagonal').toBeLessThan(rtol);
             expect(worst.jacobian, 'jacobian').toBeLessThan(rtol);
+            expect(worst.vjp, 'vjp').toBeLessThan(rtol);
           },
         ),
         { numRuns: 4 },
@@ -180,7 +197,7 @@ describe("systems' WGSL matches their TypeScript point by point (step, diagonal,
       const t = [1, 2, 3, 4, 1000];
       const prev = Float32Array.from({ length: t.length * 40 }, (_, i) => c.box * Math.sin(0.37 * i * i + 0.1));
       const worst = await worstErrors(c.dyn, t, prev);
-      expect(Math.max(worst.step, worst.diagonal, worst.jacobian), c.name).toBeLessThan(rtol);
+      expect(Math.max(worst.step, worst.diagonal, worst.jacobian, worst.vjp), c.name).toBeLessThan(rtol);
     }
   });
 

@@ -122,6 +122,20 @@ fn jacobian(t: u32, s: State) -> Jacobian {
   }
   return J;
 }
+
+// (vᵀJ)_j = Σ_i v_i ∂h'_i/∂h_j, without forming J.
+fn vjp(t: u32, s: State, v: State) -> State {
+  var h = s;
+  var w = v;
+  var g = gru_gates(t, s);
+  var out: State;
+  for (var j = 0u; j < D; j++) {
+    var acc = 0.0;
+    for (var i = 0u; i < D; i++) { acc += w[i] * gru_entry(&g, &h, i, j); }
+    out[j] = acc;
+  }
+  return out;
+}
 `;
   return { source, params };
 }

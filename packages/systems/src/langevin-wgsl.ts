@@ -11,8 +11,8 @@ import { packParams } from './wgsl-params.js';
  * `counterNormal(seed, t, i)` in WGSL (counter-normal-wgsl.ts).
  *
  * `params` layout: the potential's numbers (its WGSL reads them from index 0), then
- * `[ε, √(2ε)]`, then the explicit noise `[T][D]` if given. `jacobian` is defined when the
- * potential defines `potential_hessian`.
+ * `[ε, √(2ε)]`, then the explicit noise `[T][D]` if given. `jacobian` and `vjp` are defined
+ * when the potential defines `potential_hessian`.
  */
 export function langevinWgsl(potential: PotentialWgsl, eps: number, seed: number, noise: Float64Array | undefined, D: number): DynamicsWgslSpec {
   const { params, offsets } = packParams('langevin', [
@@ -42,6 +42,19 @@ fn jacobian(t: u32, s: State) -> Jacobian {
   for (var e = 0u; e < D * D; e++) { J[e] = -params[LG_EPS] * J[e]; }
   for (var i = 0u; i < D; i++) { J[i * D + i] += 1.0; }
   return J;
+}
+
+// vᵀ(I − ε ∇²φ) = v − ε vᵀ∇²φ
+fn vjp(t: u32, s: State, v: State) -> State {
+  var H = potential_hessian(s);
+  var w = v;
+  var out: State;
+  for (var j = 0u; j < D; j++) {
+    var acc = 0.0;
+    for (var i = 0u; i < D; i++) { acc += H[i * D + j] * w[i]; }
+    out[j] = w[j] - params[LG_EPS] * acc;
+  }
+  return out;
 }
 `
     : '';

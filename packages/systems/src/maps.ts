@@ -28,6 +28,7 @@ export function logisticMap(params: LogisticMapParams): DefinedDynamics & { read
 fn step(t: u32, s: State) -> State { return State(params[0] * s[0] * (1.0 - s[0])); }
 fn diagonal(t: u32, s: State) -> State { return State(params[0] * (1.0 - 2.0 * s[0])); }
 fn jacobian(t: u32, s: State) -> Jacobian { return Jacobian(params[0] * (1.0 - 2.0 * s[0])); }
+fn vjp(t: u32, s: State, v: State) -> State { return State(v[0] * params[0] * (1.0 - 2.0 * s[0])); }
 `,
     },
     step: (_t, s, so, out, oo) => { out[oo] = r * s[so] * (1 - s[so]); },
@@ -64,6 +65,7 @@ export function henonMap(params?: HenonMapParams): DefinedDynamics & { readonly 
 fn step(t: u32, s: State) -> State { return State(1.0 - params[0] * s[0] * s[0] + s[1], params[1] * s[0]); }
 fn diagonal(t: u32, s: State) -> State { return State(-2.0 * params[0] * s[0], 0.0); }
 fn jacobian(t: u32, s: State) -> Jacobian { return Jacobian(-2.0 * params[0] * s[0], 1.0, params[1], 0.0); }
+fn vjp(t: u32, s: State, v: State) -> State { return State(-2.0 * params[0] * s[0] * v[0] + params[1] * v[1], v[0]); }
 `,
     },
     step: (_t, s, so, out, oo) => {

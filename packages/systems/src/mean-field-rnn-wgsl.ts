@@ -6,7 +6,7 @@ import { packParams } from './wgsl-params.js';
  * in f32, from the weights the CPU system drew. `params` layout: `W` (`[D][D]`,
  * row-major), then the inputs `[T][D]` (`inputs`, flat); f_t reads row t − 1 and sees zero
  * input past the last row, as on the CPU. The diagonal `W_ii (1 − tanh² s_i)` is zero
- * (W_ii = 0) but computed, not assumed.
+ * (W_ii = 0) but computed, not assumed; `vjp` is `(vᵀW) ⊙ (1 − tanh² s)`.
  */
 export function meanFieldRnnWgsl(D: number, W: Float64Array, inputs: Float64Array): DynamicsWgslSpec {
   const { params, offsets } = packParams('meanFieldRnn', [['weights', W], ['inputs', inputs]]);
@@ -61,6 +61,20 @@ fn jacobian(t: u32, s: State) -> Jacobian {
     for (var j = 0u; j < D; j++) { J[i * D + j] = params[MF_W + i * D + j] * dth[j]; }
   }
   return J;
+}
+
+// (vᵀJ)_j = (Σ_i v_i W_ij)(1 − tanh² s_j)
+fn vjp(t: u32, s: State, v: State) -> State {
+  var x = s;
+  var w = v;
+  var out: State;
+  for (var j = 0u; j < D; j++) {
+    var acc = 0.0;
+    for (var i = 0u; i < D; i++) { acc += w[i] * params[MF_W + i * D + j]; }
+    let c = mf_tanh(x[j]);
+    out[j] = acc * (1.0 - c * c);
+  }
+  return out;
 }
 `;
   return { source, params };

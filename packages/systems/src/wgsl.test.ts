@@ -24,6 +24,9 @@ describe('systems carry their WGSL', () => {
       for (const fn of ['step', 'diagonal', 'jacobian']) expect(source, `${dyn.name ?? ''} ${fn}`).toMatch(new RegExp(`\\bfn ${fn}\\(`));
       expect(dyn.wgsl?.params).toBeInstanceOf(Float32Array);
     }
+    // vjp where it is cheap to write in closed form (not through the flows' integrator stages).
+    for (const dyn of all.slice(0, 4).concat(all.slice(7))) expect(dyn.wgsl?.source, dyn.name).toMatch(/\bfn vjp\(t: u32, s: State, v: State\) -> State/);
+    for (const dyn of all.slice(4, 7)) expect(dyn.wgsl?.source, dyn.name).not.toMatch(/\bfn vjp\(/);
   });
 
   it('gru packs its resolved weights (seeded or given) then its inputs, in float32', () => {
