@@ -6,6 +6,7 @@ import { compareCommand } from './commands/compare-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { lleCommand } from './commands/lle-command.js';
 import { plotCommand } from './commands/plot-command.js';
+import { routeWarnings } from './route-warnings.js';
 import { systemsCommand } from './commands/systems-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out.write(`${help()}\n`);
     return name === undefined ? 2 : 0;
   }
+  const restoreWarnings = routeWarnings(io.err);
   try {
     // `unroll help <command>` is `unroll <command> --help`.
     const [commandName, commandArgv] = name === 'help' ? [rest[0] ?? '', ['--help']] : [name, rest];
@@ -64,5 +66,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     io.err.write(`unroll: unexpected error — ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
+  } finally {
+    restoreWarnings();
   }
 }

@@ -8,6 +8,14 @@ import { spawnCli } from './spawn-cli.js';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
+/**
+ * Nothing on stderr but the CLI's notes: the README's module has no derivatives, so DEER
+ * takes finite differences and says so once (`unroll: note (FINITE_DIFFERENCES): …`).
+ */
+function expectOnlyNotes(err: string) {
+  for (const line of err.split('\n').filter((l) => l !== '')) expect(line).toMatch(/^unroll: note \(FINITE_DIFFERENCES\): /);
+}
+
 /** A user's module as the README shows it: it imports `@unroll/linearize` and nothing is installed beside it. */
 function writeUserModule(dir: string): string {
   mkdirSync(dir, { recursive: true });
@@ -37,7 +45,7 @@ describe('unroll compare --system <user module> (spawned)', () => {
   it('a module that imports @unroll/linearize loads where no node_modules holds it (the repository root, a scratch folder)', () => {
     const file = writeUserModule(mkdtempSync(join(tmpdir(), 'unroll-user-')));
     const r = spawnCli(['compare', '--system', file, '-T', '50', '-p', 'a=0.25', '--methods', 'deer', '--no-advise', '--quiet']);
-    expect(r.err).toBe('');
+    expectOnlyNotes(r.err);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^my-affine · D = 1 · T = 50/);
     expect(r.out).toMatch(/deer\s+cpu\s+2\s+yes/); // affine: Newton exact at once, confirmed by the second solve
@@ -49,7 +57,7 @@ describe('unroll compare --system <user module> (spawned)', () => {
     const project = join(root, 'project');
     writeUserModule(project);
     const r = spawnCli(['compare', '--system', './my-system.mjs', '-T', '40', '--methods', 'deer,jacobi', '--no-advise', '--quiet'], { bin, cwd: project });
-    expect(r.err).toBe('');
+    expectOnlyNotes(r.err);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/jacobi\s+cpu\s+\d+\s+yes/);
     const version = spawnCli(['--version'], { bin, cwd: project });
@@ -62,13 +70,23 @@ describe('unroll compare --system <user module> (spawned)', () => {
     writeUserModule(below);
     const args = ['compare', '--system', './my-system.mjs', '-T', '30', '--methods', 'deer', '--no-advise', '--quiet'];
     const r = spawnCli(args, { cwd: root, env: { INIT_CWD: below } });
-    expect(r.err).toBe('');
+    expectOnlyNotes(r.err);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^my-affine · D = 1 · T = 30/);
     // Without it the file is looked for where the CLI runs, and the message says where.
     const lost = spawnCli(args, { cwd: root, env: { INIT_CWD: '' } });
     expect(lost.code).toBe(2);
     expect(lost.err).toContain(`system module ./my-system.mjs not found (no file ${join(root, 'my-system.mjs')})`);
+  });
+
+  it('the library\u2019s warnings are one `unroll: note` line each, not Node\u2019s process-warning dump', () => {
+    const file = writeUserModule(mkdtempSync(join(tmpdir(), 'unroll-note-')));
+    const r = spawnCli(['compare', '--system', file, '-T', '30', '--methods', 'deer', '--no-advise', '--quiet']);
+    expect(r.code).toBe(0);
+    const lines = r.err.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1); // once per cause, though DEER runs three solves here
+    expect(lines[0]).toMatch(/^unroll: note \(FINITE_DIFFERENCES\): solve: 'deer' on 'my-affine' .*finite-difference/);
+    expect(r.err).not.toMatch(/\(node:\d+\)|--trace-warnings/);
   });
 
   it('a missing file, a missing package and an unknown @unroll package each get one line saying what to do, without the CLI\u2019s internal files', () => {
