@@ -49,6 +49,6 @@ describe(`a fresh Vite ${viteVersion} project built and run in Chromium`, () => 
   });
 
   it.each(examples.map((example) => [example.id, example] as const))('runs the README example %s', (id) => {
-    expect(results[id]).toBe('ok');
+    expect(results[id], `${id} failed in the browser; if its README marks it as Node-only, list it in src/example-exceptions.ts`).toBe('ok');
   });
 });
