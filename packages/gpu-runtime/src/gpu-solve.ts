@@ -736,9 +736,11 @@ class WindowedGpuBackend implements FixedPointBackend {
     this.#run.windowSolve();
   }
 
-  *update(ws: number): Work<UpdateMeasure> {
+  *update(ws: number, we: number): Work<UpdateMeasure> {
     const r = (yield this.#run.windowUpdate()) as Record4;
-    return { delta: r.delta, resets: r.resets, convergedPrefix: Math.max(ws, r.convergedPrefix), firstRowReset: r.firstRowResets > 0 };
+    // No entry of the window moved by tol: the prefix ends at the window's end (the rows
+    // after it were not looked at), as on the CPU.
+    return { delta: r.delta, resets: r.resets, convergedPrefix: Math.min(we, Math.max(ws, r.convergedPrefix)), firstRowReset: r.firstRowResets > 0 };
   }
 
   *residual(): Work<FinalResidual> {
