@@ -227,7 +227,7 @@ describe('unroll (spawned)', () => {
     expectUsageError(unroll('plot', 'convergence', '--from', join(tmp, 'lle.json')), /is not an `unroll compare --json` report/);
   });
 
-  it.runIf(gpuAvailable)('compare --gpu adds GPU rows (float32, WGSL twin) that converge to the CPU rollout', () => {
+  it.runIf(gpuAvailable)('compare --gpu adds GPU rows (float32, the same dynamics through their WGSL) that converge to the CPU rollout', () => {
     const json = join(tmp, 'gpu.json');
     const r = unroll('compare', '--system', 'mean-field', '-p', 'dim=4', '-T', '128', '--methods', 'quasi-deer,jacobi', '--gpu', '--no-advise', '--json', json);
     expect(r.code).toBe(0);
@@ -241,7 +241,7 @@ describe('unroll (spawned)', () => {
       expect(run.trace.maxError).toEqual([]);
     }
     expect(report.sequential.gpuMs).toBeGreaterThan(0);
-    expectUsageError(unroll('compare', '--system', 'henon', '--gpu'), /--gpu: henon\(.*\) has no WGSL twin/);
+    expectUsageError(unroll('compare', '--system', 'word-s5', '--gpu'), /--gpu: word-s5.*has no WGSL form/);
   });
 
   it('demo: runs the chosen case studies, prints their tables and the papers\u2019 numbers, writes JSON that validates', () => {

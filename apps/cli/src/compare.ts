@@ -13,7 +13,7 @@ export interface CompareSettings {
   readonly lambda?: number;
   readonly k?: number;
   readonly stop?: 'delta' | 'merit';
-  /** Also solve on the GPU (methods with a GPU version; systems with a WGSL twin). */
+  /** Also solve on the GPU (methods with a GPU version; systems whose dynamics carry WGSL). */
   readonly gpu: boolean;
   /** Skip the advisor (it runs trial solves on a prefix). */
   readonly advise: boolean;
@@ -255,11 +255,11 @@ async function compareOnGpu(system: BuiltSystem, T: number, settings: CompareSet
       }
       progress.begin(`${method} (gpu)`);
       try {
-        if (settings.window !== undefined) throw new UnrollError('UNSUPPORTED', '--window: sliding windows run on the CPU solvers only (the GPU iterates the whole sequence).');
         const start = performance.now();
         const r = await rt.solve(dyn, s0, T, {
           method: methodValue(gpuMethod, settings),
           ...(settings.tol === undefined ? {} : { tol: settings.tol }),
+          ...(settings.window === undefined ? {} : { window: settings.window }),
           ...(settings.maxIterations === undefined ? {} : { maxIterations: settings.maxIterations }),
           ...(settings.stop === undefined ? {} : { stop: settings.stop }),
           ...(settings.signal === undefined ? {} : { signal: settings.signal }),

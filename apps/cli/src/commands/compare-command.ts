@@ -19,7 +19,7 @@ const options: OptionSpecs = {
   'max-iterations': { type: 'string', value: '<n>', description: 'cap on iterations (default T)' },
   lambda: { type: 'string', value: '<x>', description: 'ELK trust-region λ for elk / quasi-elk (default 0 = DEER)' },
   k: { type: 'string', value: '<x>', description: 'damping of scale-elk, in [0, 1] (default 0.5)' },
-  gpu: { type: 'boolean', description: 'also solve on the GPU (WebGPU; systems with a WGSL twin)' },
+  gpu: { type: 'boolean', description: 'also solve on the GPU (WebGPU; systems whose dynamics carry WGSL)' },
   'no-advise': { type: 'boolean', description: 'skip the advisor (it runs short trial solves)' },
   json: { type: 'string', value: '<file>', description: 'write the full report with per-iteration traces (schema/compare.schema.json)' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
@@ -84,7 +84,7 @@ export const compareCommand: Command = {
     const k = numberOption(values, 'k', { min: 0, max: 1 });
     const { T, seed, system } = await resolveSystem(values);
     const methods = parseMethods(stringOption(values, 'methods'), system.dynamics.dim);
-    if (flag(values, 'gpu') && system.gpu === undefined) throw new UsageError(`--gpu: ${system.label} has no WGSL twin; systems with one: gru, mean-field, langevin, lorenz96.`);
+    if (flag(values, 'gpu') && system.dynamics.wgsl === undefined) throw new UsageError(`--gpu: ${system.label} has no WGSL form (its dynamics carry no wgsl); systems with one: gru, mean-field, langevin, lorenz96, lorenz63, rossler, logistic, henon.`);
     const progress = new Progress(io.err, 'compare', { quiet: flag(values, 'quiet'), heartbeatSeconds: heartbeatSecondsFrom(process.env) });
     const interrupt = listenForInterrupt(io.err);
     const report = await compare(

@@ -29,11 +29,6 @@ export interface BuiltSystem {
   readonly deerStrategy?: Strategy;
   /** Step of a discretized flow: Lyapunov exponents are also reported per unit time. */
   readonly dt?: number;
-  /**
-   * `dynamics` itself, set for the systems `--gpu` offers: their dynamics carry their WGSL
-   * (`dynamics.wgsl`), so the GPU runtime solves the same object.
-   */
-  readonly gpu?: Dynamics;
 }
 
 /** A named system of the catalog. */

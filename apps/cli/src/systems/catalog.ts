@@ -101,7 +101,7 @@ export const catalog: readonly SystemEntry[] = [
     build(p, T, seed) {
       const params: GruParams = { dim: num(p, 'dim'), inputDim: num(p, 'input'), seed, inputs: normalRows(seed + 1, T, num(p, 'input')) };
       const dynamics = gru(params);
-      return { label: label('gru', p), dynamics, s0: new Float64Array(params.dim), params: p, gpu: dynamics };
+      return { label: label('gru', p), dynamics, s0: new Float64Array(params.dim), params: p };
     },
   },
   {
@@ -115,7 +115,7 @@ export const catalog: readonly SystemEntry[] = [
     build(p, _T, seed) {
       const params: MeanFieldRnnParams = { dim: num(p, 'dim'), g: num(p, 'g'), seed };
       const dynamics = meanFieldRnn(params);
-      return { label: label('mean-field', p), dynamics, s0: normalRows(seed + 1, 1, params.dim), params: p, gpu: dynamics };
+      return { label: label('mean-field', p), dynamics, s0: normalRows(seed + 1, 1, params.dim), params: p };
     },
   },
   {
@@ -136,7 +136,7 @@ export const catalog: readonly SystemEntry[] = [
           : gaussianMixture({ means: [Array.from({ length: D }, () => -2), Array.from({ length: D }, () => 2)], covariances: [eye, eye] });
       const params: LangevinParams = { potential, stepSize: num(p, 'epsilon'), seed };
       const dynamics = langevin(params);
-      return { label: label('langevin', p), dynamics, s0: new Float64Array(D), params: p, gpu: dynamics };
+      return { label: label('langevin', p), dynamics, s0: new Float64Array(D), params: p };
     },
   },
   {
@@ -164,7 +164,7 @@ export const catalog: readonly SystemEntry[] = [
       const params = { dim: num(p, 'dim'), forcing: num(p, 'forcing'), dt: num(p, 'dt'), integrator: str(p, 'integrator') as Integrator };
       const dynamics = lorenz96(params);
       const start = Array.from({ length: params.dim }, (_, i) => params.forcing + (i === 0 ? 0.01 : 0));
-      return { label: label('lorenz96', p), dynamics, s0: burnIn(dynamics, start, Math.round(5 / params.dt)), params: p, dt: params.dt, gpu: dynamics };
+      return { label: label('lorenz96', p), dynamics, s0: burnIn(dynamics, start, Math.round(5 / params.dt)), params: p, dt: params.dt };
     },
   },
   {
