@@ -3,69 +3,12 @@
 // backends: `solve` on the CPU (float32) and `solveAsync(…, { backend: rt })` on the GPU,
 // the same call with one option. Same iterations (±2 in float32), same states (float32
 // tolerance); what the GPU does not run yet is refused with the reason (README: parity).
-import { defineDynamics } from '@unroll/linearize';
 import { deer, elk, newton, quasiDeer, solve, solveAsync, type SolveOptions } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../test/max-abs-diff.js';
+import { rationalNetwork } from '../test/rational-network.js';
 import { pairStrategy } from '../../linearize/test/pair-blocks.mjs';
 import { createGpuRuntime, type GpuRuntime } from './index.js';
-
-/**
- * A small recurrent network, s_t = g·W φ(s_{t−1}) + u_t with φ(x) = x / (1 + |x|) and a
- * sawtooth input u_{t,i} = ((7t + 3i) mod 11)/11 − ½, written once — TypeScript with its
- * Jacobian, and WGSL from the same weights — in one `defineDynamics`. Rational arithmetic
- * only, so both backends evaluate it to rounding. g = 0.6 contracts: every method here
- * converges in tens of iterations, where float32 rounding cannot move the count by much.
- */
-const W = [0.9, -0.4, 0.3, 0.2, 0.5, 0.8, -0.6, 0.1, -0.3, 0.7, 0.6, -0.2, 0.2, -0.1, 0.4, 0.7];
-function network(g: number) {
-  const D = 4;
-  const phi = (x: number) => x / (1 + Math.abs(x));
-  return defineDynamics({
-    dim: D,
-    name: 'rational-rnn',
-    step(t, s, so, out, oo) {
-      for (let i = 0; i < D; i++) {
-        let acc = 0;
-        for (let j = 0; j < D; j++) acc += (W[i * D + j] ?? 0) * phi(s[so + j] ?? 0);
-        out[oo + i] = g * acc + (((7 * t + 3 * i) % 11) / 11 - 0.5);
-      }
-    },
-    jacobian(_t, s, so, J, jo) {
-      for (let i = 0; i < D; i++) {
-        for (let j = 0; j < D; j++) {
-          const c = 1 + Math.abs(s[so + j] ?? 0);
-          J[jo + i * D + j] = (g * (W[i * D + j] ?? 0)) / (c * c);
-        }
-      }
-    },
-    wgsl: {
-      params: [g, ...W],
-      source: `
-        fn phi(x: f32) -> f32 { return x / (1.0 + abs(x)); }
-        fn step(t: u32, s: State) -> State {
-          var out: State;
-          for (var i = 0u; i < D; i++) {
-            var acc = 0.0;
-            for (var j = 0u; j < D; j++) { acc += params[1u + i * D + j] * phi(s[j]); }
-            out[i] = params[0] * acc + (f32((7u * t + 3u * i) % 11u) / 11.0 - 0.5);
-          }
-          return out;
-        }
-        fn jacobian(t: u32, s: State) -> Jacobian {
-          var J: Jacobian;
-          for (var i = 0u; i < D; i++) {
-            for (var j = 0u; j < D; j++) { let c = 1.0 + abs(s[j]); J[i * D + j] = params[0] * params[1u + i * D + j] / (c * c); }
-          }
-          return J;
-        }
-        fn diagonal(t: u32, s: State) -> State {
-          var out: State;
-          for (var i = 0u; i < D; i++) { let c = 1.0 + abs(s[i]); out[i] = params[0] * params[1u + i * D + i] / (c * c); }
-          return out;
-        }`,
-    },
-  });
-}
 
 let rt: GpuRuntime;
 beforeAll(async () => {
@@ -75,13 +18,10 @@ afterAll(() => {
   rt.destroy();
 });
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
-  return Number.isNaN(w) ? Infinity : w;
-}
 
-const dyn = network(0.6);
+// g = 0.6 contracts: every method converges in tens of iterations, where float32 rounding
+// cannot move the count by much.
+const dyn = rationalNetwork(0.6, [0.9, -0.4, 0.3, 0.2, 0.5, 0.8, -0.6, 0.1, -0.3, 0.7, 0.6, -0.2, 0.2, -0.1, 0.4, 0.7]);
 const s0 = [0.5, -0.2, 0.3, 0.1];
 const T = 400;
 

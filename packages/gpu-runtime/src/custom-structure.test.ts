@@ -5,6 +5,7 @@ import { defineDynamics, defineStrategy, hutchinson } from '@unroll/linearize';
 import { blockDiagonal, defineStructure } from '@unroll/scan';
 import { newton, quasiDeer, solve as cpuSolve } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../test/max-abs-diff.js';
 import { pairBlocks, pairStrategy } from '../../linearize/test/pair-blocks.mjs';
 import { createGpuRuntime, defineGpuDynamics, type GpuRuntime } from './index.js';
 
@@ -88,11 +89,6 @@ afterAll(() => {
   rt.destroy();
 });
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
-  return Number.isNaN(w) ? Infinity : w;
-}
 
 describe('custom structures on the GPU, through their WGSL', () => {
   it('pair-blocks: every iterate is the CPU run of the same strategy (float32), and the solve converges with its iteration count', async () => {

@@ -1,5 +1,6 @@
 import { elk, quasiDeer, sequentialRollout, solve as cpuSolve } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../test/max-abs-diff.js';
 import { network } from '../test/rational-network.js';
 import { createGpuRuntime, type GpuRuntime } from './index.js';
 
@@ -15,11 +16,6 @@ afterAll(() => {
   small.destroy();
 });
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
-  return Number.isNaN(w) ? Infinity : w;
-}
 
 describe('quasi-ELK on the GPU: the Kalman filter in parallel over time', () => {
   it("each iterate is the CPU filter's (float32): after 1, 2 and 4 iterations, λ ∈ {0.1, 1, 10}", async () => {

@@ -692,16 +692,19 @@ class GpuBackend implements FixedPointBackend {
   *residual(): Work<FinalResidual> {
     // The iterate a 'merit' stop accepts was measured by the linearization that stopped it.
     const r = this.#measured && this.#record !== undefined ? this.#record : ((yield this.#run.measureRecord()) as Record4);
-    const out = (yield this.#run.read()) as Float32Array;
-    this.states = out;
-    return { merit: r.merit, maxResidual: r.maxResidual, finite: allFinite(out) };
+    return yield* this.#final(r);
   }
 
   *fallback(): Work<boolean> {
     yield this.#run.rollout();
+    return (yield* this.#final(undefined)).finite;
+  }
+
+  /** Reads the states back (the run's result) with the measured record's verdict inputs. */
+  *#final(r: Record4 | undefined): Work<FinalResidual> {
     const out = (yield this.#run.read()) as Float32Array;
     this.states = out;
-    return allFinite(out);
+    return { merit: r?.merit ?? NaN, maxResidual: r?.maxResidual ?? NaN, finite: allFinite(out) };
   }
 }
 
@@ -744,16 +747,18 @@ class WindowedGpuBackend implements FixedPointBackend {
   }
 
   *residual(): Work<FinalResidual> {
-    const r = (yield this.#run.measureAll()) as Record4;
-    const out = (yield this.#run.read()) as Float32Array;
-    this.states = out;
-    return { merit: r.merit, maxResidual: r.maxResidual, finite: allFinite(out) };
+    return yield* this.#final((yield this.#run.measureAll()) as Record4);
   }
 
   *fallback(): Work<boolean> {
     yield this.#run.rollout();
+    return (yield* this.#final(undefined)).finite;
+  }
+
+  /** Reads the one iterate back (the run's result) with the measured record's verdict inputs. */
+  *#final(r: Record4 | undefined): Work<FinalResidual> {
     const out = (yield this.#run.read()) as Float32Array;
     this.states = out;
-    return allFinite(out);
+    return { merit: r?.merit ?? NaN, maxResidual: r?.maxResidual ?? NaN, finite: allFinite(out) };
   }
 }

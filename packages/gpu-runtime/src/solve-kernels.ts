@@ -47,6 +47,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   var red = vec2f(0.0, 0.0);
   if (id < unroll_u.count) {`;
 
+/** The start of a kernel with one thread per item and no reduction: threads past the count return. */
+const plainMain = `
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count) { return; }`;
+
 /**
  * One thread per step t of every sequence: f_t(s_{t−1}) at the current iterate, the
  * residual r_t = s_t − f_t (its ½‖r‖² summed and max |r| for the merit and the stopping
@@ -225,11 +232,7 @@ export function prefixKernel(): KernelSpec {
  * sequence q — writes M_t from the linearization's a_t.
  */
 export function riccatiKernel(): KernelSpec {
-  const body = `
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
+  const body = `${plainMain}
   let r = unroll_u.first + id;
   let lane = r / unroll_u.T;
   let t = r % unroll_u.T;
@@ -267,11 +270,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
  * predicted variance takes the observation (k = 1), as on the CPU.
  */
 export function kalmanGainKernel(): KernelSpec {
-  const body = `
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
+  const body = `${plainMain}
   let k = unroll_u.first + id;
   let q = k / (unroll_u.T * unroll_u.D);
   let t = (k / unroll_u.D) % unroll_u.T;
@@ -312,11 +311,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
  * (sequence, coordinate).
  */
 export function windowStartKernel(): KernelSpec {
-  const body = `
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
+  const body = `${plainMain}
   let k = unroll_u.first + id;
   let q = k / unroll_u.D;
   let i = k % unroll_u.D;
@@ -429,11 +424,7 @@ export function reduceKernel(): KernelSpec {
 
 /** The sequential rollout, one thread per sequence: the `'sequential'` method and the fallback. */
 export function rolloutKernel(dyn: GpuDynamics): KernelSpec {
-  const body = `
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
+  const body = `${plainMain}
   let q = unroll_u.first + id;
   sequence = q;
   var s: State;

@@ -1,5 +1,6 @@
 import { elk, solve as cpuSolve } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../test/max-abs-diff.js';
 import { network } from '../test/rational-network.js';
 import { createGpuRuntime, type GpuRuntime } from './index.js';
 
@@ -14,11 +15,6 @@ afterAll(() => {
   small.destroy();
 });
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
-  return Number.isNaN(w) ? Infinity : w;
-}
 
 describe('sliding windows on the GPU: the CPU driver\'s window, on device buffers', () => {
   it('every method matches the CPU windowed solve (float32): iterations ±2, the same states; T = 300, windows 7 and 64', async () => {
