@@ -19,7 +19,13 @@ describe('convergenceFactor', () => {
     const states = rollout(dyn, s0, 80);
     for (const strategy of [diagonal(), identity(), zero(), full()]) {
       // The same strategy, its structure stripped of applyTranspose: densified (T·D²).
-      const plain: Strategy = { ...strategy, structure: (D) => ({ ...strategy.structure(D), applyTranspose: undefined }) };
+      const plain: Strategy = {
+        ...strategy,
+        structure: (D) => {
+          const { applyTranspose: _dropped, ...rest } = strategy.structure(D);
+          return rest;
+        },
+      };
       const structured = convergenceFactor(strategy, dyn, s0, states, { seed: 3 });
       const densified = convergenceFactor(plain, dyn, s0, states, { seed: 3 });
       expect(structured.approximationError).toBe(densified.approximationError);
