@@ -22,8 +22,9 @@ describe('convergenceFactor', () => {
       const plain: Strategy = {
         ...strategy,
         structure: (D) => {
-          const { applyTranspose: _dropped, ...rest } = strategy.structure(D);
-          return rest;
+          const copy: { applyTranspose?: unknown } = { ...strategy.structure(D) };
+          delete copy.applyTranspose;
+          return copy as ReturnType<Strategy['structure']>;
         },
       };
       const structured = convergenceFactor(strategy, dyn, s0, states, { seed: 3 });
