@@ -3,6 +3,7 @@ export { createGpuRuntime, type GpuRuntime, type GpuRuntimeOptions } from './run
 export { defineGpuDynamics, type GpuDynamics, type GpuDynamicsSpec } from './gpu-dynamics.js';
 export { gpuMethods, type GpuIterationInfo, type GpuMethod, type GpuSolveOptions, type GpuSolveResult } from './gpu-solve.js';
 export type { Evaluation, EvaluationPoints } from './evaluate.js';
+export type { GpuGradientResult } from './gpu-gradient.js';
 export type { GpuLimits } from './gpu-context.js';
 export type { ScanKind } from './scan-kernels.js';
 export type { ScanMeasurement, ScanMeasurementOptions } from './measure-scan.js';

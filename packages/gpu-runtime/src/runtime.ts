@@ -5,6 +5,7 @@ import { GpuContext, type GpuLimits } from './gpu-context.js';
 import { gpuDynamicsOf, type GpuDynamics } from './gpu-dynamics.js';
 import { compileDynamics, evaluateDynamics, type Evaluation, type EvaluationPoints } from './evaluate.js';
 import { gpuSolve, type GpuSolveOptions, type GpuSolveResult } from './gpu-solve.js';
+import { gpuGradient, type GpuGradientResult } from './gpu-gradient.js';
 import { defaultChunk, RecurrencePlan, ScanPlan } from './scan-plan.js';
 import { widthOf, type ScanKind } from './scan-kernels.js';
 import { usage } from './usage.js';
@@ -62,6 +63,13 @@ export interface GpuRuntime {
   evaluate(dynamics: Dynamics | GpuDynamics, points: EvaluationPoints): Promise<Evaluation>;
   /** A whole fixed-point solve on the GPU (see {@link GpuSolveOptions}). */
   solve(dynamics: Dynamics | GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult>;
+  /**
+   * The exact backward pass of a solved trajectory (`@unroll/solvers`' `gradient` without
+   * parameters): the adjoints dL/ds_t of L = Σ_t ℓ_t(s_t) given `dLds` (∂ℓ_t/∂s_t, `[S][T][D]`)
+   * by one reverse-time recurrence over the transposed Jacobians — dense, D ≤ 16, from the
+   * dynamics' WGSL `jacobian` — and dL/ds_0. `states` is the solved trajectory.
+   */
+  gradient(dynamics: Dynamics | GpuDynamics, s0: ArrayLike<number>, states: ArrayLike<number>, dLds: ArrayLike<number>): Promise<GpuGradientResult>;
   /** Times the recurrence kernels on device-resident random inputs (for benchmarks and for choosing `chunk`). */
   measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement>;
   /** Frees every buffer (and the device, unless it was passed in). Later calls reject with `DEVICE_LOST`. */
@@ -259,6 +267,11 @@ class Runtime implements GpuRuntime {
   async solve(dynamics: Dynamics | GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult> {
     this.#ctx.check('solve');
     return gpuSolve(this.#ctx, this.#chunk, gpuDynamicsOf('solve', dynamics), s0, T, options);
+  }
+
+  async gradient(dynamics: Dynamics | GpuDynamics, s0: ArrayLike<number>, states: ArrayLike<number>, dLds: ArrayLike<number>): Promise<GpuGradientResult> {
+    this.#ctx.check('gradient');
+    return gpuGradient(this.#ctx, this.#chunk, gpuDynamicsOf('gradient', dynamics), s0, states, dLds);
   }
 
   async measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement> {
