@@ -1,5 +1,5 @@
 import type { Dynamics, Linearizer, Strategy } from '@unroll/linearize';
-import { allocate, linearRecurrence, type FloatArray, type Structure } from '@unroll/scan';
+import { allocate, linearRecurrence, sharedFloatArray, type FloatArray, type Structure } from '@unroll/scan';
 import type { FixedPointBackend, UpdateMeasure } from './fixed-point-backend.js';
 import { kalmanFilter } from './kalman-filter.js';
 import { nanMax } from './nan-max.js';
@@ -27,12 +27,18 @@ export interface RunScratch {
   readonly f: FloatArray;
 }
 
-/** Scratch for runs of `w`-step windows, structure width W, dimension D, length T. */
-export function createRunScratch(dtype: 'float64' | 'float32', w: number, W: number, D: number, T: number): RunScratch {
+/**
+ * Scratch for runs of `w`-step windows, structure width W, dimension D, length T. With
+ * `threads > 1` the recurrence's inputs and output (A, b, next) live in shared memory, so
+ * the worker threads read and write them where they are: nothing is copied per iteration.
+ */
+export function createRunScratch(dtype: 'float64' | 'float32', w: number, W: number, D: number, T: number, threads = 1): RunScratch {
+  const forThreads = threads > 1 && typeof SharedArrayBuffer !== 'undefined';
+  const recurrence = (n: number) => (forThreads ? sharedFloatArray(dtype, n) : allocate(dtype, n));
   return {
-    A: allocate(dtype, w * W),
-    b: allocate(dtype, w * D),
-    next: allocate(dtype, w * D),
+    A: recurrence(w * W),
+    b: recurrence(w * D),
+    next: recurrence(w * D),
     start: allocate(dtype, D),
     Ax: allocate(dtype, D),
     f: allocate(dtype, T * D),
@@ -92,7 +98,7 @@ export class CpuBackend implements FixedPointBackend {
     const D = dyn.dim, dtype = settings.dtype;
     this.#current = allocate(dtype, T * D);
     this.#current.set(guess);
-    const shared = scratch ?? createRunScratch(dtype, this.#w, structure.width, D, T);
+    const shared = scratch ?? createRunScratch(dtype, this.#w, structure.width, D, T, settings.threads);
     this.#A = shared.A;
     this.#b = shared.b;
     this.#next = shared.next;
