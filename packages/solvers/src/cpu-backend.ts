@@ -17,13 +17,20 @@ export interface RunSettings extends RunControls {
   readonly elk: { readonly lambda: number } | undefined;
 }
 
-/** The working memory of a run besides its trajectory: shareable by runs of one shape. */
+/**
+ * The working memory of a run besides its trajectory: shareable by runs of one shape.
+ * Per state entry it holds the window's Ã_t and b_t only — the recurrence writes its
+ * candidate over b (ELK's filter, which reads b and y as it goes, gets its own `next`),
+ * and the residual sweep evaluates f one row at a time.
+ */
 export interface RunScratch {
   readonly A: FloatArray;
   readonly b: FloatArray;
-  readonly next: FloatArray;
+  /** ELK's filtered means (w·D); undefined for the recurrence, which solves in place over b. */
+  readonly next: FloatArray | undefined;
   readonly start: FloatArray;
   readonly Ax: FloatArray;
+  /** One row of f (D): the residual sweep's. */
   readonly f: FloatArray;
 }
 
@@ -32,16 +39,16 @@ export interface RunScratch {
  * `threads > 1` the recurrence's inputs and output (A, b, next) live in shared memory, so
  * the worker threads read and write them where they are: nothing is copied per iteration.
  */
-export function createRunScratch(dtype: 'float64' | 'float32', w: number, W: number, D: number, T: number, threads = 1): RunScratch {
+export function createRunScratch(dtype: 'float64' | 'float32', w: number, W: number, D: number, threads = 1, elk = false): RunScratch {
   const forThreads = threads > 1 && typeof SharedArrayBuffer !== 'undefined';
   const recurrence = (n: number) => (forThreads ? sharedFloatArray(dtype, n) : allocate(dtype, n));
   return {
     A: recurrence(w * W),
     b: recurrence(w * D),
-    next: recurrence(w * D),
+    next: elk ? allocate(dtype, w * D) : undefined,
     start: allocate(dtype, D),
     Ax: allocate(dtype, D),
-    f: allocate(dtype, T * D),
+    f: allocate(dtype, D),
   };
 }
 
@@ -71,20 +78,21 @@ export class CpuBackend implements FixedPointBackend {
   readonly #settings: RunSettings;
   readonly #structure: Structure;
   readonly #lin: Linearizer;
-  readonly #guess: FloatArray;
+  /** The initial guess resets fall back to; undefined: zeros (not stored). */
+  readonly #guess: FloatArray | undefined;
   /** Rows iterated at once: the window, or T. */
   readonly #w: number;
   /** Rows per pause point of the resumable loops. */
   readonly #block: number;
   readonly #A: FloatArray;
   readonly #b: FloatArray;
-  readonly #next: FloatArray;
+  readonly #next: FloatArray | undefined;
   readonly #start: FloatArray;
   readonly #Ax: FloatArray;
   readonly #f: FloatArray;
   #current: FloatArray;
 
-  constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, structure: Structure, guess: FloatArray, settings: RunSettings, scratch?: RunScratch) {
+  constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, structure: Structure, guess: FloatArray | undefined, settings: RunSettings, scratch?: RunScratch) {
     this.#dyn = dyn;
     this.#s0 = s0;
     this.#T = T;
@@ -97,8 +105,8 @@ export class CpuBackend implements FixedPointBackend {
     this.#block = Math.max(1, Math.floor(workPerPause / (dyn.dim + structure.width)));
     const D = dyn.dim, dtype = settings.dtype;
     this.#current = allocate(dtype, T * D);
-    this.#current.set(guess);
-    const shared = scratch ?? createRunScratch(dtype, this.#w, structure.width, D, T, settings.threads);
+    if (guess !== undefined) this.#current.set(guess);
+    const shared = scratch ?? createRunScratch(dtype, this.#w, structure.width, D, settings.threads, settings.elk !== undefined);
     this.#A = shared.A;
     this.#b = shared.b;
     this.#next = shared.next;
@@ -161,12 +169,13 @@ export class CpuBackend implements FixedPointBackend {
     /* eslint-disable no-restricted-syntax */
     const A = n === this.#w ? this.#A : this.#A.subarray(0, n * W);
     const b = n === this.#w ? this.#b : this.#b.subarray(0, n * D);
-    const next = n === this.#w ? this.#next : this.#next.subarray(0, n * D);
-    if (s.elk === undefined) {
-      linearRecurrence(this.#structure, A, b, this.#start, { out: next, threads: s.threads });
+    if (s.elk === undefined || this.#next === undefined) {
+      // In place: the states overwrite b, which the next linearization rebuilds anyway.
+      linearRecurrence(this.#structure, A, b, this.#start, { out: b, threads: s.threads });
     } else {
       // The Levenberg–Marquardt step: filtered means of the LGSSM with dynamics
       // N(Ã_t s + b_t, I) observing the current iterate with precision λ (thesis eq. 30).
+      const next = n === this.#w ? this.#next : this.#next.subarray(0, n * D);
       const y = this.#current.subarray(ws * D, we * D);
       kalmanFilter({ structure: this.#structure, dim: D, A, b, y, s0: this.#start, lambda: s.elk.lambda }, { out: next, covariances: false });
     }
@@ -178,13 +187,13 @@ export class CpuBackend implements FixedPointBackend {
   // eslint-disable-next-line require-yield -- one pass over the window, as cheap as the solve's own pause.
   *update(ws: number, we: number): Work<UpdateMeasure> {
     const D = this.#D, n = we - ws, s = this.#settings;
-    const cur = this.#current, next = this.#next, guess = this.#guess;
+    const cur = this.#current, next = this.#next ?? this.#b, guess = this.#guess;
     let resets = 0;
     let firstRowReset = false;
     if (s.reset) {
       for (let k = 0; k < n * D; k++) {
         if (!(Math.abs(next[k]) <= s.resetThreshold)) {
-          next[k] = guess[ws * D + k];
+          next[k] = guess === undefined ? 0 : guess[ws * D + k];
           resets++;
           if (k < D) firstRowReset = true;
         }
@@ -216,12 +225,13 @@ export class CpuBackend implements FixedPointBackend {
     for (let block = 0; block < T; block += this.#block) {
       const end = Math.min(T, block + this.#block);
       for (let t = block; t < end; t++) {
-        this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, t * D);
-      }
-      for (let i = block * D; i < end * D; i++) {
-        const r = cur[i] - f[i];
-        merit += 0.5 * r * r;
-        maxResidual = nanMax(maxResidual, Math.abs(r));
+        // One row of f at a time (D numbers of scratch, not T·D).
+        this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, 0);
+        for (let i = 0; i < D; i++) {
+          const r = cur[t * D + i] - f[i];
+          merit += 0.5 * r * r;
+          maxResidual = nanMax(maxResidual, Math.abs(r));
+        }
       }
       yield;
     }

@@ -80,7 +80,7 @@ export function createPlanScratch(where: string, plan: SolvePlan): RunScratch | 
   const { run, T, dyn } = plan;
   if (run === undefined) return undefined;
   const rows = Math.min(T, run.settings.window ?? T);
-  return allocating(where, 'the working memory', () => createRunScratch(run.settings.dtype, rows, run.structure.width, dyn.dim, T, run.settings.threads));
+  return allocating(where, 'the working memory', () => createRunScratch(run.settings.dtype, rows, run.structure.width, dyn.dim, run.settings.threads, run.settings.elk !== undefined));
 }
 
 /** Throws unless the strategy's structure for D is a usable Structure. */

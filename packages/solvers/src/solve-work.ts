@@ -18,7 +18,8 @@ export function* solveWork(where: string, plan: SolvePlan, scratch?: RunScratch)
   const { run, dyn, T, start, opts } = plan;
   if (run === undefined) return yield* sequentialWork(where, plan);
   const backend = allocating(where, `the trajectory (T·D = ${T}·${dyn.dim} numbers, several copies)`, () => {
-    const guess = initialGuess(dyn, Float64Array.from(start), T, run.settings.dtype, opts);
+    // A zero guess is not stored: the iterate starts at zero and resets fall back to 0.
+    const guess = run.settings.init === 'zeros' ? undefined : initialGuess(dyn, Float64Array.from(start), T, run.settings.dtype, opts);
     return new CpuBackend(dyn, start, T, run.strategy, run.structure, guess, run.settings, scratch);
   });
   const s = run.settings;
