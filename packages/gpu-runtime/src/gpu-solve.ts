@@ -171,11 +171,12 @@ function customOf(name: string, strategy: Strategy, dyn: GpuDynamics): CustomLin
   const refuse = (why: string) =>
     new UnrollError('UNSUPPORTED', `solve: '${name}' is a custom strategy; on the GPU ${why}. Run it on the CPU solvers (@unroll/solvers), or use a built-in method (${gpuMethods.join(', ')}).`);
   const fill: unknown = (strategy.wgsl as { source?: unknown } | undefined)?.source;
-  if (typeof fill !== 'string') throw refuse("the strategy needs a wgsl capability defining fn strategy_fill(t: u32, s: State) -> Matrix (see Strategy.wgsl in @unroll/linearize); Hutchinson's estimate has none");
+  if (typeof fill !== 'string') throw refuse('the strategy needs a wgsl capability defining fn strategy_fill(t: u32, s: State) -> Matrix (see Strategy.wgsl in @unroll/linearize)');
   const source: unknown = (structure.wgsl as { source?: unknown } | undefined)?.source;
   if (typeof source !== 'string') throw refuse(`its structure '${structure.name}' needs a wgsl capability (structure_apply, structure_compose, structure_identity; see StructureWgsl in @unroll/scan)`);
   if (structure.width < 1 || structure.width > maxStructureWidth) throw refuse(`its structure stores ${structure.width} numbers per matrix; the GPU runs structures of 1 to ${maxStructureWidth}`);
   if (/\bjacobian\s*\(/.test(fill) && !dyn.hasJacobian) throw refuse("its fill calls jacobian(…), which the dynamics' WGSL does not define");
+  if (/\bvjp\s*\(/.test(fill) && !/\bfn\s+vjp\s*\(/.test(dyn.wgsl)) throw refuse("its fill calls vjp(…) (Hutchinson's estimate does), which the dynamics' WGSL does not define: add fn vjp(t: u32, s: State, v: State) -> State");
   return { algebra: { name: structure.name, width: structure.width, source }, fill };
 }
 

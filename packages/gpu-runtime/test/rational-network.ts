@@ -62,6 +62,16 @@ export function rationalNetwork(g: number, W: readonly number[]): Dynamics {
           var out: State;
           for (var i = 0u; i < D; i++) { let c = 1.0 + abs(s[i]); out[i] = params[0] * params[1u + i * D + i] / (c * c); }
           return out;
+        }
+        fn vjp(t: u32, s: State, v: State) -> State {
+          let J = jacobian(t, s);
+          var out: State;
+          for (var j = 0u; j < D; j++) {
+            var acc = 0.0;
+            for (var i = 0u; i < D; i++) { acc += v[i] * J[i * D + j]; }
+            out[j] = acc;
+          }
+          return out;
         }`,
     },
   });

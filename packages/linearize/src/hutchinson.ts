@@ -25,6 +25,7 @@ export function hutchinson(opts?: HutchinsonOptions): Strategy {
   return defineStrategy({
     name: 'hutchinson',
     structure: (D) => diagonalStructure(D),
+    wgsl: { source: hutchinsonWgsl(probes, seed) },
     prepare(dyn) {
       const D = dyn.dim;
       const { jvp } = resolveDerivatives(dyn);
@@ -48,3 +49,35 @@ export function hutchinson(opts?: HutchinsonOptions): Strategy {
     },
   });
 }
+
+/**
+ * The same estimator in WGSL for the GPU (the strategy's `wgsl`), through the dynamics'
+ * WGSL `vjp`: E[v ⊙ Jᵀv]_i = J_ii as well. Its Rademacher probes come from a hash of
+ * (seed, t, probe, i) — a counter-based stream, since GPU threads run steps in any order —
+ * so they are not the CPU's probes: the GPU's estimate has the same law, not the same draws.
+ */
+function hutchinsonWgsl(probes: number, seed: number): string {
+  return `
+const strategy_probes: u32 = ${probes}u;
+const strategy_seed: u32 = ${seed >>> 0}u;
+fn strategy_hash(x: u32) -> u32 {
+  var h = x;
+  h ^= h >> 16u; h *= 0x7feb352du; h ^= h >> 15u; h *= 0x846ca68bu; h ^= h >> 16u;
+  return h;
+}
+fn strategy_fill(t: u32, s: State) -> Matrix {
+  var out: Matrix;
+  for (var k = 0u; k < strategy_probes; k++) {
+    var v: State;
+    for (var i = 0u; i < D; i++) {
+      let h = strategy_hash(strategy_seed ^ strategy_hash((t * 0x9e3779b9u) ^ strategy_hash(k * D + i)));
+      v[i] = select(-1.0, 1.0, (h & 1u) == 1u);
+    }
+    let w = vjp(t, s, v);
+    for (var i = 0u; i < D; i++) { out[i] += v[i] * w[i]; }
+  }
+  for (var i = 0u; i < D; i++) { out[i] = out[i] / f32(strategy_probes); }
+  return out;
+}`;
+}
+

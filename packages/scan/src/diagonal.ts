@@ -1,6 +1,7 @@
 import type { FloatArray } from './float-array.js';
 import type { RecurrenceKernel } from './recurrence-kernel.js';
 import { builtinStructure } from './builtin-structure.js';
+import { diagonalWgsl } from './structure-wgsl.js';
 import type { Structure } from './structure.js';
 import { diagonalKalman } from './kalman/diagonal-kalman.js';
 import { assertDim } from './validate.js';
@@ -11,7 +12,7 @@ import { assertDim } from './validate.js';
  */
 export function diagonal(D: number): Structure {
   assertDim('diagonal', D);
-  return builtinStructure({ exportName: 'diagonal', args: [D], kernel: () => diagonalKernel(D) }, {
+  return builtinStructure({ exportName: 'diagonal', args: [D], kernel: () => diagonalKernel(D), wgsl: diagonalWgsl() }, {
     name: 'diagonal',
     dim: D,
     width: D,

@@ -43,6 +43,28 @@ export function assertStructureWgsl(where: string, wgsl: unknown): asserts wgsl 
   if (/\bunroll_/.test(source)) throw new UnrollError('INVALID_ARGUMENT', `${where}: wgsl.source uses an identifier starting with unroll_, which the GPU runtime reserves; rename it (e.g. structure_…).`);
 }
 
+/** The WGSL of `diagonal(D)`: the D diagonal entries (W = D), multiplied entry by entry. */
+export function diagonalWgsl(): StructureWgsl {
+  return Object.freeze({
+    source: `
+fn structure_apply(a: Matrix, x: State) -> State {
+  var out: State;
+  for (var i = 0u; i < D; i++) { out[i] = a[i] * x[i]; }
+  return out;
+}
+fn structure_compose(a: Matrix, b: Matrix) -> Matrix {
+  var out: Matrix;
+  for (var i = 0u; i < D; i++) { out[i] = b[i] * a[i]; }
+  return out;
+}
+fn structure_identity() -> Matrix {
+  var out: Matrix;
+  for (var i = 0u; i < D; i++) { out[i] = 1.0; }
+  return out;
+}`,
+  });
+}
+
 /** The WGSL of `blockDiagonal(D, B)`: B×B blocks, row-major, one after the other. */
 export function blockDiagonalWgsl(B: number): StructureWgsl {
   return Object.freeze({
