@@ -3,6 +3,14 @@ export { logisticMap, henonMap, type LogisticMapParams, type HenonMapParams } fr
 export { meanFieldRnn, type MeanFieldRnnParams } from './mean-field-rnn.js';
 export { integrate, type Flow, type IntegrateOptions, type Integrator } from './flow.js';
 export { lorenz63, lorenz96, rossler, type Lorenz63Params, type Lorenz96Params, type RosslerParams } from './chaotic-flows.js';
+export { thomas, type ThomasParams } from './thomas.js';
+export { abcFlow, type AbcFlowParams } from './abc-flow.js';
+export { sprottB, type SprottBParams } from './sprott-b.js';
+export { kawczynskiStrizhak, type KawczynskiStrizhakParams } from './kawczynski-strizhak.js';
+export { vallisElNino, type VallisElNinoParams } from './vallis-el-nino.js';
+export { chuaCircuit, type ChuaCircuitParams } from './chua-circuit.js';
+export { noseHoover, type NoseHooverParams } from './nose-hoover.js';
+export type { FlowStepParams } from './parametrized-flow.js';
 export { gaussianMixture, twoWell, type GaussianMixtureParams, type Potential } from './potentials.js';
 export type { PotentialWgsl } from './potential-wgsl.js';
 export { langevin, type LangevinParams } from './langevin.js';
@@ -13,6 +21,6 @@ export { leastSquares, logisticRegression, type Loss } from './losses.js';
 export { tinyMlp, type TinyMlpLoss } from './tiny-mlp.js';
 export { gradientDescent, type GradientDescentParams } from './gradient-descent.js';
 export { linear, type LinearParams } from './linear.js';
-export { measurements, observer, type ObserverParams } from './observer.js';
+export { measurements, observer, type MeasurementLayout, type ObserverParams } from './observer.js';
 // The one error class of every unroll package (from @unroll/scan), importable from this one too.
 export { UnrollError, type UnrollErrorCode } from '@unroll/scan';
