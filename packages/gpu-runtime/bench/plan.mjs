@@ -66,6 +66,7 @@ const methods = [
   ['jacobi', 'jacobi'],
   ['scale-elk', scaleElk({ k: 0.5 })],
   ['quasi-elk', elk({ lambda: 1, base: 'diagonal' })],
+  ['elk (dense)', elk({ lambda: 1 })],
   ['pair-blocks (custom)', newton(pairStrategy)],
 ];
 for (const D of [2, 8]) {

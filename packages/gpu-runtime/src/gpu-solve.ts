@@ -27,14 +27,15 @@ import { checkDynamics, uploadParams } from './dynamics-kernel.js';
 import type { GpuContext } from './gpu-context.js';
 import type { GpuDynamics } from './gpu-dynamics.js';
 import { ReductionChain } from './reduction.js';
-import { RecurrencePlan } from './scan-plan.js';
+import { MonoidScanPlan, RecurrencePlan } from './scan-plan.js';
+import { kalmanAlgebra, kalmanElementsKernel, kalmanMeansKernel } from './kalman-kernels.js';
 import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, windowPrefixKernel, windowStartKernel, windowUpdateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
 import type { KernelSpec } from './kernel.js';
 import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
 
 /** The built-in methods' names that run on the GPU (aliases, as on the CPU). */
-export type GpuMethod = Extract<Method, 'sequential' | 'deer' | 'quasi-deer' | 'picard' | 'jacobi' | 'quasi-elk' | 'scale-elk' | 'clip-elk'>;
+export type GpuMethod = Method;
 
 /**
  * What `onIteration` receives on the GPU: the CPU's `IterationInfo` without `states` (the
@@ -65,12 +66,11 @@ export interface GpuSolveResult extends SolveResult {
 }
 
 /**
- * The methods of the one table (`methodNames`) that run on the GPU: all but dense ELK,
- * whose Kalman filter keeps D×D covariances (quasi-ELK's diagonal filter runs on the
- * device). Names that need a parameter are values in a solve: `elk({ lambda, base:
- * 'diagonal' })`, `scaleElk({ k })`.
+ * The methods of the one table (`methodNames`) that run on the GPU: all of them (dense
+ * ELK up to D = 8). Names that need a parameter are values in a solve: `elk({ lambda })`,
+ * `elk({ lambda, base: 'diagonal' })`, `scaleElk({ k })`.
  */
-export const gpuMethods: readonly GpuMethod[] = methodNames.filter((m): m is GpuMethod => m !== 'elk');
+export const gpuMethods: readonly GpuMethod[] = methodNames;
 
 /** `SolveOptions` keys the GPU does not serve (yet), and what to do instead. */
 export const cpuOnlyOptions: Readonly<Record<string, string>> = {
@@ -138,11 +138,14 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: undefined };
   const recipe = method.recipe;
   const lambda = method.inner.kind === 'kalman' ? method.inner.lambda : undefined;
-  if (lambda !== undefined && recipe?.jacobian !== 'diagonal') {
+  if (lambda !== undefined && recipe?.jacobian !== 'diagonal' && recipe?.jacobian !== 'full') {
     throw new UnrollError(
       'UNSUPPORTED',
-      `solve: '${method.name}' runs the Kalman filter with ${recipe === undefined ? 'a custom strategy' : 'dense'} Ã_t, which has no WGSL form yet; on the GPU use quasi-ELK, elk({ lambda, base: 'diagonal' }), or run it on the CPU solvers (@unroll/solvers).`,
+      `solve: '${method.name}' runs the Kalman filter with a custom strategy's Ã_t, which has no WGSL form yet; on the GPU use elk({ lambda }) or elk({ lambda, base: 'diagonal' }), or run it on the CPU solvers (@unroll/solvers).`,
     );
+  }
+  if (lambda !== undefined && recipe?.jacobian === 'full' && dyn.dim > maxKalmanDim) {
+    throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' keeps three D×D matrices per Kalman element in a GPU thread and needs D ≤ ${maxKalmanDim} (D = ${dyn.dim}); use quasi-ELK, elk({ lambda, base: 'diagonal' }), or the CPU solvers.`);
   }
   if (recipe === undefined) return { ...settings, kind: 'structure', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: customOf(method.name, method.strategy, dyn) };
   const kind: Linearization = recipe.jacobian === 'zero' ? 'jacobi' : recipe.jacobian === 'identity' ? 'picard' : recipe.jacobian === 'full' ? 'dense' : 'diagonal';
@@ -157,6 +160,9 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
 function aWidth(s: Pick<Settings, 'kind' | 'custom'>, D: number): number {
   return s.kind === 'diagonal' ? D : s.kind === 'dense' ? D * D : s.kind === 'structure' ? (s.custom?.algebra.width ?? 0) : 0;
 }
+
+/** Largest D of dense ELK on the GPU: a thread combines two Kalman elements of 3D² + 2D numbers and inverts a D×D matrix. */
+export const maxKalmanDim = 8;
 
 /** Widest packed matrix a custom structure may have on the GPU: a thread keeps three in private memory. */
 export const maxStructureWidth = 1024;
@@ -226,7 +232,9 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   checkFloats('solve', `the trajectory (S·T·D = ${S}·${steps}·${D})`, n, ctx.limits.maxBufferBytes);
   // Floats of Ã_t per step: none for Jacobi, Picard and the sequential rollout.
   // quasi-ELK adds, per entry, the variances' Möbius matrices (4) and their states (2).
-  const W = aWidth(settings, D) + (settings.lambda === undefined ? 0 : 6 * D);
+  // ELK adds per entry: diagonal — the variances' Möbius matrices (4) and states (2);
+  // dense — the Kalman elements and their prefixes (2·(3D² + 2D)).
+  const W = aWidth(settings, D) + (settings.lambda === undefined ? 0 : settings.kind === 'dense' ? 2 * (3 * D * D + 2 * D) : 6 * D);
   const rowsHeld = settings.window ?? steps;
   const aBytes = S * rowsHeld * W * 4;
   if (aBytes > settings.budget) {
@@ -356,8 +364,12 @@ class SolveRun {
       const lin = await linearizeInto(cur, bufB ?? next, 0, s.kind);
       this.#linearize.push(lin);
       const steps: { encode(pass: GPUComputePassEncoder): void }[] = [lin];
-      if (s.lambda !== undefined && bufA !== undefined && bufB !== undefined) steps.push(...(await this.#kalmanGains(bufA, bufB, cur, s.lambda)));
-      if (bufB !== undefined) {
+      const lambda = s.lambda;
+      const denseElk = lambda !== undefined && s.kind === 'dense';
+      if (lambda !== undefined && bufA !== undefined && bufB !== undefined) {
+        steps.push(...(denseElk ? await this.#denseKalman(bufA, bufB, cur, next, lambda) : await this.#kalmanGains(bufA, bufB, cur, lambda)));
+      }
+      if (bufB !== undefined && !denseElk) {
         const kind = s.kind === 'picard' ? 'identity' : s.kind === 'dense' ? 'dense' : s.kind === 'structure' ? 'structure' : 'diagonal';
         steps.push(
           this.#own(
@@ -453,6 +465,33 @@ class SolveRun {
     );
     return [riccati, variances, gain];
   }
+
+  /**
+   * ELK's dense filter on the device: every step's Kalman element (`kalmanElementsKernel`),
+   * their inclusive scan over the Särkkä–García-Fernández monoid (`MonoidScanPlan` with
+   * `kalmanAlgebra`), and the filtered means read off the prefixes into the candidate.
+   */
+  async #denseKalman(bufA: GPUBuffer, bufB: GPUBuffer, cur: GPUBuffer, next: GPUBuffer, lambda: number): Promise<{ encode(pass: GPUComputePassEncoder): void }[]> {
+    const ctx = this.#ctx, D = this.#dyn.dim, S = this.#S, T = this.#T;
+    const E = 3 * D * D + 2 * D;
+    const s0 = this.#s0;
+    if (s0 === undefined) throw new Error('internal: dense ELK before s0');
+    if (this.#denseElk === undefined) {
+      const elements = this.#keep(ctx.buffer(S * T * E * 4, usage.storage, 'elk elements'));
+      const prefixes = this.#keep(ctx.buffer(S * T * E * 4, usage.storage, 'elk filtered elements'));
+      const scan = this.#own(await MonoidScanPlan.create(ctx, { S, L: T, C: this.#chunk }, kalmanAlgebra(D), elements, prefixes));
+      this.#denseElk = { elements, prefixes, scan };
+    }
+    const { elements, prefixes, scan } = this.#denseElk;
+    const rows = (buffer: GPUBuffer, width: number): BindingPlan => ({ buffer, range: (i0, i1) => rowRange(i0, i1, width, 0, width) });
+    const seqs: BindingPlan = { buffer: s0, range: (i0, i1) => [Math.floor(i0 / T) * D, (Math.floor((i1 - 1) / T) + 1) * D] };
+    const build = this.#own(await Dispatch.create(ctx, kalmanElementsKernel(D), S * T, { s0: seqs, cur: rows(cur, D), A: rows(bufA, D * D), B: rows(bufB, D), E: rows(elements, E) }, { T, lambda }));
+    const means = this.#own(await Dispatch.create(ctx, kalmanMeansKernel(D), S * T * D, { P: { buffer: prefixes, range: (k0, k1) => [Math.floor(k0 / D) * E, (Math.floor((k1 - 1) / D) + 1) * E] }, next: { buffer: next, range: (k0, k1) => [k0, k1] } }, {}));
+    return [build, scan, means];
+  }
+
+  /** Dense ELK's elements and prefixes, and their scan, shared by both parities. */
+  #denseElk: { readonly elements: GPUBuffer; readonly prefixes: GPUBuffer; readonly scan: MonoidScanPlan } | undefined;
 
   /** quasi-ELK's buffers and the dispatches both parities share. */
   #elk: { readonly V: GPUBuffer; readonly riccati: Dispatch; readonly variances: RecurrencePlan } | undefined;

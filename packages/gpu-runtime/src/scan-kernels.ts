@@ -276,3 +276,52 @@ function denseBody(D: number, mode: ChunkMode, projective: boolean): string {
   }`;
   }
 }
+
+/**
+ * A chunk of a scan over any monoid written in WGSL (`monoid_combine(x, z)`: x then z;
+ * `monoid_identity()`), elements of `algebra.width` floats (`Element`): one thread per
+ * chunk folds its elements in private memory — `'reduce'` writes the chunk's aggregate,
+ * `'elements'` every inclusive prefix, from the previous chunk's prefix (`carry`).
+ */
+export function monoidChunkKernel(mode: 'reduce' | 'elements', algebra: StructureAlgebra): KernelSpec {
+  const E = algebra.width;
+  const storage: StorageSlot[] = [{ name: 'in', access: 'read' }];
+  if (mode === 'elements') storage.push({ name: 'carry', access: 'read' });
+  storage.push({ name: 'out', access: 'read_write' });
+  const start =
+    mode === 'elements'
+      ? `
+  var acc = monoid_identity();
+  if (c > 0u) { for (var k = 0u; k < ${E}u; k++) { acc[k] = unroll_carry[(g - 1u) * ${E}u + k - unroll_u.base_carry]; } }`
+      : `
+  var acc = monoid_identity();`;
+  const write =
+    mode === 'elements'
+      ? `    for (var k = 0u; k < ${E}u; k++) { unroll_out[r * ${E}u + k - unroll_u.base_out] = acc[k]; }`
+      : '';
+  const end = mode === 'reduce' ? `
+  for (var k = 0u; k < ${E}u; k++) { unroll_out[g * ${E}u + k - unroll_u.base_out] = acc[k]; }` : '';
+  const body = `
+alias Element = array<f32, ${E}>;
+${algebra.source}
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count) { return; }
+  let g = unroll_u.first + id;
+  let seq = g / unroll_u.N;
+  let c = g % unroll_u.N;
+  let t0 = c * unroll_u.C;
+  let t1 = min(unroll_u.L, t0 + unroll_u.C);
+  let row0 = seq * unroll_u.L;${start}
+  for (var t = t0; t < t1; t++) {
+    let r = row0 + t;
+    var e: Element;
+    for (var k = 0u; k < ${E}u; k++) { e[k] = unroll_in[r * ${E}u + k - unroll_u.base_in]; }
+    acc = monoid_combine(acc, e);
+${write}
+  }${end}
+}`;
+  return { label: `monoid scan ${algebra.name} ${mode}`, storage, uniforms: [['L', 'u32'], ['N', 'u32'], ['C', 'u32']], lanes: 1, body };
+}
+

@@ -1,7 +1,7 @@
 import { Dispatch, rowRange, type BindingPlan } from './dispatch.js';
 import type { GpuContext } from './gpu-context.js';
 import { usage } from './usage.js';
-import { chunkKernel, widthOf, type ChunkMode, type ScanKind, type StructureAlgebra } from './scan-kernels.js';
+import { chunkKernel, monoidChunkKernel, widthOf, type ChunkMode, type ScanKind, type StructureAlgebra } from './scan-kernels.js';
 
 /** Where a kernel reads A_t or b_t: row r's part starts at `r·stride + offset` floats of `buffer`. */
 export interface Source {
@@ -221,6 +221,52 @@ export class ScanPlan extends LevelPlan {
     this.dispatches.push(await chunkDispatch(this.ctx, shape, 'reduce', A, B, { out: agg }));
     this.child = await ScanPlan.create(this.ctx, { ...shape, L: N }, agg, prefixes);
     this.dispatches.push(await chunkDispatch(this.ctx, shape, 'elements', A, B, { carry: prefixes, out }));
+  }
+}
+
+/**
+ * The inclusive scan of S sequences of L elements of any monoid written in WGSL (see
+ * `monoidChunkKernel`): the same reduce-then-scan as {@link ScanPlan} — reduce each chunk,
+ * scan the chunk aggregates recursively, replay each chunk from its predecessor's prefix.
+ * What the dense Kalman filter of ELK runs on.
+ */
+export class MonoidScanPlan extends LevelPlan {
+  private constructor(ctx: GpuContext) {
+    super(ctx);
+  }
+
+  static create(ctx: GpuContext, shape: { readonly S: number; readonly L: number; readonly C: number }, algebra: StructureAlgebra, elements: GPUBuffer, out: GPUBuffer): Promise<MonoidScanPlan> {
+    const plan = new MonoidScanPlan(ctx);
+    return plan.settle(plan.#build(shape, algebra, elements, out));
+  }
+
+  async #build(shape: { readonly S: number; readonly L: number; readonly C: number }, algebra: StructureAlgebra, elements: GPUBuffer, out: GPUBuffer): Promise<void> {
+    const { S, L, C } = shape;
+    const N = Math.ceil(L / C);
+    const E = algebra.width;
+    const rows = (i0: number, i1: number): readonly [number, number] => {
+      const first = Math.floor(i0 / N) * L + (i0 % N) * C;
+      const lastChunk = i1 - 1;
+      const last = Math.floor(lastChunk / N) * L + Math.min(L, ((lastChunk % N) + 1) * C);
+      return [first * E, last * E];
+    };
+    const dispatch = async (mode: 'reduce' | 'elements', input: GPUBuffer, target: GPUBuffer, carry?: GPUBuffer) => {
+      const bindings: Record<string, BindingPlan> = {
+        in: { buffer: input, range: rows },
+        out: mode === 'reduce' ? { buffer: target, range: (i0, i1) => [i0 * E, i1 * E] } : { buffer: target, range: rows },
+      };
+      if (carry !== undefined) bindings['carry'] = { buffer: carry, range: (i0, i1) => [Math.max(0, i0 - 1) * E, Math.max(1, i1 - 1) * E] };
+      return Dispatch.create(this.ctx, monoidChunkKernel(mode, algebra), S * N, bindings, { L, N, C });
+    };
+    if (N === 1) {
+      this.dispatches.push(await dispatch('elements', elements, out, elements));
+      return;
+    }
+    const agg = this.buffer(S * N * E, 'monoid chunk aggregates');
+    const prefixes = this.buffer(S * N * E, 'monoid chunk prefixes');
+    this.dispatches.push(await dispatch('reduce', elements, agg));
+    this.child = await MonoidScanPlan.create(this.ctx, { S, L: N, C }, algebra, agg, prefixes);
+    this.dispatches.push(await dispatch('elements', elements, out, prefixes));
   }
 }
 
