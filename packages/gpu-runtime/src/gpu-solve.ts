@@ -126,6 +126,8 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   // exact Jacobian (here: a WGSL `jacobian`), quasi-DEER otherwise.
   const method = opts.method === undefined ? defaultMethod(dyn.dim, dyn.hasJacobian) : resolveMethod('solve', opts.method);
   const controls = resolveRunControls('solve', opts, T, 'float32');
+  if (controls.change !== 'max-abs') throw new UnrollError('UNSUPPORTED', "solve: change: 'mean-square' (PASO's per-step rule) is not on the GPU yet, whose kernels reduce max |Δ|; remove change, or run it on the CPU solvers (@unroll/solvers).");
+  if (controls.windowEntry !== 'guess') throw new UnrollError('UNSUPPORTED', "solve: windowEntry: 'previous' (PASO's window entry) is not on the GPU yet; remove it (steps enter a window at the initial guess), or run it on the CPU solvers (@unroll/solvers).");
   const windowGiven: unknown = opts.window;
   if (windowGiven !== undefined && (typeof windowGiven !== 'number' || !Number.isInteger(windowGiven) || windowGiven < 1)) {
     throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${describe(windowGiven)}.`);

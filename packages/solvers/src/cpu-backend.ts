@@ -91,6 +91,8 @@ export class CpuBackend implements FixedPointBackend {
   readonly #Ax: FloatArray;
   readonly #f: FloatArray;
   #current: FloatArray;
+  /** Rows that have been inside a window (for `windowEntry: 'previous'`). */
+  #entered = 0;
 
   constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, structure: Structure, guess: FloatArray | undefined, settings: RunSettings, scratch?: RunScratch) {
     this.#dyn = dyn;
@@ -140,6 +142,15 @@ export class CpuBackend implements FixedPointBackend {
   *linearize(ws: number, we: number): Work<number> {
     const D = this.#D, W = this.#structure.width;
     const cur = this.#current, A = this.#A, b = this.#b, Ax = this.#Ax;
+    if (this.#settings.windowEntry === 'previous' && we > this.#entered) {
+      // PASO §4.6: steps entering the window start from the previous window's last state
+      // (the first window keeps the initial guess).
+      if (this.#entered > 0) {
+        const from = (this.#entered - 1) * D;
+        for (let r = this.#entered; r < we; r++) for (let i = 0; i < D; i++) cur[r * D + i] = cur[from + i];
+      }
+      this.#entered = we;
+    }
     let merit = 0;
     for (let block = ws; block < we; block += this.#block) {
       const end = Math.min(we, block + this.#block);
@@ -201,12 +212,16 @@ export class CpuBackend implements FixedPointBackend {
     }
     let delta = 0;
     let prefix = -1;
+    const meanSquare = s.change === 'mean-square';
     for (let r = 0; r < n; r++) {
       let rowDelta = 0;
       for (let k = r * D; k < (r + 1) * D; k++) {
-        rowDelta = nanMax(rowDelta, Math.abs(next[k] - cur[ws * D + k]));
+        const d = next[k] - cur[ws * D + k];
+        // A NaN stays NaN either way: in the sum, and through nanMax.
+        rowDelta = meanSquare ? rowDelta + d * d : nanMax(rowDelta, Math.abs(d));
         cur[ws * D + k] = next[k];
       }
+      if (meanSquare) rowDelta /= D;
       if (prefix < 0 && !(rowDelta < s.tol)) prefix = r;
       delta = nanMax(delta, rowDelta);
     }

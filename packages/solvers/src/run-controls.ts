@@ -25,6 +25,10 @@ export interface RunControls {
   readonly threads: number;
   readonly onIteration: ((info: IterationInfo) => void | boolean) | undefined;
   readonly signal: AbortSignal | undefined;
+  /** How a step's change is measured against `tol`: max |Δ| (default) or (1/D)‖Δ‖² (PASO eq. 9). */
+  readonly change: 'max-abs' | 'mean-square';
+  /** Where steps entering a sliding window start: the initial guess (default) or the previous window's last state (PASO §4.6). */
+  readonly windowEntry: 'guess' | 'previous';
 }
 
 /** The option keys `SolveOptions` knows (a misspelt key is refused, not ignored). */
@@ -46,6 +50,8 @@ export const solveOptionKeys: readonly (keyof SolveOptions)[] = [
   'memoryBudget',
   'threads',
   'backend',
+  'change',
+  'windowEntry',
 ];
 
 const GiB = 2 ** 30;
@@ -115,7 +121,20 @@ export function resolveRunControls(where: string, opts: SolveOptions, T: number,
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: signal must be an AbortSignal (e.g. new AbortController().signal), got ${describe(signal)}.`);
   }
+  const change: unknown = opts.change ?? 'max-abs';
+  if (change !== 'max-abs' && change !== 'mean-square') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: change must be 'max-abs' (max |Δ| < tol) or 'mean-square' ((1/D)‖Δ‖² < tol, PASO eq. 9), got ${describe(change)}.`);
+  }
+  const windowEntry: unknown = opts.windowEntry ?? 'guess';
+  if (windowEntry !== 'guess' && windowEntry !== 'previous') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: windowEntry must be 'guess' or 'previous' (steps entering a window start from the previous window's last state, PASO §4.6), got ${describe(windowEntry)}.`);
+  }
+  if (windowEntry === 'previous' && opts.window === undefined) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: windowEntry applies to sliding windows; give window too (e.g. { window: 35, windowEntry: 'previous' }).`);
+  }
   return {
+    change,
+    windowEntry,
     tol,
     residualTol,
     stop,

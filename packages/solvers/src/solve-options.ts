@@ -83,6 +83,18 @@ export interface SolveOptions {
   /** Bytes the Ã_t may take (default 1 GiB); beyond it, `MEMORY_BUDGET`. */
   readonly memoryBudget?: number;
   /**
+   * How a step's change is compared with `tol` — for the `'delta'` stop and for how far a
+   * window advances: `'max-abs'` (default, max_i |Δ_i|) or `'mean-square'` ((1/D)‖Δ‖², the
+   * per-step rule of PASO, eq. 9). Convergence still needs the residual check.
+   */
+  readonly change?: 'max-abs' | 'mean-square';
+  /**
+   * With a sliding window, where steps entering it for the first time start: `'guess'`
+   * (default, the initial guess) or `'previous'` — the last state of the window before, as
+   * PASO initialises them (§4.6; only the first window starts from the guess).
+   */
+  readonly windowEntry?: 'guess' | 'previous';
+  /**
    * Run on another backend — a GPU runtime (`await createGpuRuntime()` from
    * `@unroll/gpu-runtime`) — through `solveAsync`, with these same options (`solve` is
    * synchronous and refuses one). Default: this CPU.

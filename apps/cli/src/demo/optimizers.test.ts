@@ -32,7 +32,7 @@ describe('case study 7: step-parallel optimization', () => {
     console.log(`optimizers demo: ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU`);
     expect(optimizers.number).toBe(7);
     expect(optimizers.id).toBe('optimizers');
-    expect(result.tables).toHaveLength(3);
+    expect(result.tables).toHaveLength(4);
     expect(messages.length).toBeGreaterThan(5);
     for (const table of result.tables) {
       for (const row of table.rows) expect(row).toHaveLength(table.columns.length);
@@ -61,6 +61,19 @@ describe('case study 7: step-parallel optimization', () => {
         expect(num(runs[i][2])).toBeLessThanOrEqual(num(runs[i - 1][2]));
         expect(num(runs[i][5])).toBeGreaterThan(num(runs[i - 1][5]));
       }
+    }
+  });
+
+  it("PASO's rules (window entry at the previous window's last weights, mean-square change) take fewer iterations than the strict rule, converge, and m = pK/T is p·K/T", () => {
+    const rules = result.tables[3];
+    expect(rules.rows).toHaveLength(2);
+    for (const r of rules.rows) {
+      const p = num(r[0]);
+      expect(num(r[3])).toBeLessThan(num(r[1]));
+      expect(num(r[2])).toBeCloseTo((p * num(r[1])) / 1000, 10);
+      expect(num(r[4])).toBeCloseTo((p * num(r[3])) / 1000, 10);
+      expect(r[5]).toBe(true);
+      expect(Math.abs(num(r[6]))).toBeLessThan(0.05);
     }
   });
 
