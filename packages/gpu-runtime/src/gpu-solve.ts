@@ -133,9 +133,6 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
     throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${describe(windowGiven)}.`);
   }
   const window = windowGiven === undefined || windowGiven >= T ? undefined : windowGiven;
-  if (window !== undefined && method.kind === 'fixed-point' && method.inner.kind === 'kalman') {
-    throw new UnrollError('UNSUPPORTED', `solve: quasi-ELK with a sliding window is not on the GPU yet; drop window (the GPU filters all T steps at once) or run it on the CPU solvers (@unroll/solvers).`);
-  }
   const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget, window };
   if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: undefined };
   const recipe = method.recipe;
@@ -572,16 +569,54 @@ class SolveRun {
     const lin = await reduced(linearizeKernel(dyn, s.kind === 'sequential' ? 'jacobi' : s.kind, s.custom, true), S * w, 0, linBindings, { T, w, k: s.k, lo: s.lo, hi: s.hi }, paramsGroup);
     const startPass = this.#own(await Dispatch.create(ctx, windowStartKernel(), S * D, { s0: whole(bufS0), cur: whole(cur), win: whole(win), start: whole(start) }, { D, T }));
     const kind = s.kind === 'picard' ? 'identity' : s.kind === 'dense' ? 'dense' : s.kind === 'structure' ? 'structure' : 'diagonal';
-    const scan = s.kind === 'jacobi'
+    const lambda = s.lambda;
+    const denseElk = lambda !== undefined && s.kind === 'dense';
+    const scan = s.kind === 'jacobi' || denseElk
       ? undefined
       : this.#own(await RecurrencePlan.create(ctx, { kind, D, S, L: w, C: this.#chunk, ...(s.custom === undefined ? {} : { algebra: s.custom.algebra }) }, bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 }, { buffer: bufB, stride: D, offset: 0 }, start, cand));
+    // ELK under a window: the same filters over the window's w compact rows, observing the
+    // iterate at the window's place and starting from the state before it.
+    const filter = lambda === undefined || bufA === undefined ? [] : denseElk ? await this.#windowDenseKalman(w, lambda, bufA, bufB, cur, win, start, cand) : await this.#windowKalmanGains(w, lambda, bufA, bufB, cur, win);
     const windowValues = { D, T, w, reset: s.reset ? 1 : 0, threshold: s.resetThreshold, tol: s.tol };
     // Jacobi's candidate is f itself: the linearization wrote it to b.
-    const candidate = scan === undefined ? bufB : cand;
+    const candidate = scan === undefined && !denseElk ? bufB : cand;
     const io = { cand: entries(candidate), cur: whole(cur), guess: whole(bufGuess), win: whole(win) };
     const prefix = await reduced(windowPrefixKernel(), S * w * D, 2, io, windowValues);
     const update = await reduced(windowUpdateKernel(), S * w * D, 1, io, windowValues);
-    this.#window = { win, linearize: [lin], solve: scan === undefined ? [] : [startPass, scan], update: [prefix, update] };
+    this.#window = { win, linearize: [lin], solve: scan === undefined && !denseElk ? [] : [startPass, ...filter, ...(scan === undefined ? [] : [scan])], update: [prefix, update] };
+  }
+
+  /** quasi-ELK's variances and gains over a window's w compact rows (see `#kalmanGains`). */
+  async #windowKalmanGains(w: number, lambda: number, bufA: GPUBuffer, bufB: GPUBuffer, cur: GPUBuffer, win: GPUBuffer): Promise<{ encode(pass: GPUComputePassEncoder): void }[]> {
+    const ctx = this.#ctx, D = this.#dyn.dim, S = this.#S, T = this.#T;
+    const lanes = S * D;
+    const M = this.#keep(ctx.buffer(lanes * w * 16, usage.storage, 'elk variance maps'));
+    const V = this.#keep(ctx.buffer(lanes * w * 8, usage.storage, 'elk variances'));
+    const startV = this.#keep(ctx.storage(Float32Array.from({ length: 2 * lanes }, (_, k) => k % 2), 'elk variance start'));
+    const zero = this.#keep(ctx.storage(new Float32Array(2), 'elk zero'));
+    const sequenceOf = (r: number): number => Math.floor(Math.floor(r / w) / D);
+    const whole = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: () => [0, buffer.size / 4] });
+    const entries = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [i0, i1] });
+    const riccati = this.#own(await Dispatch.create(ctx, riccatiKernel(), lanes * w, { A: { buffer: bufA, range: (r0, r1) => [sequenceOf(r0) * w * D, (sequenceOf(r1 - 1) + 1) * w * D] }, M: { buffer: M, range: (r0, r1) => [r0 * 4, r1 * 4] } }, { D, T: w, lambda }));
+    const variances = this.#own(await RecurrencePlan.create(ctx, { kind: 'dense', D: 2, S: lanes, L: w, C: this.#chunk, projective: true }, { buffer: M, stride: 4, offset: 0 }, { buffer: zero, stride: 0, offset: 0 }, startV, V));
+    const gain = this.#own(
+      await Dispatch.create(ctx, kalmanGainKernel(true), S * w * D, { V: { buffer: V, range: (k0, k1) => [Math.floor(k0 / (w * D)) * D * w * 2, (Math.floor((k1 - 1) / (w * D)) + 1) * D * w * 2] }, cur: whole(cur), win: whole(win), A: entries(bufA), B: entries(bufB) }, { D, T: w, lambda, trajectory: T }),
+    );
+    return [riccati, variances, gain];
+  }
+
+  /** Dense ELK's elements, scan and means over a window's w compact rows (see `#denseKalman`). */
+  async #windowDenseKalman(w: number, lambda: number, bufA: GPUBuffer, bufB: GPUBuffer, cur: GPUBuffer, win: GPUBuffer, start: GPUBuffer, cand: GPUBuffer): Promise<{ encode(pass: GPUComputePassEncoder): void }[]> {
+    const ctx = this.#ctx, D = this.#dyn.dim, S = this.#S, T = this.#T;
+    const E = 3 * D * D + 2 * D;
+    const elements = this.#keep(ctx.buffer(S * w * E * 4, usage.storage, 'elk elements'));
+    const prefixes = this.#keep(ctx.buffer(S * w * E * 4, usage.storage, 'elk filtered elements'));
+    const scan = this.#own(await MonoidScanPlan.create(ctx, { S, L: w, C: this.#chunk }, kalmanAlgebra(D), elements, prefixes));
+    const whole = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: () => [0, buffer.size / 4] });
+    const rows = (buffer: GPUBuffer, width: number): BindingPlan => ({ buffer, range: (i0, i1) => rowRange(i0, i1, width, 0, width) });
+    const build = this.#own(await Dispatch.create(ctx, kalmanElementsKernel(D, true), S * w, { s0: whole(start), cur: whole(cur), win: whole(win), A: rows(bufA, D * D), B: rows(bufB, D), E: rows(elements, E) }, { T: w, lambda, trajectory: T }));
+    const means = this.#own(await Dispatch.create(ctx, kalmanMeansKernel(D), S * w * D, { P: { buffer: prefixes, range: (k0, k1) => [Math.floor(k0 / D) * E, (Math.floor((k1 - 1) / D) + 1) * E] }, next: { buffer: cand, range: (k0, k1) => [k0, k1] } }, {}));
+    return [build, scan, means];
   }
 
   /** Windowed: linearize rows [ws, ws + n) of every sequence; the record's merit is over those rows. */
@@ -637,7 +672,7 @@ class SolveRun {
       driveFixedPoint(
         'solve',
         backend,
-        { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: s.window, exactLeadingRow: true, fallback: s.fallback, signal: s.signal },
+        { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: s.window, exactLeadingRow: s.lambda === undefined, fallback: s.fallback, signal: s.signal },
         onIteration === undefined ? undefined : (m) => onIteration({ iteration: m.iteration, delta: m.delta, merit: m.merit, resets: m.resets, convergedPrefix: m.convergedPrefix }),
       ),
     );

@@ -108,9 +108,19 @@ fn monoid_combine(x: Element, z: Element) -> Element {
  * One thread per (sequence, step): the step's Kalman element from the linearization's
  * dense (Ã_t, b_t), the current iterate y_t and s_0 (see {@link kalmanAlgebra}).
  */
-export function kalmanElementsKernel(D: number): KernelSpec {
+export function kalmanElementsKernel(D: number, windowed = false): KernelSpec {
   const DD = D * D, E = 3 * DD + 2 * D;
-  const body = `
+  // Windowed: T = w compact rows per sequence, s0 is the window's start state, and y is
+  // read at the window's place in the trajectory (zero past a short last window).
+  const observe = windowed ? 'unroll_observe(q, t, i)' : `unroll_cur[item * ${D}u + i - unroll_u.base_cur]`;
+  const observer = windowed
+    ? `
+fn unroll_observe(q: u32, t: u32, i: u32) -> f32 {
+  if (t >= bitcast<u32>(unroll_win[1u - unroll_u.base_win])) { return 0.0; }
+  return unroll_cur[(q * unroll_u.trajectory + bitcast<u32>(unroll_win[0u - unroll_u.base_win]) + t) * ${D}u + i - unroll_u.base_cur];
+}`
+    : '';
+  const body = `${observer}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
   let id = unroll_thread(wg, li);
@@ -122,7 +132,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   let o = item * ${E}u - unroll_u.base_E;
   for (var k = 0u; k < ${E}u; k++) { unroll_E[o + k] = 0.0; }
   for (var i = 0u; i < ${D}u; i++) {
-    let y = unroll_cur[item * ${D}u + i - unroll_u.base_cur];
+    let y = ${observe};
     var c = unroll_B[item * ${D}u + i - unroll_u.base_B];
     if (t == 0u) {
       for (var j = 0u; j < ${D}u; j++) { c += unroll_A[item * ${DD}u + i * ${D}u + j - unroll_u.base_A] * unroll_s0[q * ${D}u + j - unroll_u.base_s0]; }
@@ -137,7 +147,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   for (var j = 0u; j < ${D}u; j++) {
     var acc = 0.0;
     for (var i = 0u; i < ${D}u; i++) {
-      acc += unroll_A[item * ${DD}u + i * ${D}u + j - unroll_u.base_A] * (unroll_cur[item * ${D}u + i - unroll_u.base_cur] - unroll_B[item * ${D}u + i - unroll_u.base_B]);
+      let y = ${observe};
+      acc += unroll_A[item * ${DD}u + i * ${D}u + j - unroll_u.base_A] * (y - unroll_B[item * ${D}u + i - unroll_u.base_B]);
     }
     unroll_E[o + ${2 * DD + D}u + j] = kappa * acc;
     for (var k = 0u; k < ${D}u; k++) {
@@ -148,15 +159,16 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   }
 }`;
   return {
-    label: `elk dense elements D=${D}`,
+    label: `elk dense elements D=${D}${windowed ? ' windowed' : ''}`,
     storage: [
       { name: 's0', access: 'read' },
       { name: 'cur', access: 'read' },
+      ...(windowed ? [{ name: 'win', access: 'read' } as const] : []),
       { name: 'A', access: 'read' },
       { name: 'B', access: 'read' },
       { name: 'E', access: 'read_write' },
     ],
-    uniforms: [['T', 'u32'], ['lambda', 'f32']],
+    uniforms: [['T', 'u32'], ['lambda', 'f32'], ...(windowed ? ([['trajectory', 'u32']] as const) : [])],
     lanes: 1,
     body,
   };

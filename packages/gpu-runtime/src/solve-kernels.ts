@@ -269,12 +269,22 @@ export function riccatiKernel(): KernelSpec {
  * the means (thesis §4.2). λ = 0 is k = 0 exactly (DEER's recurrence), and an infinite
  * predicted variance takes the observation (k = 1), as on the CPU.
  */
-export function kalmanGainKernel(): KernelSpec {
+export function kalmanGainKernel(windowed = false): KernelSpec {
+  // Windowed: (Ã, b) and the variances hold T = w compact rows per sequence; the iterate
+  // y is read at the window's place in the trajectory, and rows past a short last window
+  // (j ≥ n) stay as the linearization left them (zero).
+  const observation = windowed
+    ? `
+  let n = bitcast<u32>(unroll_win[1u - unroll_u.base_win]);
+  if (t >= n) { return; }
+  let y = unroll_cur[(q * unroll_u.trajectory + bitcast<u32>(unroll_win[0u - unroll_u.base_win]) + t) * unroll_u.D + i - unroll_u.base_cur];`
+    : `
+  let y = unroll_cur[k - unroll_u.base_cur];`;
   const body = `${plainMain}
   let k = unroll_u.first + id;
   let q = k / (unroll_u.T * unroll_u.D);
   let t = (k / unroll_u.D) % unroll_u.T;
-  let i = k % unroll_u.D;
+  let i = k % unroll_u.D;${observation}
   var v = 0.0;
   if (t > 0u) {
     let o = ((q * unroll_u.D + i) * unroll_u.T + t - 1u) * 2u - unroll_u.base_V;
@@ -289,17 +299,18 @@ export function kalmanGainKernel(): KernelSpec {
   }
   unroll_A[k - unroll_u.base_A] = (1.0 - gain) * a;
   let b = unroll_B[k - unroll_u.base_B];
-  unroll_B[k - unroll_u.base_B] = (1.0 - gain) * b + gain * unroll_cur[k - unroll_u.base_cur];
+  unroll_B[k - unroll_u.base_B] = (1.0 - gain) * b + gain * y;
 }`;
   return {
-    label: 'elk gain',
+    label: `elk gain${windowed ? ' windowed' : ''}`,
     storage: [
       { name: 'V', access: 'read' },
       { name: 'cur', access: 'read' },
+      ...(windowed ? [{ name: 'win', access: 'read' } as const] : []),
       { name: 'A', access: 'read_write' },
       { name: 'B', access: 'read_write' },
     ],
-    uniforms: [['D', 'u32'], ['T', 'u32'], ['lambda', 'f32']],
+    uniforms: [['D', 'u32'], ['T', 'u32'], ['lambda', 'f32'], ...(windowed ? ([['trajectory', 'u32']] as const) : [])],
     lanes: 1,
     body,
   };
