@@ -25,7 +25,7 @@ export interface GpuCycle {
   readonly k: number;
   /** ELK's λ (elk, quasi-elk). */
   readonly lambda: number;
-  /** A sliding window as a fraction of T (undefined: none; never with ELK, which refuses it on the GPU). */
+  /** A sliding window as a fraction of T (undefined: none). */
   readonly window: number | undefined;
   readonly stop: 'delta' | 'merit' | undefined;
   readonly fallback: 'none' | 'sequential' | undefined;
@@ -92,7 +92,7 @@ export async function runGpuCycle(c: GpuCycle): Promise<CaseFailure | undefined>
   const s0 = Float32Array.from(c.starts.slice(0, S * D));
   const options: GpuSolveOptions = {
     method: c.method === 'scale-elk' ? scaleElk({ k: c.k }) : c.method === 'elk' ? elk({ lambda: c.lambda }) : c.method === 'quasi-elk' ? elk({ lambda: c.lambda, base: 'diagonal' }) : c.method,
-    ...(c.window === undefined || isElk(c.method) || c.method === 'sequential' ? {} : { window: Math.max(1, Math.round(c.window * c.T)) }),
+    ...(c.window === undefined || c.method === 'sequential' ? {} : { window: Math.max(1, Math.round(c.window * c.T)) }),
     ...(c.stop === undefined ? {} : { stop: c.stop }),
     ...(c.fallback === undefined ? {} : { fallback: c.fallback }),
     ...(c.init === undefined ? {} : { init: c.init }),
