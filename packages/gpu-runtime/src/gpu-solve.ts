@@ -29,7 +29,7 @@ import type { GpuDynamics } from './gpu-dynamics.js';
 import { ReductionChain } from './reduction.js';
 import { MonoidScanPlan, RecurrencePlan } from './scan-plan.js';
 import { kalmanAlgebra, kalmanElementsKernel, kalmanMeansKernel } from './kalman-kernels.js';
-import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, windowPrefixKernel, windowStartKernel, windowUpdateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
+import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, windowEntryKernel, windowPrefixKernel, windowStartKernel, windowUpdateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
 import type { KernelSpec } from './kernel.js';
 import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
@@ -127,7 +127,6 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   const method = opts.method === undefined ? defaultMethod(dyn.dim, dyn.hasJacobian) : resolveMethod('solve', opts.method);
   const controls = resolveRunControls('solve', opts, T, 'float32');
   if (controls.change !== 'max-abs') throw new UnrollError('UNSUPPORTED', "solve: change: 'mean-square' (PASO's per-step rule) is not on the GPU yet, whose kernels reduce max |Δ|; remove change, or run it on the CPU solvers (@unroll/solvers).");
-  if (controls.windowEntry !== 'guess') throw new UnrollError('UNSUPPORTED', "solve: windowEntry: 'previous' (PASO's window entry) is not on the GPU yet; remove it (steps enter a window at the initial guess), or run it on the CPU solvers (@unroll/solvers).");
   const windowGiven: unknown = opts.window;
   if (windowGiven !== undefined && (typeof windowGiven !== 'number' || !Number.isInteger(windowGiven) || windowGiven < 1)) {
     throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${describe(windowGiven)}.`);
@@ -532,7 +531,19 @@ class SolveRun {
   #measure: { encode(pass: GPUComputePassEncoder): void } | undefined;
 
   /** Sliding windows: the window's (ws, n) on the device, and the passes of a windowed iteration. */
-  #window: { readonly win: GPUBuffer; readonly linearize: { encode(pass: GPUComputePassEncoder): void }[]; readonly solve: { encode(pass: GPUComputePassEncoder): void }[]; readonly update: { encode(pass: GPUComputePassEncoder): void }[] } | undefined;
+  #window:
+    | {
+        readonly win: GPUBuffer;
+        /** PASO's window entry (`windowEntry: 'previous'`), run before a linearization that brings in new rows. */
+        readonly entry: { encode(pass: GPUComputePassEncoder): void } | undefined;
+        readonly linearize: { encode(pass: GPUComputePassEncoder): void }[];
+        readonly solve: { encode(pass: GPUComputePassEncoder): void }[];
+        readonly update: { encode(pass: GPUComputePassEncoder): void }[];
+      }
+    | undefined;
+
+  /** Rows that have been inside a window (`windowEntry: 'previous'`). */
+  #entered = 0;
 
   /**
    * A sliding window of w rows (DESIGN.md §1, PASO-style) on the device: (Ã_t, b_t) for
@@ -547,7 +558,8 @@ class SolveRun {
     if (states === undefined || record === undefined) throw new Error('internal: window before the iterate');
     const cur = states[0];
     const W = aWidth(s, D);
-    const win = this.#keep(ctx.buffer(8, usage.storage | usage.copyDst, 'window'));
+    // (ws, n, entry from, entry to): where the window stands, and which rows enter it now.
+    const win = this.#keep(ctx.buffer(16, usage.storage | usage.copyDst, 'window'));
     const start = this.#keep(ctx.buffer(S * D * 4, usage.storage, 'window start'));
     const cand = this.#keep(ctx.buffer(S * w * D * 4, usage.storage, 'window candidate'));
     const whole = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: () => [0, buffer.size / 4] });
@@ -583,7 +595,8 @@ class SolveRun {
     const io = { cand: entries(candidate), cur: whole(cur), guess: whole(bufGuess), win: whole(win) };
     const prefix = await reduced(windowPrefixKernel(), S * w * D, 2, io, windowValues);
     const update = await reduced(windowUpdateKernel(), S * w * D, 1, io, windowValues);
-    this.#window = { win, linearize: [lin], solve: scan === undefined && !denseElk ? [] : [startPass, ...filter, ...(scan === undefined ? [] : [scan])], update: [prefix, update] };
+    const entry = s.windowEntry === 'previous' ? this.#own(await Dispatch.create(ctx, windowEntryKernel(), S * w * D, { win: whole(win), cur: whole(cur) }, { D, T, w })) : undefined;
+    this.#window = { win, entry, linearize: [lin], solve: scan === undefined && !denseElk ? [] : [startPass, ...filter, ...(scan === undefined ? [] : [scan])], update: [prefix, update] };
   }
 
   /** quasi-ELK's variances and gains over a window's w compact rows (see `#kalmanGains`). */
@@ -623,8 +636,13 @@ class SolveRun {
   windowLinearize(ws: number, n: number): Promise<Record4> {
     const w = this.#window;
     if (w === undefined) throw new Error('internal: no window');
-    this.#ctx.device.queue.writeBuffer(w.win, 0, new Uint32Array([ws, n]));
-    this.#submit(w.linearize, true);
+    // PASO's window entry: rows entering the window for the first time start from the
+    // previous window's last state (the first window keeps the guess).
+    const entering = this.#s.windowEntry === 'previous' && ws + n > this.#entered;
+    const from = entering ? this.#entered : 0, to = entering ? ws + n : 0;
+    if (entering) this.#entered = ws + n;
+    this.#ctx.device.queue.writeBuffer(w.win, 0, new Uint32Array([ws, n, from, to]));
+    this.#submit(entering && from > 0 && w.entry !== undefined ? [w.entry, ...w.linearize] : w.linearize, true);
     return this.#readRecord(this.#S * n);
   }
 

@@ -344,6 +344,36 @@ export function windowStartKernel(): KernelSpec {
   };
 }
 
+/**
+ * Sliding windows with PASO's window entry (§4.6): the steps entering the window for the
+ * first time, rows [from, to) of every sequence, take the state of row from − 1 (the
+ * previous window's last). (from, to) are words 2 and 3 of the `win` binding; from = to
+ * makes it a no-op. One thread per (sequence, row of the window, coordinate).
+ */
+export function windowEntryKernel(): KernelSpec {
+  const body = `${plainMain}
+  let k = unroll_u.first + id;
+  let q = k / (unroll_u.w * unroll_u.D);
+  let j = (k / unroll_u.D) % unroll_u.w;
+  let i = k % unroll_u.D;
+  let first = bitcast<u32>(unroll_win[2u - unroll_u.base_win]);
+  let end = bitcast<u32>(unroll_win[3u - unroll_u.base_win]);
+  let r = first + j;
+  if (first == 0u || r >= end) { return; }
+  unroll_cur[(q * unroll_u.T + r) * unroll_u.D + i - unroll_u.base_cur] = unroll_cur[(q * unroll_u.T + first - 1u) * unroll_u.D + i - unroll_u.base_cur];
+}`;
+  return {
+    label: 'window entry',
+    storage: [
+      { name: 'win', access: 'read' },
+      { name: 'cur', access: 'read_write' },
+    ],
+    uniforms: [['D', 'u32'], ['T', 'u32'], ['w', 'u32']],
+    lanes: 1,
+    body,
+  };
+}
+
 /** The per-entry prologue of the windowed kernels: entry k of the compact candidate, its step and its place in the trajectory. */
 const windowEntry = `
     let k = unroll_u.first + id;
