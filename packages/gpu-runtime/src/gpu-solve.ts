@@ -29,7 +29,7 @@ import type { GpuDynamics } from './gpu-dynamics.js';
 import { ReductionChain } from './reduction.js';
 import { MonoidScanPlan, RecurrencePlan } from './scan-plan.js';
 import { kalmanAlgebra, kalmanElementsKernel, kalmanMeansKernel } from './kalman-kernels.js';
-import { kalmanGainKernel, linearizeKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, windowEntryKernel, windowPrefixKernel, windowStartKernel, windowUpdateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
+import { kalmanGainKernel, linearizeKernel, meanSquareKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, windowEntryKernel, windowPrefixKernel, windowStartKernel, windowUpdateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
 import type { KernelSpec } from './kernel.js';
 import { mapRead, usage } from './usage.js';
 import { maxDenseDim } from './dense-limit.js';
@@ -126,7 +126,6 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   // exact Jacobian (here: a WGSL `jacobian`), quasi-DEER otherwise.
   const method = opts.method === undefined ? defaultMethod(dyn.dim, dyn.hasJacobian) : resolveMethod('solve', opts.method);
   const controls = resolveRunControls('solve', opts, T, 'float32');
-  if (controls.change !== 'max-abs') throw new UnrollError('UNSUPPORTED', "solve: change: 'mean-square' (PASO's per-step rule) is not on the GPU yet, whose kernels reduce max |Δ|; remove change, or run it on the CPU solvers (@unroll/solvers).");
   const windowGiven: unknown = opts.window;
   if (windowGiven !== undefined && (typeof windowGiven !== 'number' || !Number.isInteger(windowGiven) || windowGiven < 1)) {
     throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${describe(windowGiven)}.`);
@@ -333,6 +332,9 @@ class SolveRun {
     const seqs = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [Math.floor(i0 / T) * D, (Math.floor((i1 - 1) / T) + 1) * D] });
     const record = this.#record;
     const values = { T, k: s.k, lo: s.lo, hi: s.hi };
+    // change: 'mean-square' measures whole steps: one thread per row of D entries.
+    const rowsOf = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [i0 * D, i1 * D] });
+    const meanSquareValues = { D, T, w: T, reset: s.reset ? 1 : 0, threshold: s.resetThreshold, tol: s.tol };
     const linearizeInto = async (cur: GPUBuffer, target: GPUBuffer, slot: number, kind: Linearization | 'measure') => {
       const groups = Dispatch.groupsFor(S * T, 1);
       const chain = this.#own(await ReductionChain.create(ctx, groups, record, slot));
@@ -386,7 +388,9 @@ class SolveRun {
       const part: BindingPlan = { buffer: chain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (chain.target.offset + g0), 2 * (chain.target.offset + g1)] };
       const entries = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [i0, i1] });
       const upd = this.#own(
-        await Dispatch.create(ctx, updateKernel(), n, { cur: entries(cur), next: entries(next), guess: entries(bufGuess), part }, { partOffset: chain.target.offset, reset: s.reset ? 1 : 0, threshold: s.resetThreshold }),
+        s.change === 'mean-square'
+          ? await Dispatch.create(ctx, meanSquareKernel('update', false), S * T, { cur: rowsOf(cur), next: rowsOf(next), guess: rowsOf(bufGuess), part }, { ...meanSquareValues, partOffset: chain.target.offset })
+          : await Dispatch.create(ctx, updateKernel(), n, { cur: entries(cur), next: entries(next), guess: entries(bufGuess), part }, { partOffset: chain.target.offset, reset: s.reset ? 1 : 0, threshold: s.resetThreshold }),
       );
       steps.push({
         encode: (pass) => {
@@ -398,7 +402,11 @@ class SolveRun {
         // convergedPrefix costs one more pass over the iterate: only when someone reads it.
         const prefixChain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 2));
         const prefixPart: BindingPlan = { buffer: prefixChain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (prefixChain.target.offset + g0), 2 * (prefixChain.target.offset + g1)] };
-        const prefix = this.#own(await Dispatch.create(ctx, prefixKernel(), n, { cur: entries(cur), next: entries(next), part: prefixPart }, { partOffset: prefixChain.target.offset, D, T, tol: s.tol }));
+        const prefix = this.#own(
+          s.change === 'mean-square'
+            ? await Dispatch.create(ctx, meanSquareKernel('prefix', false), S * T, { cur: rowsOf(cur), next: rowsOf(next), guess: rowsOf(bufGuess), part: prefixPart }, { ...meanSquareValues, partOffset: prefixChain.target.offset })
+            : await Dispatch.create(ctx, prefixKernel(), n, { cur: entries(cur), next: entries(next), part: prefixPart }, { partOffset: prefixChain.target.offset, D, T, tol: s.tol }),
+        );
         steps.push({
           encode: (pass) => {
             prefix.encode(pass);
@@ -593,8 +601,10 @@ class SolveRun {
     // Jacobi's candidate is f itself: the linearization wrote it to b.
     const candidate = scan === undefined && !denseElk ? bufB : cand;
     const io = { cand: entries(candidate), cur: whole(cur), guess: whole(bufGuess), win: whole(win) };
-    const prefix = await reduced(windowPrefixKernel(), S * w * D, 2, io, windowValues);
-    const update = await reduced(windowUpdateKernel(), S * w * D, 1, io, windowValues);
+    const meanSquare = s.change === 'mean-square';
+    const rowIo = { cand: { buffer: candidate, range: (i0: number, i1: number): readonly [number, number] => [i0 * D, i1 * D] }, cur: whole(cur), guess: whole(bufGuess), win: whole(win) };
+    const prefix = meanSquare ? await reduced(meanSquareKernel('prefix', true), S * w, 2, rowIo, windowValues) : await reduced(windowPrefixKernel(), S * w * D, 2, io, windowValues);
+    const update = meanSquare ? await reduced(meanSquareKernel('update', true), S * w, 1, rowIo, windowValues) : await reduced(windowUpdateKernel(), S * w * D, 1, io, windowValues);
     const entry = s.windowEntry === 'previous' ? this.#own(await Dispatch.create(ctx, windowEntryKernel(), S * w * D, { win: whole(win), cur: whole(cur) }, { D, T, w })) : undefined;
     this.#window = { win, entry, linearize: [lin], solve: scan === undefined && !denseElk ? [] : [startPass, ...filter, ...(scan === undefined ? [] : [scan])], update: [prefix, update] };
   }

@@ -48,4 +48,21 @@ describe("PASO's window entry on the GPU (windowEntry: 'previous', §4.6)", () =
       expect(g.iterations).toBeLessThan(atGuess.iterations);
     }
   });
+
+  it("change: 'mean-square' (PASO eq. 9) matches the CPU's, windowed or not, and the callback's prefix uses it too", async () => {
+    const T = 800, s0 = [0.5, 0.5, 0.5];
+    for (const window of [undefined, 40]) {
+      const prefixes: number[] = [];
+      // Jacobi (Ã = 0) contracts by 1 − η per iteration: no overflow, no resets — a path both backends walk alike.
+      const opts = { method: 'jacobi' as const, change: 'mean-square' as const, tol: 1e-9, residualTol: 1e-3, ...(window === undefined ? {} : { window }) };
+      const g = await rt.solve(gd, s0, T, { ...opts, onIteration: (info) => void prefixes.push(info.convergedPrefix) });
+      const c = cpuSolve(gd, s0, T, { ...opts, dtype: 'float32' });
+      expect(g.converged && c.converged, `window ${String(window)}`).toBe(true);
+      expect(Math.abs(g.iterations - c.iterations), `window ${String(window)}: gpu ${g.iterations} cpu ${c.iterations}`).toBeLessThanOrEqual(2);
+      expect(maxAbsDiff(g.states, c.states)).toBeLessThan(1e-4);
+      for (let i = 1; i < prefixes.length; i++) expect(prefixes[i]).toBeGreaterThanOrEqual(prefixes[i - 1] ?? 0);
+      // The mean-square delta is the square's scale: at the end it is below tol.
+      expect(g.trace.delta.at(-1)).toBeLessThan(1e-9);
+    }
+  });
 });

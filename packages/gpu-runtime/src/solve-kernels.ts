@@ -487,3 +487,78 @@ export function rolloutKernel(dyn: GpuDynamics): KernelSpec {
     dynamics: dynamicsSource(dyn),
   };
 }
+
+/**
+ * `change: 'mean-square'` (PASO's per-step rule, eq. 9): the update and the prefix measure
+ * each step by (1/D)‖Δ‖², so these kernels run one thread per step (row) and loop over
+ * its D entries; otherwise they do what `updateKernel`, `prefixKernel`, `windowUpdateKernel`
+ * and `windowPrefixKernel` do. `windowed`: rows of the window's compact candidate, the
+ * iterate updated in place at the window's place.
+ */
+export function meanSquareKernel(role: 'update' | 'prefix', windowed: boolean): KernelSpec {
+  // Where row `row`'s entries are: the candidate, and the iterate and guess.
+  const locate = windowed
+    ? `
+    let q = row / unroll_u.w;
+    let j = row % unroll_u.w;
+    let ws = bitcast<u32>(unroll_win[0u - unroll_u.base_win]);
+    let n = bitcast<u32>(unroll_win[1u - unroll_u.base_win]);
+    let inWindow = j < n;
+    let step = ws + j;
+    let g0 = (q * unroll_u.T + step) * unroll_u.D;
+    let c0 = row * unroll_u.D;`
+    : `
+    let inWindow = true;
+    let step = row % unroll_u.T;
+    let g0 = row * unroll_u.D;
+    let c0 = row * unroll_u.D;`;
+  const candidate = windowed ? 'unroll_cand' : 'unroll_next';
+  const base = windowed ? 'unroll_u.base_cand' : 'unroll_u.base_next';
+  const body = `${reducingMain}
+    let row = unroll_u.first + id;${locate}
+    var resets = 0.0;
+    var sq = 0.0;
+    var firstRowResets = 0.0;
+    if (inWindow) {
+      for (var i = 0u; i < unroll_u.D; i++) {
+        var x = ${candidate}[c0 + i - ${base}];
+        if (unroll_u.reset != 0u && (unroll_nonfinite(x) || abs(x) > unroll_u.threshold)) {
+          x = unroll_guess[g0 + i - unroll_u.base_guess];
+          resets += 1.0;
+          ${role === 'update' && !windowed ? `${candidate}[c0 + i - ${base}] = x;` : ''}
+        }
+        let d = x - unroll_cur[g0 + i - unroll_u.base_cur];
+        sq += d * d;
+        ${role === 'update' && windowed ? 'unroll_cur[g0 + i - unroll_u.base_cur] = x;' : ''}
+      }
+    }
+    let change = unroll_mark(sq / f32(unroll_u.D));
+    ${
+      role === 'update'
+        ? 'red = vec2f(resets, select(0.0, change, inWindow));'
+        : `var far = 0.0;
+    if (inWindow && change >= unroll_u.tol) {
+      let v = unroll_u.T - step;
+      far = f32(v);
+      if (u32(far) < v) { far = bitcast<f32>(bitcast<u32>(far) + 1u); }
+    }
+    ${windowed ? 'if (inWindow && j == 0u && resets > 0.0) { firstRowResets = 1.0; }' : ''}
+    red = vec2f(firstRowResets, far);`
+    }
+  }${groupReduce}
+}`;
+  const storage: StorageSlot[] = [
+    { name: windowed ? 'cand' : 'next', access: role === 'update' && !windowed ? 'read_write' : 'read' },
+    { name: 'cur', access: role === 'update' && windowed ? 'read_write' : 'read' },
+    { name: 'guess', access: 'read' },
+    ...(windowed ? [{ name: 'win', access: 'read' } as const] : []),
+    { name: 'part', access: 'read_write' },
+  ];
+  return {
+    label: `mean-square ${role}${windowed ? ' windowed' : ''}`,
+    storage,
+    uniforms: [['partOffset', 'u32'], ['D', 'u32'], ['T', 'u32'], ['w', 'u32'], ['reset', 'u32'], ['threshold', 'f32'], ['tol', 'f32']],
+    lanes: 1,
+    body,
+  };
+}
