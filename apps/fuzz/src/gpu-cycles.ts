@@ -27,6 +27,9 @@ export interface GpuCycle {
   readonly lambda: number;
   /** A sliding window as a fraction of T (undefined: none). */
   readonly window: number | undefined;
+  /** PASO's rules: steps enter a window at the previous window's last state; changes measured mean-square. */
+  readonly entryPrevious: boolean;
+  readonly meanSquare: boolean;
   readonly stop: 'delta' | 'merit' | undefined;
   readonly fallback: 'none' | 'sequential' | undefined;
   readonly init: 'zeros' | 'random' | 'jacobi' | undefined;
@@ -52,6 +55,8 @@ export function gpuCycleArbitrary(maxT: number): fc.Arbitrary<GpuCycle> {
       k: real(0, 1),
       lambda: real(0, 2),
       window: fc.option(real(0.05, 1), { nil: undefined }),
+      entryPrevious: fc.boolean(),
+      meanSquare: fc.boolean(),
       stop: fc.option(fc.constantFrom('delta' as const, 'merit' as const), { nil: undefined }),
       fallback: fc.option(fc.constantFrom('none' as const, 'sequential' as const), { nil: undefined }),
       init: fc.option(fc.constantFrom('zeros' as const, 'random' as const, 'jacobi' as const), { nil: undefined }),
@@ -92,7 +97,8 @@ export async function runGpuCycle(c: GpuCycle): Promise<CaseFailure | undefined>
   const s0 = Float32Array.from(c.starts.slice(0, S * D));
   const options: GpuSolveOptions = {
     method: c.method === 'scale-elk' ? scaleElk({ k: c.k }) : c.method === 'elk' ? elk({ lambda: c.lambda }) : c.method === 'quasi-elk' ? elk({ lambda: c.lambda, base: 'diagonal' }) : c.method,
-    ...(c.window === undefined || c.method === 'sequential' ? {} : { window: Math.max(1, Math.round(c.window * c.T)) }),
+    ...(c.window === undefined || c.method === 'sequential' ? {} : { window: Math.max(1, Math.round(c.window * c.T)), ...(c.entryPrevious ? { windowEntry: 'previous' as const } : {}) }),
+    ...(c.meanSquare ? { change: 'mean-square' as const } : {}),
     ...(c.stop === undefined ? {} : { stop: c.stop }),
     ...(c.fallback === undefined ? {} : { fallback: c.fallback }),
     ...(c.init === undefined ? {} : { init: c.init }),
