@@ -3,6 +3,8 @@
 // backends: `solve` on the CPU (float32) and `solveAsync(…, { backend: rt })` on the GPU,
 // the same call with one option. Same iterations (±2 in float32), same states (float32
 // tolerance); what the GPU does not run yet is refused with the reason (README: parity).
+import { defineStrategy } from '@unroll/linearize';
+import { defineStructure } from '@unroll/scan';
 import { deer, elk, newton, quasiDeer, solve, solveAsync, type SolveOptions } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../test/max-abs-diff.js';
@@ -34,6 +36,8 @@ const cases: [string, SolveOptions][] = [
   ['quasi-DEER, window 32', { method: quasiDeer(), window: 32 }],
   ['pair-blocks', { method: newton(pairStrategy) }],
   ['pair-blocks, window 32', { method: newton(pairStrategy), window: 32 }],
+  ['pair-blocks ELK λ = 1 (its 2×2 block filter)', { method: elk({ lambda: 1, base: pairStrategy }) }],
+  ['pair-blocks ELK λ = 1, window 32', { method: elk({ lambda: 1, base: pairStrategy }), window: 32 }],
 ];
 
 describe('one system, both backends, one option apart', () => {
@@ -46,10 +50,13 @@ describe('one system, both backends, one option apart', () => {
     expect(maxAbsDiff(gpu.states, cpu.states)).toBeLessThan(1e-4);
   });
 
-  it('ELK with the pair-blocks filter: the CPU runs it, the GPU says why it does not yet', async () => {
-    const method = elk({ lambda: 1, base: pairStrategy });
+  it('ELK over a custom structure whose filter is not block-diagonal: the CPU runs it, the GPU says why it does not', async () => {
+    // The pair-blocks structure with its own (opaque) filter: same maths, no `blocks` to read.
+    const { blocks: _opaque, ...filter } = pairStrategy.structure(4).kalman ?? { covarianceWidth: 0, filter: () => undefined };
+    const opaque = defineStrategy({ ...pairStrategy, name: 'opaque-pairs', structure: (D) => defineStructure({ ...pairStrategy.structure(D), name: 'opaque', kalman: filter }) });
+    const method = elk({ lambda: 1, base: opaque });
     expect(solve(dyn, s0, T, { method, dtype: 'float32' }).converged).toBe(true);
-    await expect(solveAsync(dyn, s0, T, { method, backend: rt })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/no WGSL form yet/) as unknown });
+    await expect(solveAsync(dyn, s0, T, { method, backend: rt })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/not block-diagonal/) as unknown });
   });
 
   it('solve (synchronous) refuses a backend and says to use solveAsync', () => {

@@ -94,6 +94,8 @@ interface Settings extends Omit<RunControls, 'onIteration'> {
   readonly lambda: number | undefined;
   /** A custom strategy whose structure and fill carry WGSL (kind `'structure'`). */
   readonly custom: CustomLinearization | undefined;
+  /** ELK with block-diagonal Ã_t: the block size B of its Kalman filter (D for dense); undefined otherwise. */
+  readonly kalmanBlock: number | undefined;
   /** Sliding window: rows iterated at once, < T; undefined: all T. */
   readonly window: number | undefined;
   /** Cap on the Ã_t's bytes (Infinity unless `memoryBudget` was given). */
@@ -132,25 +134,33 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   }
   const window = windowGiven === undefined || windowGiven >= T ? undefined : windowGiven;
   const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget, window };
-  if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: undefined };
+  if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: undefined, kalmanBlock: undefined };
   const recipe = method.recipe;
   const lambda = method.inner.kind === 'kalman' ? method.inner.lambda : undefined;
-  if (lambda !== undefined && recipe?.jacobian !== 'diagonal' && recipe?.jacobian !== 'full') {
-    throw new UnrollError(
-      'UNSUPPORTED',
-      `solve: '${method.name}' runs the Kalman filter with a custom strategy's Ã_t, which has no WGSL form yet; on the GPU use elk({ lambda }) or elk({ lambda, base: 'diagonal' }), or run it on the CPU solvers (@unroll/solvers).`,
-    );
+  if (lambda !== undefined && recipe === undefined) {
+    // A custom base: its filter runs on the GPU when the structure's Kalman capability
+    // reads Ã_t as dense blocks (built-in block-diagonal filters say so with `blocks`).
+    const custom = customOf(method.name, method.strategy, dyn);
+    const B = method.strategy.structure(dyn.dim).kalman?.blocks;
+    if (B === undefined || !Number.isInteger(B) || B < 1 || dyn.dim % B !== 0 || custom.algebra.width !== dyn.dim * B) {
+      throw new UnrollError(
+        'UNSUPPORTED',
+        `solve: '${method.name}' runs the Kalman filter in a custom structure whose kalman capability is not block-diagonal (no \`blocks\`), which has no WGSL form yet; give the structure a built-in filter (blockDiagonalKalman(D, B) from @unroll/scan), use elk({ lambda }) or elk({ lambda, base: 'diagonal' }), or run it on the CPU solvers (@unroll/solvers).`,
+      );
+    }
+    if (B > maxKalmanDim) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' filters ${B}×${B} blocks; the GPU keeps three of them per Kalman element in a thread and needs B ≤ ${maxKalmanDim}.`);
+    return { ...settings, kind: 'structure', k: 0, lo: -huge, hi: huge, lambda, custom, kalmanBlock: B };
   }
   if (lambda !== undefined && recipe?.jacobian === 'full' && dyn.dim > maxKalmanDim) {
     throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' keeps three D×D matrices per Kalman element in a GPU thread and needs D ≤ ${maxKalmanDim} (D = ${dyn.dim}); use quasi-ELK, elk({ lambda, base: 'diagonal' }), or the CPU solvers.`);
   }
-  if (recipe === undefined) return { ...settings, kind: 'structure', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: customOf(method.name, method.strategy, dyn) };
+  if (recipe === undefined) return { ...settings, kind: 'structure', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: customOf(method.name, method.strategy, dyn), kalmanBlock: undefined };
   const kind: Linearization = recipe.jacobian === 'zero' ? 'jacobi' : recipe.jacobian === 'identity' ? 'picard' : recipe.jacobian === 'full' ? 'dense' : 'diagonal';
   if (kind === 'dense') {
     if (!dyn.hasJacobian) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' needs the dynamics' WGSL to define \`fn jacobian(t: u32, s: State) -> Jacobian\`; or use 'quasi-deer'.`);
     if (dyn.dim > maxDenseDim) throw new UnrollError('UNSUPPORTED', `solve: '${method.name}' keeps D×D Jacobians per thread and needs D ≤ ${maxDenseDim} on the GPU (D = ${dyn.dim}); use 'quasi-deer' or 'clip-elk'.`);
   }
-  return { ...settings, kind, k: recipe.k ?? 0, lo: recipe.clip?.lo ?? -huge, hi: recipe.clip?.hi ?? huge, lambda, custom: undefined };
+  return { ...settings, kind, k: recipe.k ?? 0, lo: recipe.clip?.lo ?? -huge, hi: recipe.clip?.hi ?? huge, lambda, custom: undefined, kalmanBlock: lambda !== undefined && kind === 'dense' ? dyn.dim : undefined };
 }
 
 /** Floats of one Ã_t on the device for these settings. */
@@ -231,7 +241,8 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   // quasi-ELK adds, per entry, the variances' Möbius matrices (4) and their states (2).
   // ELK adds per entry: diagonal — the variances' Möbius matrices (4) and states (2);
   // dense — the Kalman elements and their prefixes (2·(3D² + 2D)).
-  const W = aWidth(settings, D) + (settings.lambda === undefined ? 0 : settings.kind === 'dense' ? 2 * (3 * D * D + 2 * D) : 6 * D);
+  const kb = settings.kalmanBlock;
+  const W = aWidth(settings, D) + (settings.lambda === undefined ? 0 : kb !== undefined ? 2 * (D / kb) * (3 * kb * kb + 2 * kb) : 6 * D);
   const rowsHeld = settings.window ?? steps;
   const aBytes = S * rowsHeld * W * 4;
   if (aBytes > settings.budget) {
@@ -365,7 +376,7 @@ class SolveRun {
       this.#linearize.push(lin);
       const steps: { encode(pass: GPUComputePassEncoder): void }[] = [lin];
       const lambda = s.lambda;
-      const denseElk = lambda !== undefined && s.kind === 'dense';
+      const denseElk = lambda !== undefined && s.kalmanBlock !== undefined;
       if (lambda !== undefined && bufA !== undefined && bufB !== undefined) {
         steps.push(...(denseElk ? await this.#denseKalman(bufA, bufB, cur, next, lambda) : await this.#kalmanGains(bufA, bufB, cur, lambda)));
       }
@@ -479,20 +490,21 @@ class SolveRun {
    */
   async #denseKalman(bufA: GPUBuffer, bufB: GPUBuffer, cur: GPUBuffer, next: GPUBuffer, lambda: number): Promise<{ encode(pass: GPUComputePassEncoder): void }[]> {
     const ctx = this.#ctx, D = this.#dyn.dim, S = this.#S, T = this.#T;
-    const E = 3 * D * D + 2 * D;
+    const B = this.#s.kalmanBlock ?? D;
+    const E = (D / B) * (3 * B * B + 2 * B);
     const s0 = this.#s0;
     if (s0 === undefined) throw new Error('internal: dense ELK before s0');
     if (this.#denseElk === undefined) {
       const elements = this.#keep(ctx.buffer(S * T * E * 4, usage.storage, 'elk elements'));
       const prefixes = this.#keep(ctx.buffer(S * T * E * 4, usage.storage, 'elk filtered elements'));
-      const scan = this.#own(await MonoidScanPlan.create(ctx, { S, L: T, C: this.#chunk }, kalmanAlgebra(D), elements, prefixes));
+      const scan = this.#own(await MonoidScanPlan.create(ctx, { S, L: T, C: this.#chunk }, kalmanAlgebra(D, B), elements, prefixes));
       this.#denseElk = { elements, prefixes, scan };
     }
     const { elements, prefixes, scan } = this.#denseElk;
     const rows = (buffer: GPUBuffer, width: number): BindingPlan => ({ buffer, range: (i0, i1) => rowRange(i0, i1, width, 0, width) });
     const seqs: BindingPlan = { buffer: s0, range: (i0, i1) => [Math.floor(i0 / T) * D, (Math.floor((i1 - 1) / T) + 1) * D] };
-    const build = this.#own(await Dispatch.create(ctx, kalmanElementsKernel(D), S * T, { s0: seqs, cur: rows(cur, D), A: rows(bufA, D * D), B: rows(bufB, D), E: rows(elements, E) }, { T, lambda }));
-    const means = this.#own(await Dispatch.create(ctx, kalmanMeansKernel(D), S * T * D, { P: { buffer: prefixes, range: (k0, k1) => [Math.floor(k0 / D) * E, (Math.floor((k1 - 1) / D) + 1) * E] }, next: { buffer: next, range: (k0, k1) => [k0, k1] } }, {}));
+    const build = this.#own(await Dispatch.create(ctx, kalmanElementsKernel(D, false, B), S * T, { s0: seqs, cur: rows(cur, D), A: rows(bufA, D * B), B: rows(bufB, D), E: rows(elements, E) }, { T, lambda }));
+    const means = this.#own(await Dispatch.create(ctx, kalmanMeansKernel(D, B), S * T * D, { P: { buffer: prefixes, range: (k0, k1) => [Math.floor(k0 / D) * E, (Math.floor((k1 - 1) / D) + 1) * E] }, next: { buffer: next, range: (k0, k1) => [k0, k1] } }, {}));
     return [build, scan, means];
   }
 
@@ -590,7 +602,7 @@ class SolveRun {
     const startPass = this.#own(await Dispatch.create(ctx, windowStartKernel(), S * D, { s0: whole(bufS0), cur: whole(cur), win: whole(win), start: whole(start) }, { D, T }));
     const kind = s.kind === 'picard' ? 'identity' : s.kind === 'dense' ? 'dense' : s.kind === 'structure' ? 'structure' : 'diagonal';
     const lambda = s.lambda;
-    const denseElk = lambda !== undefined && s.kind === 'dense';
+    const denseElk = lambda !== undefined && s.kalmanBlock !== undefined;
     const scan = s.kind === 'jacobi' || denseElk
       ? undefined
       : this.#own(await RecurrencePlan.create(ctx, { kind, D, S, L: w, C: this.#chunk, ...(s.custom === undefined ? {} : { algebra: s.custom.algebra }) }, bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 }, { buffer: bufB, stride: D, offset: 0 }, start, cand));
@@ -631,14 +643,15 @@ class SolveRun {
   /** Dense ELK's elements, scan and means over a window's w compact rows (see `#denseKalman`). */
   async #windowDenseKalman(w: number, lambda: number, bufA: GPUBuffer, bufB: GPUBuffer, cur: GPUBuffer, win: GPUBuffer, start: GPUBuffer, cand: GPUBuffer): Promise<{ encode(pass: GPUComputePassEncoder): void }[]> {
     const ctx = this.#ctx, D = this.#dyn.dim, S = this.#S, T = this.#T;
-    const E = 3 * D * D + 2 * D;
+    const B = this.#s.kalmanBlock ?? D;
+    const E = (D / B) * (3 * B * B + 2 * B);
     const elements = this.#keep(ctx.buffer(S * w * E * 4, usage.storage, 'elk elements'));
     const prefixes = this.#keep(ctx.buffer(S * w * E * 4, usage.storage, 'elk filtered elements'));
-    const scan = this.#own(await MonoidScanPlan.create(ctx, { S, L: w, C: this.#chunk }, kalmanAlgebra(D), elements, prefixes));
+    const scan = this.#own(await MonoidScanPlan.create(ctx, { S, L: w, C: this.#chunk }, kalmanAlgebra(D, B), elements, prefixes));
     const whole = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: () => [0, buffer.size / 4] });
     const rows = (buffer: GPUBuffer, width: number): BindingPlan => ({ buffer, range: (i0, i1) => rowRange(i0, i1, width, 0, width) });
-    const build = this.#own(await Dispatch.create(ctx, kalmanElementsKernel(D, true), S * w, { s0: whole(start), cur: whole(cur), win: whole(win), A: rows(bufA, D * D), B: rows(bufB, D), E: rows(elements, E) }, { T: w, lambda, trajectory: T }));
-    const means = this.#own(await Dispatch.create(ctx, kalmanMeansKernel(D), S * w * D, { P: { buffer: prefixes, range: (k0, k1) => [Math.floor(k0 / D) * E, (Math.floor((k1 - 1) / D) + 1) * E] }, next: { buffer: cand, range: (k0, k1) => [k0, k1] } }, {}));
+    const build = this.#own(await Dispatch.create(ctx, kalmanElementsKernel(D, true, B), S * w, { s0: whole(start), cur: whole(cur), win: whole(win), A: rows(bufA, D * B), B: rows(bufB, D), E: rows(elements, E) }, { T: w, lambda, trajectory: T }));
+    const means = this.#own(await Dispatch.create(ctx, kalmanMeansKernel(D, B), S * w * D, { P: { buffer: prefixes, range: (k0, k1) => [Math.floor(k0 / D) * E, (Math.floor((k1 - 1) / D) + 1) * E] }, next: { buffer: cand, range: (k0, k1) => [k0, k1] } }, {}));
     return [build, scan, means];
   }
 

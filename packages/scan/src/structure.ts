@@ -86,6 +86,12 @@ export interface KalmanCapability {
   /** Numbers per filtered covariance (dense D², diagonal D, block-diagonal D·B). */
   readonly covarianceWidth: number;
   /**
+   * The built-in filters read A as D/B dense B×B blocks, row-major, one after another (1:
+   * diagonal, D: dense): B. A backend that writes the filter itself (the GPU runtime) runs
+   * it from here on any structure whose packing this is; undefined for a custom filter.
+   */
+  readonly blocks?: number;
+  /**
    * Filtered means `[T][D]` into `means` (and covariances `[T][covarianceWidth]` when
    * given), T = b.length / D. λ = 0 must give the recurrence s_t = A_t s_{t−1} + b_t
    * exactly, also where a variance overflows.

@@ -36,6 +36,7 @@ export function checkedCapability(p: KalmanPacking, filter: KalmanFilterFn, elem
   });
   return Object.freeze({
     covarianceWidth,
+    blocks: p.width / D,
     filter(A: FloatArray, b: FloatArray, y: FloatArray, s0: ArrayLike<number>, lambda: number, q: number, means: FloatArray, covariances: FloatArray | undefined) {
       const at = `${where}.filter`;
       const T = checkKalmanModel(p, at, A, b, y, s0, lambda, q);
