@@ -1,4 +1,4 @@
-import { hutchinson } from '@unroll/linearize';
+import { defineStrategy, diagonal, hutchinson } from '@unroll/linearize';
 import { elk, quasiDeer, sequentialRollout, solve as cpuSolve } from '@unroll/solvers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../test/max-abs-diff.js';
@@ -73,8 +73,11 @@ describe('quasi-ELK on the GPU: the Kalman filter in parallel over time', () => 
     expect(maxAbsDiff(a.states, b.states)).toBeLessThan(1e-5);
   });
 
-  it('a custom base is refused with the reason (its filter has no WGSL form)', async () => {
+  it("a custom base runs when its fill has WGSL (Hutchinson's does), and is refused, naming what is missing, when not", async () => {
     const { gpu } = network(0.7);
-    await expect(rt.solve(gpu, [0, 0, 0], 10, { method: elk({ lambda: 1, base: hutchinson() }) })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/custom strategy.*no WGSL form yet/) as unknown });
+    const r = await rt.solve(gpu, [0.1, 0.2, 0.3], 200, { method: elk({ lambda: 1, base: hutchinson({ probes: 8 }) }) });
+    expect(r.converged).toBe(true);
+    const plain = defineStrategy({ name: 'plain-diagonal', structure: (D) => diagonal().structure(D), prepare: (dyn) => diagonal().prepare(dyn) });
+    await expect(rt.solve(gpu, [0, 0, 0], 10, { method: elk({ lambda: 1, base: plain }) })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/custom strategy.*strategy_fill/) as unknown });
   });
 });

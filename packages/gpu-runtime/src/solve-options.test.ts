@@ -87,7 +87,7 @@ describe('the options shared with the CPU are validated once, by resolveRunContr
 describe('what only the CPU serves is refused, not ignored', () => {
   it.each([
     ['dtype float64', { dtype: 'float64' }, /float32 only.*CPU solvers/],
-    ['ELK over a custom base', { method: elk({ lambda: 1, base: newton(hutchinson({ probes: 2 })).strategy }) }, /custom strategy.*no WGSL form yet.*CPU solvers/],
+    ['ELK over a custom base', { method: elk({ lambda: 1, base: newton(hutchinson({ probes: 2 })).strategy }) }, /custom strategy.*vjp.*CPU solvers/],
     ['a custom strategy', { method: newton(hutchinson({ probes: 2 })) }, /custom strategy.*CPU solvers/],
     ["quasiDeer({ diagonal: hutchinson(…) })", { method: quasiDeer({ diagonal: hutchinson({ probes: 2 }) }) }, /custom strategy.*CPU solvers/],
   ])('%s → UNSUPPORTED, naming the CPU solvers', async (_name, opts, message) => {
