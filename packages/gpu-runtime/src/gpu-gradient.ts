@@ -1,4 +1,5 @@
 import { UnrollError } from '@unroll/scan';
+import { plainMain } from './solve-kernels.js';
 import { checkFloats, finiteF32, maxIndex, positiveInteger } from './check-input.js';
 import { Dispatch, rowRange, type BindingPlan } from './dispatch.js';
 import { dynamicsSource, uploadParams } from './dynamics-kernel.js';
@@ -26,11 +27,7 @@ export interface GpuGradientResult {
  * 24–26). The first element (λ_T = ∂ℓ_T/∂s_T) needs no matrix: zero.
  */
 function adjointElementsKernel(dyn: GpuDynamics): KernelSpec {
-  const body = `
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
+  const body = `${plainMain}
   let item = unroll_u.first + id;
   let q = item / unroll_u.T;
   let r = item % unroll_u.T;

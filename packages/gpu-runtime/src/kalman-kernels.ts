@@ -1,4 +1,5 @@
 import type { KernelSpec } from './kernel.js';
+import { plainMain } from './solve-kernels.js';
 import type { StructureAlgebra } from './scan-kernels.js';
 
 /**
@@ -134,11 +135,7 @@ fn unroll_observe(q: u32, t: u32, i: u32) -> f32 {
   return unroll_cur[(q * unroll_u.T + t) * ${D}u + i - unroll_u.base_cur];
 }`;
   const body = `${observer}
-fn unroll_a(item: u32, blk: u32, i: u32, j: u32) -> f32 { return unroll_A[item * ${W}u + blk * ${BB}u + i * ${B}u + j - unroll_u.base_A]; }
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
+fn unroll_a(item: u32, blk: u32, i: u32, j: u32) -> f32 { return unroll_A[item * ${W}u + blk * ${BB}u + i * ${B}u + j - unroll_u.base_A]; }${plainMain}
   let item = unroll_u.first + id;
   let q = item / unroll_u.T;
   let t = item % unroll_u.T;
@@ -193,11 +190,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
 /** One thread per state entry: the filtered mean, the `b` part of the scanned element, is the candidate. */
 export function kalmanMeansKernel(D: number, B = D): KernelSpec {
   const EB = 3 * B * B + 2 * B, E = (D / B) * EB;
-  const body = `
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
+  const body = `${plainMain}
   let k = unroll_u.first + id;
   let item = k / ${D}u;
   let i = k % ${D}u;

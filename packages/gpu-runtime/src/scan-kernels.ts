@@ -13,6 +13,21 @@ export type ChunkMode =
   | 'elements';
 
 /**
+ * The start of a chunk kernel whose thread owns a whole chunk (no lanes): chunk g is chunk
+ * c of sequence seq, steps [t0, t1), rows from row0.
+ */
+const wholeChunkMain = `@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let id = unroll_thread(wg, li);
+  if (id >= unroll_u.count) { return; }
+  let g = unroll_u.first + id;
+  let seq = g / unroll_u.N;
+  let c = g % unroll_u.N;
+  let t0 = c * unroll_u.C;
+  let t1 = min(unroll_u.L, t0 + unroll_u.C);
+  let row0 = seq * unroll_u.L;`;
+
+/**
  * A structure's algebra in WGSL (its `wgsl` capability, `@unroll/scan`'s `StructureWgsl`)
  * with its width W: what the generic `'structure'` chunk kernels and the linearization of
  * a custom strategy splice in.
@@ -131,16 +146,7 @@ function structureChunkKernel(D: number, mode: ChunkMode, algebra: StructureAlge
     }
   }`;
   const body = `${algebraPrelude(algebra, D, true)}
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
-  let g = unroll_u.first + id;
-  let seq = g / unroll_u.N;
-  let c = g % unroll_u.N;
-  let t0 = c * unroll_u.C;
-  let t1 = min(unroll_u.L, t0 + unroll_u.C);
-  let row0 = seq * unroll_u.L;${walk}
+${wholeChunkMain}${walk}
 }`;
   return { label: `scan structure ${algebra.name} W=${W} D=${D} ${mode}`, storage, uniforms: chunkUniforms, lanes: 1, body };
 }
@@ -304,16 +310,7 @@ export function monoidChunkKernel(mode: 'reduce' | 'elements', algebra: Structur
   const body = `
 alias Element = array<f32, ${E}>;
 ${algebra.source}
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = unroll_thread(wg, li);
-  if (id >= unroll_u.count) { return; }
-  let g = unroll_u.first + id;
-  let seq = g / unroll_u.N;
-  let c = g % unroll_u.N;
-  let t0 = c * unroll_u.C;
-  let t1 = min(unroll_u.L, t0 + unroll_u.C);
-  let row0 = seq * unroll_u.L;${start}
+${wholeChunkMain}${start}
   for (var t = t0; t < t1; t++) {
     let r = row0 + t;
     var e: Element;

@@ -48,7 +48,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   if (id < unroll_u.count) {`;
 
 /** The start of a kernel with one thread per item and no reduction: threads past the count return. */
-const plainMain = `
+export const plainMain = `
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u32) {
   let id = unroll_thread(wg, li);
