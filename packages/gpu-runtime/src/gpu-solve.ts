@@ -55,6 +55,13 @@ export interface GpuSolveOptions extends Omit<SolveOptions, 'onIteration' | 'dty
   readonly onIteration?: (info: GpuIterationInfo) => void | boolean;
   /** The GPU computes in float32 only; `'float32'` is accepted, anything else refused. */
   readonly dtype?: 'float32';
+  /**
+   * Iterations per read-back of the convergence record (default 1). With k > 1 one command
+   * buffer runs k iterations over a ring of k + 1 iterates and one read-back returns their
+   * k records, which the driver then takes one by one — the same iterations, trace and
+   * states, k times fewer round trips, k − 1 more iterates of memory. Not with `window`.
+   */
+  readonly readEvery?: number;
 }
 
 /** What `runtime.solve` returns: the CPU `SolveResult`, in f32, for S sequences. */
@@ -79,7 +86,7 @@ export const cpuOnlyOptions: Readonly<Record<string, string>> = {
 };
 
 /** The option keys `runtime.solve` accepts: the CPU's (`solveOptionKeys`, one list) less the CPU-only ones. */
-export const gpuSolveOptionKeys: readonly string[] = solveOptionKeys.filter((key) => !(key in cpuOnlyOptions));
+export const gpuSolveOptionKeys: readonly string[] = [...solveOptionKeys.filter((key) => !(key in cpuOnlyOptions)), 'readEvery'];
 
 interface Settings extends Omit<RunControls, 'onIteration'> {
   readonly onIteration: GpuSolveOptions['onIteration'];
@@ -98,6 +105,8 @@ interface Settings extends Omit<RunControls, 'onIteration'> {
   readonly kalmanBlock: number | undefined;
   /** Sliding window: rows iterated at once, < T; undefined: all T. */
   readonly window: number | undefined;
+  /** Iterations per read-back of the record (`readEvery`). */
+  readonly readEvery: number;
   /** Cap on the Ã_t's bytes (Infinity unless `memoryBudget` was given). */
   readonly budget: number;
 }
@@ -133,7 +142,12 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
     throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${describe(windowGiven)}.`);
   }
   const window = windowGiven === undefined || windowGiven >= T ? undefined : windowGiven;
-  const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget, window };
+  const readEvery: unknown = opts.readEvery ?? 1;
+  if (typeof readEvery !== 'number' || !Number.isInteger(readEvery) || readEvery < 1 || readEvery > 64) {
+    throw new UnrollError('INVALID_ARGUMENT', `solve: readEvery must be an integer in [1, 64] (iterations per read-back of the record), got ${describe(readEvery)}.`);
+  }
+  if (readEvery > 1 && window !== undefined) throw new UnrollError('UNSUPPORTED', 'solve: readEvery > 1 runs iterations ahead over a ring of iterates; a sliding window updates one iterate in place — use one or the other.');
+  const settings = { ...controls, onIteration: opts.onIteration, method: method.name, budget: opts.memoryBudget === undefined ? Infinity : controls.memoryBudget, window, readEvery };
   if (method.kind === 'sequential') return { ...settings, kind: 'sequential', k: 0, lo: -huge, hi: huge, lambda: undefined, custom: undefined, kalmanBlock: undefined };
   const recipe = method.recipe;
   const lambda = method.inner.kind === 'kalman' ? method.inner.lambda : undefined;
@@ -287,12 +301,13 @@ class SolveRun {
   readonly #s: Settings;
   readonly #buffers: GPUBuffer[] = [];
   readonly #owned: { destroy(): void }[] = [];
-  #states: [GPUBuffer, GPUBuffer] | undefined;
+  /** The iterates: a ring of readEvery + 1 buffers (two without a batch: ping-pong). */
+  #states: GPUBuffer[] | undefined;
   #record: GPUBuffer | undefined;
   #staging: GPUBuffer | undefined;
   /** Per parity p (iterate in states[p]): linearize(+reduce), scan, update(+reduce). */
   readonly #linearize: { encode(pass: GPUComputePassEncoder): void }[] = [];
-  readonly #iteration: { encode(pass: GPUComputePassEncoder): void }[][] = [[], []];
+  readonly #iteration: { encode(pass: GPUComputePassEncoder): void }[][] = [];
   #rollout: Dispatch | undefined;
   #params: GPUBindGroup | undefined;
   #s0: GPUBuffer | undefined;
@@ -325,12 +340,15 @@ class SolveRun {
     const bufS0 = this.#keep(ctx.storage(s0, 'solve s0'));
     this.#s0 = bufS0;
     const rw = usage.storage | usage.copySrc | usage.copyDst;
-    const states: [GPUBuffer, GPUBuffer] = [this.#keep(ctx.buffer(n * 4, rw, 'iterate 0')), this.#keep(ctx.buffer(n * 4, rw, 'iterate 1'))];
+    const R = s.readEvery + 1;
+    const states = Array.from({ length: R }, (_, p) => this.#keep(ctx.buffer(n * 4, rw, `iterate ${p}`)));
+    const [first, second] = states as [GPUBuffer, GPUBuffer];
     this.#states = states;
-    this.#record = this.#keep(ctx.buffer(recordBytes, usage.storage | usage.copySrc, 'solve record'));
-    this.#staging = this.#keep(ctx.buffer(recordBytes, usage.mapRead | usage.copyDst, 'solve record read-back'));
+    // One record (three reduced pairs) per ring position.
+    this.#record = this.#keep(ctx.buffer(R * recordBytes, usage.storage | usage.copySrc, 'solve record'));
+    this.#staging = this.#keep(ctx.buffer(R * recordBytes, usage.mapRead | usage.copyDst, 'solve record read-back'));
     if (s.kind === 'sequential') {
-      this.#rollout = this.#own(await this.#rolloutDispatch(states[0]));
+      this.#rollout = this.#own(await this.#rolloutDispatch(first));
       return;
     }
     const bufGuess = this.#keep(ctx.storage(guess, 'initial guess'));
@@ -361,18 +379,18 @@ class SolveRun {
       };
     };
     if (s.window !== undefined && bufB !== undefined) {
-      this.#measure = await linearizeInto(states[0], states[1], 0, 'measure');
+      this.#measure = await linearizeInto(first, second, 0, 'measure');
       await this.#prepareWindow(s.window, bufS0, bufGuess, bufA, bufB, params.group);
       await ctx.allocated('solve');
-      if (jacobiInit) this.#submit([await linearizeInto(states[1], bufGuess, 0, 'jacobi')]);
+      if (jacobiInit) this.#submit([await linearizeInto(second, bufGuess, 0, 'jacobi')]);
       const encoder = ctx.device.createCommandEncoder();
-      encoder.copyBufferToBuffer(bufGuess, 0, states[0], 0, n * 4);
+      encoder.copyBufferToBuffer(bufGuess, 0, first, 0, n * 4);
       ctx.device.queue.submit([encoder.finish()]);
       return;
     }
-    for (const p of [0, 1] as const) {
-      const cur = states[p], next = states[1 - p];
-      const lin = await linearizeInto(cur, bufB ?? next, 0, s.kind);
+    for (let p = 0; p < R; p++) {
+      const cur = states[p] ?? first, next = states[(p + 1) % R] ?? second;
+      const lin = await linearizeInto(cur, bufB ?? next, 3 * p, s.kind);
       this.#linearize.push(lin);
       const steps: { encode(pass: GPUComputePassEncoder): void }[] = [lin];
       const lambda = s.lambda;
@@ -395,7 +413,7 @@ class SolveRun {
           ),
         );
       }
-      const chain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 1));
+      const chain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 3 * p + 1));
       const part: BindingPlan = { buffer: chain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (chain.target.offset + g0), 2 * (chain.target.offset + g1)] };
       const entries = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [i0, i1] });
       const upd = this.#own(
@@ -411,7 +429,7 @@ class SolveRun {
       });
       if (s.onIteration !== undefined) {
         // convergedPrefix costs one more pass over the iterate: only when someone reads it.
-        const prefixChain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 2));
+        const prefixChain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 3 * p + 2));
         const prefixPart: BindingPlan = { buffer: prefixChain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (prefixChain.target.offset + g0), 2 * (prefixChain.target.offset + g1)] };
         const prefix = this.#own(
           s.change === 'mean-square'
@@ -430,11 +448,11 @@ class SolveRun {
     await ctx.allocated('solve');
     if (jacobiInit) {
       // 'jacobi' init (as on the CPU): s_1 = f_1(s_0), s_t = f_t(0) — one Jacobi sweep over zeros.
-      const sweep = await linearizeInto(states[1], bufGuess, 0, 'jacobi');
+      const sweep = await linearizeInto(second, bufGuess, 0, 'jacobi');
       this.#submit([sweep]);
     }
     const encoder = ctx.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(bufGuess, 0, states[0], 0, n * 4);
+    encoder.copyBufferToBuffer(bufGuess, 0, first, 0, n * 4);
     ctx.device.queue.submit([encoder.finish()]);
   }
 
@@ -528,23 +546,42 @@ class SolveRun {
     );
   }
 
-  #submit(work: readonly { encode(pass: GPUComputePassEncoder): void }[], readRecord = false): void {
+  /**
+   * Encodes `work` in one compute pass and submits it; `read` copies the records of the
+   * ring positions [first, first + count) (24 bytes each) to the staging buffer, at the
+   * same offsets, for `#readRecords`.
+   */
+  #submit(work: readonly { encode(pass: GPUComputePassEncoder): void }[], read?: { readonly first: number; readonly count: number }): void {
     const encoder = this.#ctx.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     for (const w of work) w.encode(pass);
     pass.end();
-    if (readRecord && this.#record !== undefined && this.#staging !== undefined) encoder.copyBufferToBuffer(this.#record, 0, this.#staging, 0, recordBytes);
+    if (read !== undefined && this.#record !== undefined && this.#staging !== undefined) {
+      const R = this.ring;
+      const wraps = read.first + read.count > R;
+      const offset = wraps ? 0 : read.first * recordBytes;
+      encoder.copyBufferToBuffer(this.#record, offset, this.#staging, offset, wraps ? this.#record.size : read.count * recordBytes);
+    }
     this.#ctx.device.queue.submit([encoder.finish()]);
   }
 
-  /** The record, its merit averaged over `rows` steps (all S·T unless a window's). */
-  async #readRecord(rows = this.#S * this.#T): Promise<Record4> {
+  /** The record of ring position `position`, its merit averaged over `rows` steps (all S·T unless a window's). */
+  async #readRecord(rows = this.#S * this.#T, position = 0): Promise<Record4> {
+    return (await this.#readRecords(rows, [position]))[0] ?? unreachable();
+  }
+
+  /** The records of the given ring positions, from one read-back. */
+  async #readRecords(rows: number, positions: readonly number[]): Promise<Record4[]> {
     const staging = this.#staging;
     if (staging === undefined) throw new Error('internal: no record');
     await this.#ctx.guard(staging.mapAsync(mapRead), 'solve');
-    const r = new Float32Array(staging.getMappedRange(0, recordBytes)).slice();
+    const all = new Float32Array(staging.getMappedRange(0, staging.size)).slice();
     staging.unmap();
-    return { merit: fromMark(r[0]) / rows, maxResidual: fromMark(r[1]), resets: r[2], delta: fromMark(r[3]), convergedPrefix: Math.max(0, this.#T - r[5]), firstRowResets: r[4] };
+    return positions.map((p) => {
+      const o = 6 * p;
+      const at = (k: number) => all[o + k] ?? NaN;
+      return { merit: fromMark(at(0)) / rows, maxResidual: fromMark(at(1)), resets: at(2), delta: fromMark(at(3)), convergedPrefix: Math.max(0, this.#T - at(5)), firstRowResets: at(4) };
+    });
   }
 
   /** The merit over the whole trajectory and every state, from one linearization that writes nothing. */
@@ -576,7 +613,7 @@ class SolveRun {
     const ctx = this.#ctx, dyn = this.#dyn, D = dyn.dim, S = this.#S, T = this.#T, s = this.#s;
     const states = this.#states, record = this.#record;
     if (states === undefined || record === undefined) throw new Error('internal: window before the iterate');
-    const cur = states[0];
+    const cur = states[0] ?? unreachable();
     const W = aWidth(s, D);
     // (ws, n, entry from, entry to): where the window stands, and which rows enter it now.
     const win = this.#keep(ctx.buffer(16, usage.storage | usage.copyDst, 'window'));
@@ -665,7 +702,7 @@ class SolveRun {
     const from = entering ? this.#entered : 0, to = entering ? ws + n : 0;
     if (entering) this.#entered = ws + n;
     this.#ctx.device.queue.writeBuffer(w.win, 0, new Uint32Array([ws, n, from, to]));
-    this.#submit(entering && from > 0 && w.entry !== undefined ? [w.entry, ...w.linearize] : w.linearize, true);
+    this.#submit(entering && from > 0 && w.entry !== undefined ? [w.entry, ...w.linearize] : w.linearize, { first: 0, count: 1 });
     return this.#readRecord(this.#S * n);
   }
 
@@ -680,7 +717,7 @@ class SolveRun {
   windowUpdate(): Promise<Record4> {
     const w = this.#window;
     if (w === undefined) throw new Error('internal: no window');
-    this.#submit(w.update, true);
+    this.#submit(w.update, { first: 0, count: 1 });
     return this.#readRecord();
   }
 
@@ -688,7 +725,7 @@ class SolveRun {
   measureAll(): Promise<Record4> {
     const m = this.#measure;
     if (m === undefined) throw new Error('internal: no measure');
-    this.#submit([m], true);
+    this.#submit([m], { first: 0, count: 1 });
     return this.#readRecord();
   }
 
@@ -704,10 +741,10 @@ class SolveRun {
     if (states === undefined) throw new Error('internal: iterate before prepare');
     if (s.kind === 'sequential' && this.#rollout !== undefined) {
       this.#submit([this.#rollout]);
-      const out = await this.#ctx.read(states[0], this.#S * this.#T * this.#dyn.dim, 0, 'solve');
+      const out = await this.#ctx.read(states[0] ?? unreachable(), this.#S * this.#T * this.#dyn.dim, 0, 'solve');
       return { states: out, iterations: 0, converged: allFinite(out), method: s.method, fellBack: false, trace: { delta: [], merit: [], resets: [] }, sequences: this.#S };
     }
-    const backend = s.window === undefined ? new GpuBackend(this) : new WindowedGpuBackend(this);
+    const backend = s.window === undefined ? new GpuBackend(this, s.readEvery, s.maxIterations) : new WindowedGpuBackend(this);
     const onIteration = s.onIteration;
     const outcome = await runWorkAsync(
       driveFixedPoint(
@@ -721,36 +758,46 @@ class SolveRun {
     return { ...outcome, states: out, method: s.method, sequences: this.#S };
   }
 
-  /** The current iterate's parity: it lies in `states[parity]`. */
-  parity: 0 | 1 = 0;
+  /** Where the current iterate lies in the ring of iterates (`states[parity]`). */
+  parity = 0;
+
+  /** Ring positions: readEvery + 1 (2 = ping-pong). */
+  get ring(): number {
+    return this.#states?.length ?? 2;
+  }
 
   /**
-   * One iteration's command buffer from the current iterate — linearize (f, Ã, b, residual),
-   * scan into the other state buffer, reset-and-compare — and its small record.
+   * `count` iterations in one command buffer from the current iterate — each: linearize (f,
+   * Ã, b, residual), scan into the next ring position, reset-and-compare — and their records
+   * from one read-back, in order. The ring has one more position than a batch, so every
+   * iterate of the batch (and the one it started from) is still there when the driver stops
+   * inside it.
    */
-  iterationRecord(): Promise<Record4> {
-    this.#submit(this.#iteration[this.parity] ?? [], true);
-    return this.#readRecord();
+  iterationRecords(count: number): Promise<Record4[]> {
+    const R = this.ring;
+    const positions = Array.from({ length: count }, (_, i) => (this.parity + i) % R);
+    this.#submit(positions.flatMap((p) => this.#iteration[p] ?? []), { first: this.parity, count });
+    return this.#readRecords(this.#S * this.#T, positions);
   }
 
   /** The merit and residual of the current iterate alone (one linearization, no solve). */
   measureRecord(): Promise<Record4> {
-    this.#submit([this.#linearize[this.parity] ?? { encode: () => undefined }], true);
-    return this.#readRecord();
+    this.#submit([this.#linearize[this.parity] ?? { encode: () => undefined }], { first: this.parity, count: 1 });
+    return this.#readRecord(this.#S * this.#T, this.parity);
   }
 
   /** The current iterate, read back. */
   read(): Promise<Float32Array> {
     const states = this.#states;
     if (states === undefined) throw new Error('internal: read before prepare');
-    return this.#ctx.read(states[this.parity], this.#S * this.#T * this.#dyn.dim, 0, 'solve');
+    return this.#ctx.read(states[this.parity] ?? unreachable(), this.#S * this.#T * this.#dyn.dim, 0, 'solve');
   }
 
   /** Overwrites the current iterate with the sequential rollout. */
   async rollout(): Promise<void> {
     const states = this.#states;
     if (states === undefined) throw new Error('internal: rollout before prepare');
-    const rollout = this.#own(await this.#rolloutDispatch(states[this.parity]));
+    const rollout = this.#own(await this.#rolloutDispatch(states[this.parity] ?? unreachable()));
     this.#submit([rollout]);
   }
 
@@ -772,15 +819,23 @@ class SolveRun {
  */
 class GpuBackend implements FixedPointBackend {
   readonly #run: SolveRun;
-  /** The record of the last submitted iteration. */
+  /** Records of iterations already run on the device, not yet taken by the driver (`readEvery` > 1). */
+  readonly #queue: Record4[] = [];
+  /** Iterations run on the device so far. */
+  #ran = 0;
+  readonly #batch: number;
+  readonly #maxIterations: number;
+  /** The record of the iteration the driver is in. */
   #record: Record4 | undefined;
   /** The current iterate was the one the last record measured (no update since). */
   #measured = false;
   /** The final states, read back by `residual` or `fallback`. */
   states: Float32Array | undefined;
 
-  constructor(run: SolveRun) {
+  constructor(run: SolveRun, batch: number, maxIterations: number) {
     this.#run = run;
+    this.#batch = batch;
+    this.#maxIterations = maxIterations;
   }
 
   // eslint-disable-next-line require-yield -- s0 was checked finite on upload, and there is no window on the GPU.
@@ -789,7 +844,13 @@ class GpuBackend implements FixedPointBackend {
   }
 
   *linearize(): Work<number> {
-    const r = (yield this.#run.iterationRecord()) as Record4;
+    if (this.#queue.length === 0) {
+      // Never more iterations than the driver may take.
+      const count = Math.max(1, Math.min(this.#batch, this.#maxIterations - this.#ran));
+      this.#queue.push(...((yield this.#run.iterationRecords(count)) as Record4[]));
+      this.#ran += count;
+    }
+    const r = this.#queue.shift() ?? unreachable();
     this.#record = r;
     this.#measured = true;
     return r.merit;
@@ -802,7 +863,7 @@ class GpuBackend implements FixedPointBackend {
   *update(ws: number): Work<UpdateMeasure> {
     const r = this.#record;
     if (r === undefined) throw new Error('internal: update before linearize');
-    this.#run.parity = this.#run.parity === 0 ? 1 : 0;
+    this.#run.parity = (this.#run.parity + 1) % this.#run.ring;
     this.#measured = false;
     return { delta: r.delta, resets: r.resets, convergedPrefix: Math.max(ws, r.convergedPrefix), firstRowReset: false };
   }
@@ -879,4 +940,9 @@ class WindowedGpuBackend implements FixedPointBackend {
     this.states = out;
     return { merit: r?.merit ?? NaN, maxResidual: r?.maxResidual ?? NaN, finite: allFinite(out) };
   }
+}
+
+/** For invariants the types cannot see (an index that is in range by construction). */
+function unreachable(): never {
+  throw new Error('internal: unreachable');
 }

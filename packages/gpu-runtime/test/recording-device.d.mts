@@ -10,6 +10,9 @@ export interface RecordedSubmit {
 
 /** A WebGPU device stand-in that runs nothing and records the runtime's requests. */
 export class RecordingDevice {
+  /** `readValue`: every float a read-back returns (default 0). */
+  constructor(readValue?: number);
+  readonly readValue: number;
   readonly limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupsPerDimension: number; minStorageBufferOffsetAlignment: number };
   readonly lost: Promise<never>;
   /** The WGSL of every shader module created, in order. */

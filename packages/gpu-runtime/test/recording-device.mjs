@@ -1,12 +1,16 @@
 // A stand-in for a WebGPU device that runs nothing and records everything the runtime
 // asks of it: the WGSL of every pipeline, every buffer, and per submitted command buffer
 // the dispatches, the workgroups and the bytes their bindings span. Read-backs return
-// zeros (a record of zeros reads as a converged first iteration). It lets the kernels'
+// `readValue` in every float (0 by default: a record of zeros reads as a converged first
+// iteration; 1 keeps a solve iterating). It lets the kernels'
 // WGSL be snapshot-tested and the dispatch plan be counted without Dawn — fast, and on
 // machines with no Vulkan driver at all. Plain JavaScript so the benchmarks (which run the
 // built package) use it too.
 
 export class RecordingDevice {
+  constructor(readValue = 0) {
+    this.readValue = readValue;
+  }
   limits = {
     maxStorageBufferBindingSize: 2 ** 31 - 4,
     maxBufferSize: 2 ** 32,
@@ -36,7 +40,7 @@ export class RecordingDevice {
       size: desc.size,
       label: desc.label ?? '',
       mapAsync: () => Promise.resolve(),
-      getMappedRange: (offset = 0, size) => new ArrayBuffer(size ?? desc.size - offset),
+      getMappedRange: (offset = 0, size) => new Float32Array((size ?? desc.size - offset) / 4).fill(this.readValue).buffer,
       unmap: () => undefined,
       destroy: () => undefined,
     };
