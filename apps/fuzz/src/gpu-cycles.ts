@@ -30,6 +30,8 @@ export interface GpuCycle {
   /** PASO's rules: steps enter a window at the previous window's last state; changes measured mean-square. */
   readonly entryPrevious: boolean;
   readonly meanSquare: boolean;
+  /** Iterations per read-back (without a window). */
+  readonly readEvery: number;
   readonly stop: 'delta' | 'merit' | undefined;
   readonly fallback: 'none' | 'sequential' | undefined;
   readonly init: 'zeros' | 'random' | 'jacobi' | undefined;
@@ -57,6 +59,7 @@ export function gpuCycleArbitrary(maxT: number): fc.Arbitrary<GpuCycle> {
       window: fc.option(real(0.05, 1), { nil: undefined }),
       entryPrevious: fc.boolean(),
       meanSquare: fc.boolean(),
+      readEvery: fc.integer({ min: 1, max: 4 }),
       stop: fc.option(fc.constantFrom('delta' as const, 'merit' as const), { nil: undefined }),
       fallback: fc.option(fc.constantFrom('none' as const, 'sequential' as const), { nil: undefined }),
       init: fc.option(fc.constantFrom('zeros' as const, 'random' as const, 'jacobi' as const), { nil: undefined }),
@@ -99,6 +102,7 @@ export async function runGpuCycle(c: GpuCycle): Promise<CaseFailure | undefined>
     method: c.method === 'scale-elk' ? scaleElk({ k: c.k }) : c.method === 'elk' ? elk({ lambda: c.lambda }) : c.method === 'quasi-elk' ? elk({ lambda: c.lambda, base: 'diagonal' }) : c.method,
     ...(c.window === undefined || c.method === 'sequential' ? {} : { window: Math.max(1, Math.round(c.window * c.T)), ...(c.entryPrevious ? { windowEntry: 'previous' as const } : {}) }),
     ...(c.meanSquare ? { change: 'mean-square' as const } : {}),
+    ...(c.window === undefined && c.readEvery > 1 ? { readEvery: c.readEvery } : {}),
     ...(c.stop === undefined ? {} : { stop: c.stop }),
     ...(c.fallback === undefined ? {} : { fallback: c.fallback }),
     ...(c.init === undefined ? {} : { init: c.init }),
