@@ -1,25 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectRefusal } from '../../scan/test/expect-refusal.mjs';
 import { UnrollError, diagonal as diagonalStructure } from '@unroll/scan';
 import { clipped, defineDynamics, defineStrategy, diagonal, finiteDifferenceJvp, full, hutchinson, identity, resolveDerivatives, scaled, zero, type StateFunction } from './index.js';
 
-/** Calls `f` and returns the UnrollError it throws (failing the test on anything else). */
-function refusal(f: () => unknown): UnrollError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof UnrollError) return error;
-    throw new Error(`expected an UnrollError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected an UnrollError, but the call returned');
-}
-
-/** Expects `f` to throw an UnrollError with `code` whose message matches every pattern. */
-function expectRefusal(f: () => unknown, code: string, ...patterns: RegExp[]): void {
-  const e = refusal(f);
-  expect(e.code).toBe(code);
-  for (const p of patterns) expect(e.message).toMatch(p);
-}
 
 const swap: StateFunction = (_t, s, so, out, oo) => {
   out[oo] = Math.tanh(s[so + 1]);

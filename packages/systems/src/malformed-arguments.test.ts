@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectRefusal } from '../../scan/test/expect-refusal.mjs';
 import { UnrollError, diagonal, type FloatArray } from '@unroll/scan';
 import {
   createRng,
@@ -27,23 +28,6 @@ import {
   type GruWeights,
 } from './index.js';
 
-/** Calls `f` and returns the UnrollError it throws (failing the test on anything else). */
-function refusal(f: () => unknown): UnrollError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof UnrollError) return error;
-    throw new Error(`expected an UnrollError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected an UnrollError, but the call returned');
-}
-
-/** Expects `f` to throw an UnrollError with `code` whose message matches every pattern. */
-function expectRefusal(f: () => unknown, code: string, ...patterns: RegExp[]): void {
-  const e = refusal(f);
-  expect(e.code).toBe(code);
-  for (const p of patterns) expect(e.message).toMatch(p);
-}
 
 /** Valid GRU weights for dim 2, inputDim 1. */
 function gruWeights(): Record<keyof GruWeights, number[]> {

@@ -3,6 +3,7 @@ import { defineStrategy, diagonal, full } from '@unroll/linearize';
 import { UnrollError, diagonal as diagonalStructure } from '@unroll/scan';
 import { logisticMap, meanFieldRnn } from '@unroll/systems';
 import { describe, expect, it } from 'vitest';
+import { expectRefusal } from '../../scan/test/expect-refusal.mjs';
 import {
   advise,
   convergenceFactor,
@@ -21,23 +22,6 @@ import {
   type BlockBidiagonal,
 } from './index.js';
 
-/** Calls `f` and returns the UnrollError it throws (failing the test on anything else). */
-function refusal(f: () => unknown): UnrollError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof UnrollError) return error;
-    throw new Error(`expected an UnrollError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected an UnrollError, but the call returned');
-}
-
-/** Expects `f` to throw an UnrollError with `code` whose message matches every pattern. */
-function expectRefusal(f: () => unknown, code: string, ...patterns: RegExp[]): void {
-  const e = refusal(f);
-  expect(e.code).toBe(code);
-  for (const p of patterns) expect(e.message).toMatch(p);
-}
 
 const logistic = logisticMap({ r: 3.2 });
 const rnn = meanFieldRnn({ dim: 2, g: 0.8, seed: 1 });
