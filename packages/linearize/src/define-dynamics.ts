@@ -48,6 +48,8 @@ export type DefinedDynamics = Dynamics & Required<Pick<Dynamics, 'jacobian' | 'd
  *
  * @example
  * ```ts
+ * import { defineDynamics } from '@unroll/linearize';
+ *
  * const rnn = defineDynamics({
  *   dim: 2,
  *   step: (t, s, so, out, oo) => { out[oo] = Math.tanh(0.5 * s[so + 1]); out[oo + 1] = Math.tanh(-0.5 * s[so]); },

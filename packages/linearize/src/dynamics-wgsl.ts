@@ -21,6 +21,8 @@ import { UnrollError, describeValue, isRecord } from '@unroll/scan';
  *
  * @example
  * ```ts
+ * import { defineDynamics } from '@unroll/linearize';
+ *
  * // s_t = a ⊙ tanh(s_{t−1}) + 1, on both backends
  * const a = [0.5, -0.7];
  * const dyn = defineDynamics({

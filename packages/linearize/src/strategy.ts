@@ -60,8 +60,12 @@ export interface StrategySpec {
  * Declares a custom strategy after checking its shape. `prepare` must return a
  * linearizer whose `fill` writes one element of `structure(dyn.dim)`.
  *
- * @example Ã_t = the 2×2 diagonal blocks of the Jacobian (position/momentum pairs):
+ * @example
+ * Ã_t = the 2×2 diagonal blocks of the Jacobian (position/momentum pairs):
  * ```ts
+ * import { blockDiagonal } from '@unroll/scan';
+ * import { defineStrategy, resolveDerivatives } from '@unroll/linearize';
+ *
  * const pairs = defineStrategy({
  *   name: 'pair-blocks',
  *   structure: (D) => blockDiagonal(D, 2),

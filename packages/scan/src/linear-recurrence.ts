@@ -76,6 +76,8 @@ const algorithms: readonly ScanAlgorithm[] = ['auto', 'sequential', 'blelloch', 
  *
  * @example
  * ```ts
+ * import { diagonal, linearRecurrence } from '@unroll/scan';
+ *
  * // s_t = 0.5 s_{t−1} + 1 from s_0 = 0:
  * linearRecurrence(diagonal(1), new Float64Array([0.5, 0.5, 0.5]), new Float64Array([1, 1, 1]), [0]);
  * // Float64Array [1, 1.5, 1.75]

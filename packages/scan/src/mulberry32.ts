@@ -8,6 +8,8 @@ import { describe } from './validate.js';
  *
  * @example
  * ```ts
+ * import { mulberry32 } from '@unroll/scan';
+ *
  * const next = mulberry32(42);
  * const u = next() / 2 ** 32; // uniform in [0, 1)
  * ```

@@ -37,6 +37,8 @@ const algorithms: readonly ScanAlgorithm[] = ['auto', 'sequential', 'blelloch', 
  *
  * @example
  * ```ts
+ * import { scan, sumMonoid } from '@unroll/scan';
+ *
  * scan(new Float64Array([1, 2, 3, 4]), sumMonoid(1)); // Float64Array [1, 3, 6, 10]
  * ```
  * @throws {UnrollError} `LENGTH_MISMATCH` when the length is not a positive multiple of

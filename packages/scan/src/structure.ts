@@ -129,8 +129,11 @@ export type StructureSpec = Structure;
  * checked here — `checkStructureLaws` checks them on random elements (and
  * `checkStructureModule` the module address).
  *
- * @example A structure for 2×2 rotation-scalings `[[a, −b], [b, a]]`, stored as (a, b):
+ * @example
+ * A structure for 2×2 rotation-scalings `[[a, −b], [b, a]]`, stored as (a, b):
  * ```ts
+ * import { checkStructureLaws, defineStructure } from '@unroll/scan';
+ *
  * const rotation = defineStructure({
  *   name: 'rotation', dim: 2, width: 2,
  *   compose: (A, ao, B, bo, out, oo) => {
@@ -143,6 +146,7 @@ export type StructureSpec = Structure;
  *   },
  *   identity: (out, oo) => { out[oo] = 1; out[oo + 1] = 0; },
  * });
+ * checkStructureLaws(rotation).failures; // [] — closed, associative, with an identity
  * ```
  * @throws {UnrollError} `INVALID_ARGUMENT` naming the field that is missing or wrong.
  */

@@ -35,8 +35,15 @@ export type UnrollErrorCode =
  *
  * @example
  * ```ts
- * try { linearRecurrence(diagonal(2), A, b, [0, 0]); }
- * catch (e) { if (e instanceof UnrollError && e.code === 'LENGTH_MISMATCH') … }
+ * import { diagonal, linearRecurrence, UnrollError } from '@unroll/scan';
+ *
+ * const A = new Float64Array(6), b = new Float64Array(4); // 3 steps of A, but 2 of b
+ * try {
+ *   linearRecurrence(diagonal(2), A, b, [0, 0]);
+ * } catch (e) {
+ *   if (!(e instanceof UnrollError && e.code === 'LENGTH_MISMATCH')) throw e;
+ *   console.log(e.message); // names the array of the wrong length and the length it needs
+ * }
  * ```
  */
 export class UnrollError extends Error {

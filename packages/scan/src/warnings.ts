@@ -37,9 +37,16 @@ const warned = new Set<string>();
  * @returns the handler that was installed before, to put back later.
  * @example
  * ```ts
+ * import { setWarningHandler, type UnrollWarning } from '@unroll/scan';
+ * import { defineDynamics } from '@unroll/linearize';
+ * import { solve } from '@unroll/solvers';
+ *
+ * // No closed-form derivative: DEER forms Ã_t from finite differences, and says so once.
+ * const dyn = defineDynamics({ dim: 1, step: (t, s, so, out, oo) => { out[oo] = 0.5 * Math.tanh(s[so]) + 1; } });
  * const seen: UnrollWarning[] = [];
- * const previous = setWarningHandler((w) => seen.push(w));
- * try { solve(dyn, s0, T); } finally { setWarningHandler(previous); }
+ * const previous = setWarningHandler((w) => { seen.push(w); });
+ * try { solve(dyn, [0], 100, { method: 'deer' }); } finally { setWarningHandler(previous); }
+ * seen.map((w) => w.code); // ['FINITE_DIFFERENCES']
  * ```
  */
 export function setWarningHandler(next: WarningHandler | undefined): WarningHandler {

@@ -63,8 +63,16 @@ const maxArrayLength = 2 ** 32;
  *
  * @example
  * ```ts
- * kalmanFilter({ structure: blockDiagonal(4, 2), A, b, y, s0, lambda: 1 }, { covariances: false });
- * kalmanFilter({ structure: 'diagonal', dim: 3, A, b, y, s0, lambda: 0.5 }); // alias of diagonal(3)
+ * import { blockDiagonal } from '@unroll/scan';
+ * import { kalmanFilter } from '@unroll/solvers';
+ *
+ * const T = 100, s0 = [0, 0, 0, 0];
+ * const A = new Float64Array(T * 8).fill(0.25);      // [T][2][2][2]: two 2×2 blocks a step
+ * const b = new Float64Array(T * 4).fill(1);         // [T][4]
+ * const y = new Float64Array(T * 4).fill(2);         // the observed iterate, [T][4]
+ * const { means } = kalmanFilter({ structure: blockDiagonal(4, 2), A, b, y, s0, lambda: 1 }, { covariances: false });
+ * // 'diagonal' with dim is an alias of diagonal(dim): A is then [T][D]
+ * kalmanFilter({ structure: 'diagonal', dim: 4, A: new Float64Array(T * 4).fill(0.5), b, y, s0, lambda: 0.5 });
  * ```
  * @throws {UnrollError} `INVALID_ARGUMENT`, `LENGTH_MISMATCH`, `DIMENSION_MISMATCH`,
  *   `DTYPE_MISMATCH`, `NON_FINITE` (s0), `MEMORY_BUDGET`, and `UNSUPPORTED` for a structure

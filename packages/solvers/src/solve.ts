@@ -18,7 +18,17 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
  *
  * @example
  * ```ts
+ * import { defineDynamics } from '@unroll/linearize';
+ * import { solve } from '@unroll/solvers';
+ *
+ * // s_t = 0.5 tanh(s_{t−1}) + 1, coordinate by coordinate, with its exact diagonal Jacobian
+ * const dynamics = defineDynamics({
+ *   dim: 2,
+ *   step: (t, s, so, out, oo) => { for (let i = 0; i < 2; i++) out[oo + i] = 0.5 * Math.tanh(s[so + i]) + 1; },
+ *   diagonal: (t, s, so, out, oo) => { for (let i = 0; i < 2; i++) out[oo + i] = 0.5 * (1 - Math.tanh(s[so + i]) ** 2); },
+ * });
  * const { states, iterations, converged } = solve(dynamics, [0, 0], 1000, { method: 'quasi-deer' });
+ * // converged: true after a few iterations; states is [1000][2], row t−1 holding s_t
  * ```
  * @throws {UnrollError} for bad arguments (see `SolveOptions`), `MEMORY_BUDGET`, and
  *   `ABORTED` when `signal` fires. Divergence is not an error: it ends with

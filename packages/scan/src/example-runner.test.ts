@@ -1,0 +1,53 @@
+// The documentation-example runner (scripts/examples.mjs) that every package's
+// examples.test.ts uses: what it extracts, what it refuses, and that a failing example fails.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exampleModule, extractMarkdownExamples, extractTsdocExamples, runExample, workspacePackages } from '../../../scripts/examples.mjs';
+
+const root = join(import.meta.dirname, '..');
+const at = (code: string, lang = 'ts') => ({ file: join(root, 'virtual.md'), line: 1, lang, code, notRun: undefined, root, title: 'virtual.md:1' });
+
+describe('extractMarkdownExamples(text)', () => {
+  it('returns every fenced block with its language, opening line and not-run marker', () => {
+    const md = ['# t', '', '<!-- not-run: a shell command -->', '```sh', 'pnpm add x', '```', '', 'text', '', '```ts', 'const a = 1;', '```', '```js', '```'].join('\n');
+    expect(extractMarkdownExamples(md, 'R.md')).toEqual([
+      { file: 'R.md', line: 4, lang: 'sh', code: 'pnpm add x', notRun: 'a shell command' },
+      { file: 'R.md', line: 10, lang: 'ts', code: 'const a = 1;', notRun: undefined },
+      { file: 'R.md', line: 13, lang: 'js', code: '', notRun: undefined },
+    ]);
+  });
+  it('takes a marker only from the nearest non-blank line above the fence', () => {
+    const md = ['<!-- not-run: far -->', 'a paragraph', '```ts', 'x', '```'].join('\n');
+    expect(extractMarkdownExamples(md, 'R.md')[0]?.notRun).toBeUndefined();
+  });
+});
+
+describe('extractTsdocExamples(source)', () => {
+  it('returns the fenced code of each @example, ending at the next tag, with its source line', () => {
+    const src = ['/**', ' * Doc.', ' * @example', ' * A title line.', ' * ```ts', ' * f(1);', ' * ```', ' * @throws never', ' */', 'export const f = 1;'].join('\n');
+    expect(extractTsdocExamples(src, 'f.ts')).toEqual([{ file: 'f.ts', line: 5, lang: 'ts', code: 'f(1);', notRun: undefined }]);
+  });
+  it('reads an unfenced @example as code and a first line `// not-run: reason` as its marker', () => {
+    const src = ['/**', ' * @example', ' * // not-run: a fragment', ' * f(x);', ' */'].join('\n');
+    expect(extractTsdocExamples(src, 'f.ts')).toEqual([{ file: 'f.ts', line: 3, lang: 'ts', code: '// not-run: a fragment\nf(x);', notRun: 'a fragment' }]);
+  });
+});
+
+describe('runExample(example)', () => {
+  it('runs TypeScript against the built workspace package', () => {
+    expect(() => { runExample(at("import { sumMonoid } from '@unroll/scan';\nconst m: { width: number } = sumMonoid(2);\nif (m.width !== 2) throw new Error('width');")); }).not.toThrow();
+  });
+  it('points @unroll imports at the built entries of the workspace', () => {
+    const { code } = exampleModule(at("import { scan } from '@unroll/scan';\nconsole.log(scan);"));
+    expect(code).toContain(`from '${new URL(`file://${String(workspacePackages().get('@unroll/scan')?.entry)}`).href}'`);
+  });
+  it('fails with the place and the error of an example that throws', () => {
+    expect(() => { runExample(at("import { scan } from '@unroll/scan';\nscan(new Float64Array(0), { width: 1, combine() {} });")); }).toThrow(/virtual\.md:1: the example does not run[\s\S]*UnrollError/);
+  });
+  it('refuses an unmarked block in a language it cannot run, saying how to mark it', () => {
+    expect(() => { runExample(at('pnpm add @unroll/scan', 'sh')); }).toThrow(/not marked.*<!-- not-run: reason -->/);
+  });
+  it('refuses an import of a package that is not in the workspace', () => {
+    expect(() => exampleModule(at("import { x } from '@unroll/nowhere';\nconsole.log(x);"))).toThrow(/@unroll\/nowhere, which is no package of this workspace/);
+  });
+});
