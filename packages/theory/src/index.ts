@@ -8,5 +8,6 @@ export { convergenceFactor, picardInverseNorm, type ConvergenceFactor, type Conv
 export { inverseNorm, type BlockBidiagonal, type InverseNorm, type InverseNormOptions } from './inverse-norm.js';
 export { meritConditioning, type MeritConditioning, type MeritConditioningOptions } from './merit-conditioning.js';
 export { advise, type Advice, type AdviseOptions } from './advise.js';
+export { predictIterationsAtRate, type PredictIterationsAtRateOptions, type PredictedIterationsAtRate } from './predict-iterations-at-rate.js';
 // The one error class of every unroll package (from @unroll/scan), importable from this one too.
 export { UnrollError, type UnrollErrorCode } from '@unroll/scan';
