@@ -9,13 +9,19 @@ import type { Strategy } from './strategy.js';
 export interface DynamicsSpec {
   /** The state dimension D. */
   readonly dim: number;
+  /** A name for messages and warnings (see `Dynamics.name`). */
   readonly name?: string;
+  /** `out ← f_t(prev)`: D numbers at `(out, oo)` from the state at `(prev, po)`; t is 1-based. Required. */
   readonly step: StateFunction;
+  /** `out ← ∂f_t/∂s (prev)`, D×D row-major; derived from D JVPs when absent. */
   readonly jacobian?: StateFunction;
+  /** `out ← diag ∂f_t/∂s (prev)`, D numbers; derived from `jacobian` or D JVPs when absent. */
   readonly diagonal?: StateFunction;
+  /** `out ← ∂f_t/∂s (prev) · v`, D numbers; central finite differences of `step` when absent. */
   readonly jvp?: JvpFunction;
   /** Parameter count and VJP, for gradients with respect to θ (see `Dynamics.vjpParams`). */
   readonly paramCount?: number;
+  /** `out ← wᵀ ∂f_t/∂θ (prev)`, `paramCount` numbers (see `Dynamics.vjpParams`); needs `paramCount`. */
   readonly vjpParams?: Dynamics['vjpParams'];
   /** The exact Jacobian in a compact structure (see `Dynamics.jacobianStrategy`); checked against the Jacobian on the probe. */
   readonly jacobianStrategy?: Strategy;
@@ -26,7 +32,12 @@ export interface DynamicsSpec {
    */
   readonly wgsl?: DynamicsWgslSpec;
   /** Where to probe the functions once (default: t = 1 at the zero state). */
-  readonly probe?: { readonly t?: number; readonly state?: ArrayLike<number> };
+  readonly probe?: {
+    /** The time index of the probe call, an integer ≥ 1 (default 1). */
+    readonly t?: number;
+    /** The state `s_{t−1}` to probe at, D finite numbers (default zeros). */
+    readonly state?: ArrayLike<number>;
+  };
 }
 
 /** The result of {@link defineDynamics}: every derivative present, and `derivatives` saying how each is obtained. */

@@ -5,9 +5,13 @@ import { finiteDifferenceJvp } from './finite-difference-jvp.js';
 
 /** Calls into the dynamics that one linearization of one step makes. */
 export interface CallCounts {
+  /** Calls of `step` (a finite-difference JVP counts as two). */
   readonly step: number;
+  /** Calls of a closed-form `jvp`. */
   readonly jvp: number;
+  /** Calls of a closed-form `jacobian`. */
   readonly jacobian: number;
+  /** Calls of a closed-form `diagonal`. */
   readonly diagonal: number;
 }
 
@@ -19,15 +23,21 @@ export function scaleCalls(c: CallCounts, k: number): CallCounts {
 
 /** One derivative, ready to call, with where it comes from and what one call costs. */
 export interface Resolved<F> {
+  /** The derivative, with the signature of the `Dynamics` method it stands for; allocates nothing per call. */
   readonly fn: F;
+  /** Where it comes from (see {@link DerivativeSource}). */
   readonly source: 'closed-form' | 'finite-difference' | 'jvp' | 'jacobian';
+  /** Calls into the dynamics one call of `fn` makes. */
   readonly calls: CallCounts;
 }
 
 /** Every derivative of a dynamics, closed-form where it has one, derived otherwise. */
 export interface ResolvedDerivatives {
+  /** `out ← J v`: closed-form, or central differences of `step`. */
   readonly jvp: Resolved<JvpFunction>;
+  /** `out ← J` (D×D row-major): closed-form, or D JVPs. */
   readonly jacobian: Resolved<StateFunction>;
+  /** `out ← diag J` (D numbers): closed-form, from a closed-form Jacobian, or D JVPs. */
   readonly diagonal: Resolved<StateFunction>;
 }
 

@@ -9,9 +9,13 @@ import type { Strategy } from './strategy.js';
  * (what to do when its dim is too large to allocate).
  */
 export interface DynamicsNaming {
+  /** How the argument is named: `'dynamics'`, `'the first argument'`. */
   readonly argument: string;
+  /** The text after "must be a Dynamics", through the punctuation before "got". */
   readonly what: string;
+  /** How a field of it is named: `(key) => 'dynamics.' + key`. */
   readonly field: (key: string) => string;
+  /** What to do when its dim is too large to allocate: `'pass a smaller dynamics.dim'`. */
   readonly smaller: string;
 }
 

@@ -55,6 +55,7 @@ export interface DynamicsWgsl {
 
 /** What `defineDynamics` takes as `wgsl`: the source, and the numbers it reads (any finite numbers in float32's range). */
 export interface DynamicsWgslSpec {
+  /** WGSL defining `step` and `diagonal`, optionally `jacobian` and `vjp` (see {@link DynamicsWgsl}). */
   readonly source: string;
   /** Read in WGSL as `params[i]` (default: none). */
   readonly params?: ArrayLike<number>;

@@ -13,14 +13,18 @@ export type DerivativeSource = 'closed-form' | 'finite-difference' | 'jvp' | 'ja
 
 /** How each derivative of a dynamics made by `defineDynamics` is obtained. */
 export interface DerivativeSources {
+  /** The user's `jvp`, or central finite differences of `step` (2 `step` calls each). */
   readonly jvp: 'closed-form' | 'finite-difference';
+  /** The user's `jacobian`, or D JVPs, one per column. */
   readonly jacobian: 'closed-form' | 'jvp';
+  /** The user's `diagonal`, the diagonal of a closed-form `jacobian`, or D JVPs. */
   readonly diagonal: 'closed-form' | 'jacobian' | 'jvp';
 }
 
 /**
  * A state space model `s_t = f_t(s_{t−1})`, t = 1 … T, with `s_t ∈ R^D` — the contract
- * every unroll solver evaluates (DESIGN.md §1, §4). Time is 1-based: `step(t, …)` maps
+ * every unroll solver evaluates (the unifying framework's eq. 1; each method then solves
+ * the linear recurrence of eq. 4 built from Ã_t ≈ ∂f_t/∂s). Time is 1-based: `step(t, …)` maps
  * `s_{t−1}` to `s_t`. All functions read the state at `(prev, po)` and write at
  * `(out, oo)`; they must not allocate per call, and `out` never overlaps `prev`.
  */

@@ -3,7 +3,8 @@ import { resolveDerivatives } from './derivatives.js';
 import { defineStrategy, describe, type Strategy } from './strategy.js';
 
 /**
- * DEER / Newton: Ã_t is the full Jacobian `∂f_t/∂s (s_{t−1})` (DESIGN.md §1), stored
+ * DEER / Newton: Ã_t is the full Jacobian `∂f_t/∂s (s_{t−1})` (Newton's row of the
+ * unifying framework's Table 1), stored
  * dense (D² numbers per step). Closed form when the dynamics have one, else D JVPs
  * (closed-form or finite-difference). Newton converges in one iteration on linear
  * dynamics and quadratically near the solution; each scan step is a D³ product.

@@ -6,11 +6,12 @@ import { checkDynamics } from './dynamics-checks.js';
 
 /**
  * How the transition matrices Ã_t of one fixed-point iteration are obtained from the
- * dynamics (DESIGN.md §1): the full Jacobian (DEER), its diagonal (quasi-DEER), the
+ * dynamics (the unifying framework's Table 1): the full Jacobian (DEER), its diagonal (quasi-DEER), the
  * identity (Picard), zero (Jacobi), a damped or clipped version (ELK variants), or your
  * own. A strategy is a recipe; `prepare` makes the per-solve {@link Linearizer}.
  */
 export interface Strategy {
+  /** The strategy's name (`'full'`, `'diagonal'`, `'hutchinson(4)'`, …): results and messages carry it. */
   readonly name: string;
   /** The structure Ã_t lives in, for state dimension D. */
   structure(D: number): Structure;
@@ -28,6 +29,7 @@ export interface Strategy {
 
 /** A strategy's fill in WGSL (see {@link Strategy.wgsl}). */
 export interface StrategyWgsl {
+  /** WGSL defining `fn strategy_fill(t: u32, s: State) -> Matrix`, and any helpers. */
   readonly source: string;
 }
 
@@ -45,14 +47,19 @@ export interface Linearizer {
   fill(t: number, prev: FloatArray, po: number, out: FloatArray, oo: number): void;
   /** How Ã_t is obtained, in words: `'closed-form jacobian'`, `'diagonal from 4 finite-difference JVPs'`, … */
   readonly source: string;
+  /** Numbers stored and calls into the dynamics per step, for the memory/compute trade-off. */
   readonly cost: LinearizerCost;
 }
 
 /** What {@link defineStrategy} takes. */
 export interface StrategySpec {
+  /** A non-empty name (see {@link Strategy.name}). */
   readonly name: string;
+  /** The structure Ã_t lives in, for state dimension D (see {@link Strategy.structure}). */
   structure(D: number): Structure;
+  /** Once per solve: resolve derivatives, allocate scratch, return the {@link Linearizer}. */
   prepare(dyn: Dynamics): Linearizer;
+  /** Ã_t in WGSL, for the GPU runtime (see {@link Strategy.wgsl}); optional. */
   readonly wgsl?: StrategyWgsl;
 }
 

@@ -96,9 +96,13 @@ export function checkSeed(
 
 /** The domain of a real parameter: bounds, each closed unless marked open. */
 export interface Domain {
+  /** Lower bound (none when absent). */
   readonly min?: number;
+  /** Upper bound (none when absent). */
   readonly max?: number;
+  /** Exclude `min` itself (`x > min`); default false (`x ≥ min`). */
   readonly minOpen?: boolean;
+  /** Exclude `max` itself (`x < max`); default false (`x ≤ max`). */
   readonly maxOpen?: boolean;
 }
 

@@ -7,7 +7,9 @@ import type { FloatArray } from './float-array.js';
  * generic one made from its `apply`. Nothing here allocates.
  */
 export interface RecurrenceKernel {
+  /** The state dimension D of the structure it was made for. */
   readonly dim: number;
+  /** Numbers per packed A_t, the structure's `width`. */
   readonly width: number;
   /**
    * Writes rows `t0 … t1 − 1` of `out`: each `A_t s_{t−1} + b_t`, where `s_{t0−1}` is read

@@ -25,6 +25,7 @@ import { describe, isObject } from './validate.js';
  * `unroll_` are the runtime's). The GPU computes in f32.
  */
 export interface StructureWgsl {
+  /** WGSL defining `structure_apply`, `structure_compose` and `structure_identity` (and helpers). */
   readonly source: string;
 }
 

@@ -10,7 +10,9 @@ import { describe, isObject, maxArrayLength } from './validate.js';
  * A family of D×D matrices closed under multiplication, stored in `width` numbers each —
  * the algebra a linear recurrence's transition matrices live in (dense, diagonal, …).
  *
- * Matrices are packed per step (DESIGN.md §3); every method takes `(array, offset)`
+ * Matrices are packed per step, one after another in a flat typed array (`T · width`
+ * numbers: dense `[T][D][D]` row-major, diagonal `[T][D]`, identity and zero nothing,
+ * block-diagonal `[T][D/B][B][B]`); every method takes `(array, offset)`
  * pairs and allocates nothing. `out` never overlaps an input.
  */
 export interface Structure {
@@ -71,8 +73,14 @@ export interface Structure {
 
 /** A structure's address for worker threads: `(await import(url))[exportName](...args)`. */
 export interface StructureModule {
+  /**
+   * The module's URL as a worker imports it — usually `import.meta.url` of the file that
+   * defines the factory; it must be JavaScript Node loads by itself (not TypeScript).
+   */
   readonly url: string;
+  /** The name under which the module exports the factory. */
   readonly exportName: string;
+  /** The factory's arguments (JSON primitives), e.g. `[D]`: the call must rebuild the same name, dim and width. */
   readonly args: readonly (number | string | boolean)[];
 }
 
@@ -106,9 +114,21 @@ export interface KalmanCapability {
 
 /** Scan elements of the parallel Kalman filter for one structure. */
 export interface KalmanElements {
+  /** Numbers per element (diagonal: 5D; a dense B×B block: 3B² + 2B, per block). */
   readonly width: number;
+  /**
+   * Writes the T elements `[T][width]` into `out` for the model of {@link KalmanCapability.filter}
+   * (same arguments: A packed in the structure, b and y `[T][D]`, s0 of length D,
+   * precision λ ≥ 0, process variance q > 0); T = b.length / D. The first element holds
+   * the exact first filtered step (s0 is known), so the inclusive scan needs no prior.
+   */
   build(A: FloatArray, b: FloatArray, y: FloatArray, s0: ArrayLike<number>, lambda: number, q: number, out: FloatArray): void;
+  /** The associative combine of two elements (Särkkä & García-Fernández, Lemma 8), for {@link scan}. */
   readonly monoid: Monoid;
+  /**
+   * Reads the filtered means `[T][D]` (and covariances `[T][covarianceWidth]`, when given)
+   * out of the T scanned elements.
+   */
   read(elements: FloatArray, T: number, means: FloatArray, covariances: FloatArray | undefined): void;
 }
 

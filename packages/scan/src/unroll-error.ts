@@ -47,9 +47,16 @@ export type UnrollErrorCode =
  * ```
  */
 export class UnrollError extends Error {
+  /** Always `'UnrollError'` (what stack traces and `String(e)` show). */
   override readonly name = 'UnrollError';
+  /** Why the call refused or failed: one of {@link UnrollErrorCode}, stable across versions. */
   readonly code: UnrollErrorCode;
 
+  /**
+   * @param code - the machine-readable reason.
+   * @param message - what was wrong and what to do about it.
+   * @param options - `cause`: the underlying error or abort reason, if any.
+   */
   constructor(code: UnrollErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;

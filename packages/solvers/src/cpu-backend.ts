@@ -61,7 +61,7 @@ const workPerPause = 1 << 10;
 /**
  * The CPU backend of the fixed-point driver (`driveFixedPoint`): the trajectory and the
  * window's Ã_t, b_t in typed arrays, all allocated here, once. At the current iterate
- * s^{(i−1)}, for every t of the window (DESIGN.md §1)
+ * s^{(i−1)}, for every t of the window (the unifying framework's eq. 4)
  *
  *     f_t = f_t(s_{t−1}),  Ã_t = linearizer(s_{t−1}),  b_t = f_t − Ã_t s_{t−1},
  *     r_t = s_t − f_t      (the residual, for the merit — no extra evaluation of f),

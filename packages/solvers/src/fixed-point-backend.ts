@@ -19,7 +19,7 @@ export interface UpdateMeasure {
 /**
  * Where the fixed-point driver (`driveFixedPoint`) meets the hardware: the four pieces of
  * an iteration — linearize, inner solve, update-with-resets, measure — and the two ways a
- * run ends, over a trajectory the backend keeps (DESIGN.md §1). The driver holds the
+ * run ends, over a trajectory the backend keeps (the unifying framework's eq. 2 and 4). The driver holds the
  * policy (order, stopping rules, window advance, trace, callback, verdict, fallback);
  * a backend holds the memory and the arithmetic and decides nothing.
  *
@@ -44,9 +44,14 @@ export interface UpdateMeasure {
 export interface FixedPointBackend {
   /** Whether the state the window starting at row `ws` starts from (s_0, or row ws − 1) is finite. */
   windowStartFinite(ws: number): Work<boolean>;
+  /** Builds Ã_t, b_t at the current iterate for rows `[ws, we)`; returns the merit ½‖r_t‖² averaged over them. */
   linearize(ws: number, we: number): Work<number>;
+  /** Runs the inner linear solve (recurrence or Kalman filter) of the last linearization into a candidate. */
   solve(ws: number, we: number): Work<void>;
+  /** Resets, measures the change and makes the candidate the current iterate, over rows `[ws, we)`. */
   update(ws: number, we: number): Work<UpdateMeasure>;
+  /** Measures the whole current trajectory's residual, for the verdict. */
   residual(): Work<FinalResidual>;
+  /** Replaces the trajectory by the sequential rollout; resolves to whether it is finite. */
   fallback(): Work<boolean>;
 }

@@ -7,7 +7,8 @@ import { decide, meritStops, verdict, type PolicySettings } from './stopping-pol
 export interface DriverSettings extends PolicySettings {
   /**
    * The inner solve is the linear recurrence (not ELK's filter), so a window's first row,
-   * started from an exact state and not reset, is exact after the solve (DESIGN.md §1).
+   * started from an exact state and not reset, is exact after the solve (so every
+   * iteration fixes at least one more leading step).
    */
   readonly exactLeadingRow: boolean;
   /** Finish an unconverged run with the sequential rollout. */
@@ -18,6 +19,7 @@ export interface DriverSettings extends PolicySettings {
 
 /** What the driver passes to its observer after each iteration. */
 export interface IterationMeasure extends UpdateMeasure {
+  /** LDS solves so far, this one included (1 after the first). */
   readonly iteration: number;
   /** The merit of the iterate this iteration linearized at. */
   readonly merit: number;
@@ -25,15 +27,26 @@ export interface IterationMeasure extends UpdateMeasure {
 
 /** How a driven run ended. The states are the backend's. */
 export interface DriverOutcome {
+  /** LDS solves performed. */
   readonly iterations: number;
+  /** Every state finite and the stopping rule's residual check passed (or the fallback rollout is finite). */
   readonly converged: boolean;
+  /** The states were replaced by the sequential rollout (`fallback` was set and the run had not converged). */
   readonly fellBack: boolean;
-  readonly trace: { readonly delta: number[]; readonly merit: number[]; readonly resets: number[] };
+  /** Per iteration: the change, the merit linearized at, and the resets. */
+  readonly trace: {
+    /** max |s^{(i)} − s^{(i−1)}| of each iteration (over its window). */
+    readonly delta: number[];
+    /** L(s)/T of the iterate each iteration linearized at. */
+    readonly merit: number[];
+    /** Entries reset to the initial guess in each iteration. */
+    readonly resets: number[];
+  };
 }
 
 /**
  * The fixed-point iteration of every method on every backend — the one copy of the
- * driver's policy (DESIGN.md §1). Per iteration, over the window `[ws, we)`:
+ * driver's policy (the unifying framework's eq. 2 and 4). Per iteration, over the window `[ws, we)`:
  *
  *     merit = linearize(ws, we)          (Ã_t, b_t and the residual of the current iterate)
  *     stop 'merit' and merit < tol  →  finish: verdict on the current iterate

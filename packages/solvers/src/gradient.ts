@@ -35,7 +35,12 @@ export interface GradientResult {
    * Jacobians were kept in and how many numbers (T·width for `'scan'`, one element for
    * `'sequential'`).
    */
-  readonly storage: { readonly structure: string; readonly numbers: number };
+  readonly storage: {
+    /** The name of the structure the transposed Jacobians were stored in (`'diagonal'`, `'dense'`, …). */
+    readonly structure: string;
+    /** How many numbers that storage took. */
+    readonly numbers: number;
+  };
 }
 
 /**

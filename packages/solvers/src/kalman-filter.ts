@@ -31,7 +31,9 @@ export interface KalmanModel {
  * (dense `[T][D][D]`, diagonal `[T][D]`, block-diagonal `[T][D/B][B][B]`) unless skipped.
  */
 export interface KalmanResult {
+  /** Filtered means `[T][D]`, row t − 1 the mean of s_t (the `out` option when given). */
   readonly means: FloatArray;
+  /** Filtered covariances `[T][covarianceWidth]`; undefined with `covariances: false`. */
   readonly covariances: FloatArray | undefined;
 }
 

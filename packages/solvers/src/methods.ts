@@ -2,13 +2,23 @@ import { clipped, diagonal, full, identity, scaled, zero, type Strategy } from '
 import { describeValue as describe, UnrollError } from '@unroll/scan';
 
 /**
- * The unifying framework's view of every method (DESIGN.md §1): an iteration is a choice of
+ * The unifying framework's view of every method (its eq. 4 and Table 1): an iteration is a choice of
  * transition matrices Ã_t — the *strategy* — plus an *inner linear solve* of the LDS they
  * define. The inner solve is the linear recurrence s_t = Ã_t s_{t−1} + b_t (one scan), or,
  * for ELK, the Kalman filter's means of the LGSSM that also observes the current iterate
  * with precision λ (thesis §4.2, eq. 30; λ = 0 is the recurrence).
  */
-export type InnerSolve = { readonly kind: 'recurrence' } | { readonly kind: 'kalman'; readonly lambda: number };
+export type InnerSolve =
+  | {
+      /** The linear recurrence s_t = Ã_t s_{t−1} + b_t, by a scan. */
+      readonly kind: 'recurrence';
+    }
+  | {
+      /** ELK's Kalman filter means. */
+      readonly kind: 'kalman';
+      /** The observation precision λ ≥ 0 (0: the recurrence exactly). */
+      readonly lambda: number;
+    };
 
 /**
  * What a built-in method's Ã_t is, in words any backend can build without running the
@@ -19,18 +29,28 @@ export type InnerSolve = { readonly kind: 'recurrence' } | { readonly kind: 'kal
  * refuses them.
  */
 export interface LinearizationRecipe {
+  /** Which form of the exact Jacobian: all of it (DEER), its diagonal (quasi-DEER), I (Picard) or 0 (Jacobi). */
   readonly jacobian: 'full' | 'diagonal' | 'identity' | 'zero';
   /** Ã_t = (1 − k)·(the Jacobian form above). */
   readonly k?: number;
-  readonly clip?: { readonly lo: number; readonly hi: number };
+  /** Clamp each diagonal entry of Ã_t to `[lo, hi]` (clip-ELK, thesis §4.5.2). */
+  readonly clip?: {
+    /** Each diagonal entry is raised to at least `lo`. */
+    readonly lo: number;
+    /** Each diagonal entry is lowered to at most `hi`. */
+    readonly hi: number;
+  };
 }
 
 /** A fixed-point method: Ã_t from `strategy`, then `inner`. Build one with `deer()`, `elk({ lambda })`, … or `newton(strategy)`. */
 export interface FixedPointMethod {
+  /** Tells it from a {@link SequentialMethod}. */
   readonly kind: 'fixed-point';
   /** The name results carry (`'deer'`, `'quasi-elk'`, or the custom strategy's). */
   readonly name: string;
+  /** How Ã_t is formed from the dynamics (`@unroll/linearize`). */
   readonly strategy: Strategy;
+  /** The linear solve of each iteration: the recurrence, or ELK's Kalman filter. */
   readonly inner: InnerSolve;
   /** How the built-in methods' Ã_t are formed, for backends that do not run strategies; undefined for custom ones. */
   readonly recipe?: LinearizationRecipe;
@@ -38,7 +58,9 @@ export interface FixedPointMethod {
 
 /** The sequential rollout itself (no iteration). */
 export interface SequentialMethod {
+  /** Tells it from a {@link FixedPointMethod}. */
   readonly kind: 'sequential';
+  /** The name results carry. */
   readonly name: 'sequential';
 }
 

@@ -8,22 +8,32 @@ import type { IterationInfo, SolveOptions } from './solve-options.js';
  * with the same words.
  */
 export interface RunControls {
+  /** Tolerance of the stopping rule (`SolveOptions.tol`; 1e-8 in float64, 1e-5 in float32 by default). */
   readonly tol: number;
-  /** Max-abs residual a `'delta'` stop must also meet (the reset trap, DESIGN.md §1). */
+  /** Max-abs residual a `'delta'` stop must also meet (the reset trap: on a chaotic system, resets can
+   * freeze a wrong trajectory whose step-to-step change is below tol). */
   readonly residualTol: number;
+  /** The stopping rule (`SolveOptions.stop`, default `'delta'`). */
   readonly stop: 'delta' | 'merit';
   /** Already capped at T (every method is exact after T iterations). */
   readonly maxIterations: number;
+  /** Reset non-finite or huge entries to the initial guess (default true). */
   readonly reset: boolean;
+  /** Magnitude beyond which an entry is reset (default 1e8). */
   readonly resetThreshold: number;
   /** True for `fallback: 'sequential'`. */
   readonly fallback: boolean;
+  /** The initial trajectory: a named guess, or the caller's `[T][D]` array (checked for length and dtype). */
   readonly init: 'zeros' | 'random' | 'jacobi' | FloatArray;
+  /** Seed of `init: 'random'` (default 0). */
   readonly seed: number;
+  /** Bytes the Ã_t may take (default 1 GiB); beyond it, `MEMORY_BUDGET`. */
   readonly memoryBudget: number;
   /** Threads of the inner linear recurrence (`linearRecurrence`'s `threads`; 1 by default). */
   readonly threads: number;
+  /** The caller's per-iteration callback; returning `false` stops the run. */
   readonly onIteration: ((info: IterationInfo) => void | boolean) | undefined;
+  /** Checked between iterations; when it fires the solve throws `ABORTED`. */
   readonly signal: AbortSignal | undefined;
   /** How a step's change is measured against `tol`: max |Δ| (default) or (1/D)‖Δ‖² (PASO eq. 9). */
   readonly change: 'max-abs' | 'mean-square';

@@ -3,7 +3,13 @@ import type { MethodName, SolveMethod } from './methods.js';
 import type { FloatArray } from '@unroll/scan';
 import type { SolveBackend } from './solve-backend.js';
 
-/** The built-in methods' names (DESIGN.md §1): aliases of the values `deer()`, `quasiDeer()`, … (see methods.ts). */
+/**
+ * The built-in methods' names (`methodNames`), each an alias of the value its factory
+ * returns: `'deer'` = `deer()`, `'quasi-deer'` = `quasiDeer()`, `'picard'`, `'jacobi'`,
+ * `'clip-elk'`, `'sequential'`. `'elk'`, `'quasi-elk'` and `'scale-elk'` need a parameter
+ * without a default, so as strings they are refused with a message saying to pass
+ * `elk({ lambda })` or `scaleElk({ k })` (see {@link SolveMethod}).
+ */
 export type Method = MethodName;
 
 /** What `onIteration` receives after each iteration. */
@@ -26,7 +32,7 @@ export interface IterationInfo {
 }
 
 /**
- * Options of `solve` (DESIGN.md §4): the method, and the run controls every method shares.
+ * Options of `solve`, `solveAsync` and `solveBatch`: the method, and the run controls every method shares.
  * A method's own parameters live in its value — `elk({ lambda })`, `scaleElk({ k })`,
  * `clipElk({ lo, hi })` — not here.
  */
@@ -43,8 +49,8 @@ export interface SolveOptions {
   readonly tol?: number;
   /**
    * `'delta'` (default): stop when max |s^{(i)} − s^{(i−1)}| < tol, and call it converged
-   * only if the final iterate's max-abs residual is also ≤ `residualTol` (the reset trap of
-   * DESIGN.md §1). `'merit'`: stop when L(s)/T < tol — checked on the residual the next
+   * only if the final iterate's max-abs residual is also ≤ `residualTol` (the reset trap:
+   * on a chaotic system, resets can freeze a wrong trajectory whose change is below tol). `'merit'`: stop when L(s)/T < tol — checked on the residual the next
    * linearization computes anyway, so it costs no extra evaluation of f.
    */
   readonly stop?: 'delta' | 'merit';
@@ -115,12 +121,24 @@ export interface SolveResult {
   /** True when the states are the sequential fallback's. */
   readonly fellBack: boolean;
   /** Per iteration: delta, merit (of the iterate linearized at) and resets. */
-  readonly trace: { readonly delta: number[]; readonly merit: number[]; readonly resets: number[] };
+  readonly trace: {
+    /** max |s^{(i)} − s^{(i−1)}| of each iteration (over its window). */
+    readonly delta: number[];
+    /** L(s)/T of the iterate each iteration linearized at. */
+    readonly merit: number[];
+    /** Entries reset to the initial guess in each iteration. */
+    readonly resets: number[];
+  };
   /**
    * How Ã_t was formed (fixed-point methods on the CPU): the linearizer's `source`
    * (`'closed-form jacobian'`, `'diagonal from 8 finite-difference JVPs'`, …) and its calls
    * into the dynamics per step — `step > 0` means finite differences, which a closed form
    * would remove (a `FINITE_DIFFERENCES` warning says so once).
    */
-  readonly linearization?: { readonly source: string; readonly callsPerStep: CallCounts };
+  readonly linearization?: {
+    /** The linearizer's own words for how Ã_t is formed. */
+    readonly source: string;
+    /** Calls into the dynamics per step and iteration (`step > 0`: finite differences). */
+    readonly callsPerStep: CallCounts;
+  };
 }

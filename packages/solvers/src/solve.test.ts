@@ -25,7 +25,7 @@ describe('solve', () => {
         const s0 = Array.from({ length: D }, (_, i) => Math.sin(seed + i));
         const want = rollout(dyn, s0, T);
         for (const opts of methods) {
-          // ELK's trust region fixes no step per iteration (DESIGN.md §1): a damped step
+          // ELK's trust region need not fix a leading step per iteration: a damped step
           // shrinks the error by ~λ/(1+λ) per iteration, so it needs T of a few dozen.
           if (typeof opts.method === 'object' && 'inner' in opts.method && opts.method.inner.kind === 'kalman' && T < 40) continue;
           const r = solve(dyn, s0, T, opts);
@@ -41,7 +41,7 @@ describe('solve', () => {
   it('on a chaotic system every non-ELK method still converges within T iterations (compare merits, not states)', () => {
     // W tanh(s) with gain 3 is chaotic: rounding differences grow like e^{λt}, so a
     // converged iterate may be a shadow trajectory — its residual, not its distance to the
-    // rollout, is what must be small (DESIGN.md §1).
+    // rollout, is what must be small.
     const T = 80;
     const dyn = tanhRnn(4, 99, 3);
     const s0 = [0.1, -0.2, 0.3, 0.05];

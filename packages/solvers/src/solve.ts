@@ -8,7 +8,7 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
 
 /**
  * Evaluates `s_t = f_t(s_{t−1})`, t = 1 … T, by the fixed-point iteration of the chosen
- * method (DESIGN.md §1): linearize at the current trajectory, solve the linear
+ * method (the unifying framework's eq. 4): linearize at the current trajectory, solve the linear
  * recurrence with a scan, repeat — at most T times, since every method fixes at least
  * one more leading step per iteration.
  *

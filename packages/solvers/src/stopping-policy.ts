@@ -10,10 +10,15 @@
 
 /** The settings the policy reads (a subset of the resolved run controls). */
 export interface PolicySettings {
+  /** The sequence length (rows of the trajectory). */
   readonly T: number;
+  /** Tolerance of the stopping rule: on the change (`'delta'`) or on L/T (`'merit'`). */
   readonly tol: number;
+  /** Max-abs residual a `'delta'` stop must also meet to be called converged. */
   readonly residualTol: number;
+  /** The stopping rule: `'delta'` (change between iterates) or `'merit'` (L/T of the residual). */
   readonly stop: 'delta' | 'merit';
+  /** Iterations at most (at most T: every method is exact after T). */
   readonly maxIterations: number;
   /** Rows iterated at once; undefined: all T. */
   readonly window: number | undefined;
@@ -27,12 +32,14 @@ export interface IterationRecord {
   readonly delta: number;
   /** Leading rows whose change was below tol, counted from row 0. */
   readonly convergedPrefix: number;
+  /** The window's first row (0-based, inclusive). */
   readonly windowStart: number;
+  /** One past the window's last row (0-based, exclusive). */
   readonly windowEnd: number;
   /**
    * The window's first row started from an exact state and was not reset, and the step is
-   * not ELK's — so it is exact now (each iteration fixes at least one more leading step,
-   * DESIGN.md §1).
+   * not ELK's — so it is exact now (each iteration of the linear recurrence fixes at
+   * least one more leading step).
    */
   readonly firstRowExact: boolean;
   /** The caller's `onIteration` returned false. */
@@ -41,9 +48,18 @@ export interface IterationRecord {
 
 /** What the driver does next. */
 export type Decision =
-  | { readonly action: 'continue'; readonly windowStart: number }
-  /** Stop, and judge the final iterate with `verdict(…, residualBound)`. */
-  | { readonly action: 'finish'; readonly residualBound: number };
+  | {
+      /** Iterate again. */
+      readonly action: 'continue';
+      /** The next window's first row (0-based): past the converged prefix or the exact first row. */
+      readonly windowStart: number;
+    }
+  | {
+      /** Stop, and judge the final iterate with `verdict(…, residualBound)`. */
+      readonly action: 'finish';
+      /** The max-abs residual the final iterate must meet: `residualTol` after a small step, `tol` when stopped early. */
+      readonly residualBound: number;
+    };
 
 /**
  * Stop `'merit'`, read before the inner solve: the linearization just computed the merit
@@ -84,7 +100,8 @@ export interface FinalResidual {
 /**
  * "Converged": every state finite, and the stopping rule's residual check passed —
  * L/T < tol (stop 'merit') or max |r| ≤ `residualBound` (stop 'delta'). Never a small step
- * alone: on chaotic systems resets can freeze a wrong trajectory (DESIGN.md §1).
+ * alone: on chaotic systems the scan's Jacobian products overflow, resets put the initial
+ * guess back, and the change between iterates can fall below tol on a wrong trajectory.
  */
 export function verdict(f: FinalResidual, s: PolicySettings, residualBound: number): boolean {
   return f.finite && (s.stop === 'merit' ? f.merit < s.tol : f.maxResidual <= residualBound);

@@ -16,7 +16,10 @@ export interface AbcFlowParams extends FlowStepParams {
  * ż = C sin y + B cos x`, chaotic at (A, B, C) = (√3, √2, 1) (the predictability paper's
  * Table 1, dysts' (1.73205, 1.41421, 1)). Default: RK4 with dt = 0.01.
  */
-export function abcFlow(params?: AbcFlowParams): DefinedDynamics & { readonly params: Required<AbcFlowParams> } {
+export function abcFlow(params?: AbcFlowParams): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<AbcFlowParams>;
+} {
   return parametrizedFlow('abcFlow', 3, params, { a: 1.73205, b: 1.41421, c: 1 }, ({ a, b, c }) => ({
     f(s, o, out, oo) {
       const x = s[o], y = s[o + 1], z = s[o + 2];

@@ -6,10 +6,15 @@ import { smallFlowWgsl } from './small-flow-wgsl.js';
 
 /** Parameters of {@link lorenz63}. */
 export interface Lorenz63Params {
+  /** σ, the Prandtl number (default 10). */
   readonly sigma?: number;
+  /** ρ, the Rayleigh number (default 28). */
   readonly rho?: number;
+  /** β, the aspect ratio (default 8/3). */
   readonly beta?: number;
+  /** Step size of the integrator (default 0.01, in the flow's time units). */
   readonly dt?: number;
+  /** Integrator of one step (default `'rk4'`). */
   readonly integrator?: Integrator;
 }
 
@@ -19,7 +24,10 @@ export interface Lorenz63Params {
  * dt = 0.01. Carries its WGSL (the same step and Jacobian in f32), so the GPU runtime runs
  * it as it is.
  */
-export function lorenz63(params?: Lorenz63Params): DefinedDynamics & { readonly params: Required<Lorenz63Params> } {
+export function lorenz63(params?: Lorenz63Params): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<Lorenz63Params>;
+} {
   const given = checkOptions('lorenz63(params)', params, "{ sigma: 10, rho: 28, beta: 8 / 3, dt: 0.01, integrator: 'rk4' }", 'params');
   const { sigma = 10, rho = 28, beta = 8 / 3, dt = 0.01, integrator = 'rk4' } = given;
   for (const [name, v] of [['sigma', sigma], ['rho', rho], ['beta', beta]] as const) checkNumber('lorenz63', name, v);
@@ -58,10 +66,15 @@ fn flow_jacobian(s: State) -> Jacobian {
 
 /** Parameters of {@link rossler}. */
 export interface RosslerParams {
+  /** a in `ẏ = x + a y` (default 0.2). */
   readonly a?: number;
+  /** b in `ż = b + z (x − c)` (default 0.2). */
   readonly b?: number;
+  /** c in `ż = b + z (x − c)` (default 5.7). */
   readonly c?: number;
+  /** Step size of the integrator (default 0.01, in the flow's time units). */
   readonly dt?: number;
+  /** Integrator of one step (default `'rk4'`). */
   readonly integrator?: Integrator;
 }
 
@@ -69,7 +82,10 @@ export interface RosslerParams {
  * Rössler (1976): `ẋ = −y − z, ẏ = x + a y, ż = b + z (x − c)`; chaotic at (0.2, 0.2, 5.7).
  * Carries its WGSL (the same step and Jacobian in f32), so the GPU runtime runs it as it is.
  */
-export function rossler(params?: RosslerParams): DefinedDynamics & { readonly params: Required<RosslerParams> } {
+export function rossler(params?: RosslerParams): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<RosslerParams>;
+} {
   const given = checkOptions('rossler(params)', params, "{ a: 0.2, b: 0.2, c: 5.7, dt: 0.01, integrator: 'rk4' }", 'params');
   const { a = 0.2, b = 0.2, c = 5.7, dt = 0.01, integrator = 'rk4' } = given;
   for (const [name, v] of [['a', a], ['b', b], ['c', c]] as const) checkNumber('rossler', name, v);
@@ -108,9 +124,13 @@ fn flow_jacobian(s: State) -> Jacobian {
 
 /** Parameters of {@link lorenz96}. */
 export interface Lorenz96Params {
+  /** The number of sites D on the ring (an integer ≥ 4). */
   readonly dim: number;
+  /** The forcing F (default 8: chaotic). */
   readonly forcing?: number;
+  /** Step size of the integrator (default 0.01, in the flow's time units). */
   readonly dt?: number;
+  /** Integrator of one step (default `'rk4'`). */
   readonly integrator?: Integrator;
 }
 
@@ -120,7 +140,10 @@ export interface Lorenz96Params {
  * lorenz96-wgsl.ts: the same integrator step and exact Jacobian in f32), so the GPU
  * runtime runs it as it is.
  */
-export function lorenz96(params: Lorenz96Params): DefinedDynamics & { readonly params: Required<Lorenz96Params> } {
+export function lorenz96(params: Lorenz96Params): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<Lorenz96Params>;
+} {
   checkRecord('lorenz96(params)', 'params', params, "{ dim: 40, forcing: 8, dt: 0.01, integrator: 'rk4' }");
   const { dim: D, forcing: F = 8, dt = 0.01, integrator = 'rk4' } = params;
   checkInteger('lorenz96', 'dim', D, 4);

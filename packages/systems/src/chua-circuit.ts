@@ -20,7 +20,10 @@ export interface ChuaCircuitParams extends FlowStepParams {
  * The Jacobian is piecewise constant: g'(x) = m₀ for |x| < 1, m₁ for |x| > 1 (at the kinks,
  * m₁). Default: RK4 with dt = 0.01.
  */
-export function chuaCircuit(params?: ChuaCircuitParams): DefinedDynamics & { readonly params: Required<ChuaCircuitParams> } {
+export function chuaCircuit(params?: ChuaCircuitParams): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<ChuaCircuitParams>;
+} {
   return parametrizedFlow('chuaCircuit', 3, params, { alpha: 15.6, beta: 28, m0: -1.142857, m1: -0.71429 }, ({ alpha, beta, m0, m1 }) => ({
     f(s, o, out, oo) {
       const x = s[o], y = s[o + 1], z = s[o + 2];

@@ -5,8 +5,11 @@ import { fromJacobian } from './from-jacobian.js';
 
 /** A continuous-time vector field `dx/dt = f(x)` with its Jacobian, in closed form. */
 export interface Flow {
+  /** The state dimension D. */
   readonly dim: number;
+  /** A name for messages (and for the dynamics `integrate` makes). */
   readonly name: string;
+  /** `out ← f(x)`: the vector field at the state read at `(x, xo)`, D numbers written at `(out, oo)`. */
   f(x: FloatArray, xo: number, out: FloatArray, oo: number): void;
   /** ∂f/∂x, D×D row-major. */
   jacobian(x: FloatArray, xo: number, out: FloatArray, oo: number): void;

@@ -6,7 +6,12 @@ import type { Dynamics, JvpFunction, StateFunction } from '@unroll/linearize';
  * for systems whose Jacobian is cheap next to their step (integrator steps, small D).
  * Scratch allocated once.
  */
-export function fromJacobian(D: number, jacobian: NonNullable<Dynamics['jacobian']>): { diagonal: StateFunction; jvp: JvpFunction } {
+export function fromJacobian(D: number, jacobian: NonNullable<Dynamics['jacobian']>): {
+  /** `out ← diag J`: the Jacobian's diagonal, D numbers (one `jacobian` call). */
+  diagonal: StateFunction;
+  /** `out ← J v`, D numbers (one `jacobian` call and a D×D product). */
+  jvp: JvpFunction;
+} {
   checkInteger('fromJacobian(D, jacobian)', 'D', D, 1);
   checkArrayLength('fromJacobian(D, jacobian)', `the D×D scratch (D = ${D})`, D * D, 'pass a smaller D');
   checkFunction('fromJacobian(D, jacobian)', 'jacobian', jacobian, '(t, prev, po, out, oo) writing the D×D Jacobian');

@@ -5,15 +5,21 @@ import type { Loss } from './losses.js';
 
 /** Parameters of {@link gradientDescent}. */
 export interface GradientDescentParams {
+  /** The loss L whose gradient the optimizer follows; its P parameters are θ. */
   readonly loss: Loss;
+  /** The step size η, finite and > 0. */
   readonly learningRate: number;
   /** Minibatches (row indices); step t uses batch (t − 1) mod B. Default: the full data set every step. */
   readonly batches?: readonly (readonly number[])[];
+  /** The update rule (default `'sgd'`); the state is θ, `[θ, m]` or `[θ, m, v]`. */
   readonly optimizer?: 'sgd' | 'momentum' | 'adam';
   /** Heavy-ball coefficient μ (default 0.9). */
   readonly momentum?: number;
+  /** Adam's first-moment decay β₁ ∈ [0, 1) (default 0.9). */
   readonly beta1?: number;
+  /** Adam's second-moment decay β₂ ∈ [0, 1) (default 0.999). */
   readonly beta2?: number;
+  /** Adam's ε > 0 in the denominator √(ĉ₂v') + ε (default 1e-8). */
   readonly epsilon?: number;
 }
 
@@ -31,7 +37,10 @@ export interface GradientDescentParams {
  *
  * State layout `[θ (P), m (P), v (P)]`.
  */
-export function gradientDescent(params: GradientDescentParams): DefinedDynamics & { readonly params: GradientDescentParams } {
+export function gradientDescent(params: GradientDescentParams): DefinedDynamics & {
+  /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
+  readonly params: GradientDescentParams;
+} {
   const where = 'gradientDescent';
   checkRecord('gradientDescent(params)', 'params', params, "{ loss: leastSquares(X, y), learningRate: 0.1, optimizer: 'sgd' }");
   // Defaults apply to absent fields only: null is refused below like any other wrong type.

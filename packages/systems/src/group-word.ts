@@ -32,9 +32,11 @@ export function permutation(n: number): Structure {
 
 /** Parameters of {@link groupWord}: an explicit word, or a seed and a length. */
 export interface GroupWordParams {
+  /** The group S_n: permutations of n items (the state dimension). */
   readonly n: number;
   /** Letters: permutations of 0 … n−1 (`(P_t x)_i = x_{word[t−1][i]}`). */
   readonly word?: readonly (readonly number[])[];
+  /** Seed of the random word (`createRng(seed)`), with `length`; not used when `word` is given. */
   readonly seed?: number;
   /** Letters to draw with `seed` (uniform random permutations). */
   readonly length?: number;
@@ -46,7 +48,14 @@ export interface GroupWordParams {
  * s_0 = (0, 1, …, n−1) the state s_t spells out the product P_t ⋯ P_1. Beyond the
  * word's end, f_t is the identity. `strategy` fills the O(n) `permutation` structure.
  */
-export function groupWord(params: GroupWordParams): DefinedDynamics & { readonly params: GroupWordParams; readonly word: readonly Int32Array[]; readonly strategy: Strategy } {
+export function groupWord(params: GroupWordParams): DefinedDynamics & {
+  /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
+  readonly params: GroupWordParams;
+  /** The letters, one per step: each an `Int32Array` permutation of 0 … n−1 (given, or drawn from `seed`). */
+  readonly word: readonly Int32Array[];
+  /** Ã_t = P_t exactly, in the O(n) `permutation` structure: `newton(dyn.strategy)` is DEER at n numbers a step instead of n². */
+  readonly strategy: Strategy;
+} {
   checkRecord('groupWord(params)', 'params', params, '{ n: 3, seed: 1, length: 100 }');
   const { n } = params;
   checkInteger('groupWord', 'n', n, 1);

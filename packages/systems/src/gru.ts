@@ -7,25 +7,41 @@ import { createRng } from './random.js';
 
 /** GRU weights, PyTorch layout: input weights `[dim][inputDim]`, hidden weights `[dim][dim]`, biases `[dim]`, for the r, z, n gates. */
 export interface GruWeights {
+  /** W_ir, the reset gate's input weights, `[dim][inputDim]` row-major. */
   readonly Wir: ArrayLike<number>;
+  /** W_iz, the update gate's input weights, `[dim][inputDim]` row-major. */
   readonly Wiz: ArrayLike<number>;
+  /** W_in, the candidate's input weights, `[dim][inputDim]` row-major. */
   readonly Win: ArrayLike<number>;
+  /** W_hr, the reset gate's hidden weights, `[dim][dim]` row-major. */
   readonly Whr: ArrayLike<number>;
+  /** W_hz, the update gate's hidden weights, `[dim][dim]` row-major. */
   readonly Whz: ArrayLike<number>;
+  /** W_hn, the candidate's hidden weights, `[dim][dim]` row-major. */
   readonly Whn: ArrayLike<number>;
+  /** b_ir, the reset gate's input bias, `[dim]`. */
   readonly bir: ArrayLike<number>;
+  /** b_iz, the update gate's input bias, `[dim]`. */
   readonly biz: ArrayLike<number>;
+  /** b_in, the candidate's input bias, `[dim]`. */
   readonly bin: ArrayLike<number>;
+  /** b_hr, the reset gate's hidden bias, `[dim]`. */
   readonly bhr: ArrayLike<number>;
+  /** b_hz, the update gate's hidden bias, `[dim]`. */
   readonly bhz: ArrayLike<number>;
+  /** b_hn, the candidate's hidden bias (inside r ⊙ (…)), `[dim]`. */
   readonly bhn: ArrayLike<number>;
 }
 
 /** Parameters of {@link gru}: explicit `weights`, or a `seed` for PyTorch's U(−1/√D, 1/√D) initialisation. */
 export interface GruParams {
+  /** The hidden size D (the state dimension). */
   readonly dim: number;
+  /** The input size (0 for an autonomous cell). */
   readonly inputDim: number;
+  /** Explicit weights; when given, `seed` is not used. */
   readonly weights?: GruWeights;
+  /** Seed of PyTorch's U(−1/√D, 1/√D) initialisation (`createRng(seed)`); required without `weights`. */
   readonly seed?: number;
   /** `[T][inputDim]` inputs x_t (zero past the last row). */
   readonly inputs?: ArrayLike<ArrayLike<number>> | FloatArray;
@@ -49,7 +65,12 @@ const names = ['Wir', 'Wiz', 'Win', 'Whr', 'Whz', 'Whn', 'bir', 'biz', 'bin', 'b
  * Carries its WGSL (`wgsl`, from gru-wgsl.ts: the same cell from the same weights and
  * inputs, in f32), so the GPU runtime runs it as it is: `rt.solve(gru(params), …)`.
  */
-export function gru(params: GruParams): DefinedDynamics & { readonly params: GruParams; readonly weights: Readonly<Record<(typeof names)[number], Float64Array>> } {
+export function gru(params: GruParams): DefinedDynamics & {
+  /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
+  readonly params: GruParams;
+  /** The weights in use (the given ones, or PyTorch's initialisation drawn from `seed`), in the layout of {@link GruWeights}. */
+  readonly weights: Readonly<Record<keyof GruWeights, Float64Array>>;
+} {
   checkRecord('gru(params)', 'params', params, '{ dim: 8, inputDim: 2, seed: 1 }');
   const { dim: D, inputDim: I } = params;
   checkInteger('gru', 'dim', D, 1);

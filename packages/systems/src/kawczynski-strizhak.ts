@@ -19,7 +19,10 @@ export interface KawczynskiStrizhakParams extends FlowStepParams {
  * (β, γ, κ, μ) = (−0.4, 0.49, 0.2, 2.1) (the predictability paper's Table 1). Default: RK4
  * with dt = 0.01.
  */
-export function kawczynskiStrizhak(params?: KawczynskiStrizhakParams): DefinedDynamics & { readonly params: Required<KawczynskiStrizhakParams> } {
+export function kawczynskiStrizhak(params?: KawczynskiStrizhakParams): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<KawczynskiStrizhakParams>;
+} {
   return parametrizedFlow('kawczynskiStrizhak', 3, params, { beta: -0.4, gamma: 0.49, kappa: 0.2, mu: 2.1 }, ({ beta, gamma, kappa, mu }) => ({
     f(s, o, out, oo) {
       const x = s[o], y = s[o + 1], z = s[o + 2];

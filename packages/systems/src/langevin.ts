@@ -7,6 +7,7 @@ import type { Potential } from './potentials.js';
 
 /** Parameters of {@link langevin}. */
 export interface LangevinParams {
+  /** The potential φ of the target ∝ e^{−φ}; its dimension is the state's. */
   readonly potential: Potential;
   /** ε > 0. */
   readonly stepSize: number;
@@ -26,7 +27,10 @@ export interface LangevinParams {
  * the potential carries its own (`twoWell` and `gaussianMixture` do; see `PotentialWgsl`
  * for giving one to a potential of your own), so the GPU runtime runs it as it is.
  */
-export function langevin(params: LangevinParams): DefinedDynamics & { readonly params: LangevinParams } {
+export function langevin(params: LangevinParams): DefinedDynamics & {
+  /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
+  readonly params: LangevinParams;
+} {
   checkRecord('langevin(params)', 'params', params, '{ potential: twoWell(2), stepSize: 0.01, seed: 1 }');
   const { potential, stepSize: eps } = params;
   checkPotential(potential);

@@ -23,7 +23,12 @@ export interface LinearParams {
  * number of matrices or vectors; `INVALID_ARGUMENT` when a per-step A is asked for a step
  * past its last.
  */
-export function linear(params: LinearParams): DefinedDynamics & { readonly params: LinearParams; readonly strategy: Strategy } {
+export function linear(params: LinearParams): DefinedDynamics & {
+  /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
+  readonly params: LinearParams;
+  /** Ã_t = A_t exactly, packed as `params.structure` packs it: `newton(dyn.strategy)` is DEER at `width` numbers a step instead of D². */
+  readonly strategy: Strategy;
+} {
   checkRecord('linear(params)', 'params', params, '{ structure: diagonal(2), A: [0.5, 0.5], b: [1, 1] }');
   const { structure } = params;
   const given: unknown = structure;

@@ -6,11 +6,13 @@ import { checkNumbers, checkOut, isArrayLike } from './arguments.js';
  * `batch` of the data): what `gradientDescent` differentiates.
  */
 export interface Loss {
+  /** A name for messages (`'least-squares'`, `'logistic-regression'`, `'tiny-mlp'`). */
   readonly name: string;
   /** Number of parameters P. */
   readonly params: number;
   /** Number of data rows. */
   readonly rows: number;
+  /** L_B(θ): the loss of the parameters θ (P numbers from index 0) on the rows `batch`. */
   value(theta: ArrayLike<number>, batch: ArrayLike<number>): number;
   /** out ← ∇L_B(θ) (P numbers). */
   gradient(theta: ArrayLike<number>, to: number, batch: ArrayLike<number>, out: Float64Array): void;
@@ -21,7 +23,16 @@ export interface Loss {
   /** out ← ∇²L_B(θ)·v (P numbers) in closed form, without forming the Hessian. */
   hvp(theta: ArrayLike<number>, to: number, batch: ArrayLike<number>, v: ArrayLike<number>, vo: number, out: Float64Array): void;
   /** Plain data describing the loss. */
-  readonly data: { readonly kind: string; readonly X: readonly (readonly number[])[]; readonly y: readonly number[]; readonly hidden?: number };
+  readonly data: {
+    /** Which loss (`'least-squares'`, `'logistic-regression'`, `'tiny-mlp'`). */
+    readonly kind: string;
+    /** The features: N rows of finite numbers. */
+    readonly X: readonly (readonly number[])[];
+    /** The targets: N finite numbers. */
+    readonly y: readonly number[];
+    /** Hidden units, for `'tiny-mlp'`. */
+    readonly hidden?: number;
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { packParams } from './wgsl-params.js';
 
 /** Parameters of {@link logisticMap}. */
 export interface LogisticMapParams {
+  /** The growth rate r (any finite number; the map keeps [0, 1] for r ∈ [0, 4]; chaotic at 4). */
   readonly r: number;
 }
 
@@ -12,7 +13,10 @@ export interface LogisticMapParams {
  * point), chaotic at r = 4 (Lyapunov exponent ln 2). Jacobian `r (1 − 2s)`. Carries its
  * WGSL (the same map in f32, `params = [r]`), so the GPU runtime runs it as it is.
  */
-export function logisticMap(params: LogisticMapParams): DefinedDynamics & { readonly params: LogisticMapParams } {
+export function logisticMap(params: LogisticMapParams): DefinedDynamics & {
+  /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
+  readonly params: LogisticMapParams;
+} {
   checkRecord('logisticMap(params)', 'params', params, '{ r: 3.5 }');
   const { r } = params;
   checkNumber('logisticMap', 'r', r);
@@ -41,7 +45,9 @@ fn vjp(t: u32, s: State, v: State) -> State { return State(v[0] * params[0] * (1
 
 /** Parameters of {@link henonMap}. */
 export interface HenonMapParams {
+  /** The quadratic coefficient a (default 1.4). */
   readonly a: number;
+  /** The contraction b: the Jacobian's determinant is −b (default 0.3). */
   readonly b: number;
 }
 
@@ -50,7 +56,10 @@ export interface HenonMapParams {
  * largest Lyapunov exponent ≈ 0.419. Jacobian `[[−2a x, 1], [b, 0]]`. Carries its WGSL
  * (the same map in f32, `params = [a, b]`), so the GPU runtime runs it as it is.
  */
-export function henonMap(params?: HenonMapParams): DefinedDynamics & { readonly params: HenonMapParams } {
+export function henonMap(params?: HenonMapParams): DefinedDynamics & {
+  /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
+  readonly params: HenonMapParams;
+} {
   const given = checkOptions<Partial<HenonMapParams>>('henonMap(params)', params, '{ a: 1.4, b: 0.3 }', 'params');
   const { a = 1.4, b = 0.3 } = given;
   checkNumber('henonMap', 'a', a);

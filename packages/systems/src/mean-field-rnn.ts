@@ -6,9 +6,11 @@ import { createRng } from './random.js';
 
 /** Parameters of {@link meanFieldRnn}: with the seed, they fully determine the system. */
 export interface MeanFieldRnnParams {
+  /** The state dimension D (number of units). */
   readonly dim: number;
   /** Gain: W_ij ~ N(0, g²/D). */
   readonly g: number;
+  /** Seed of the weights W (`createRng(seed)`): the same seed gives the same W on every platform. */
   readonly seed: number;
   /** `[T][dim]` inputs u_t (zero past the last row). */
   readonly inputs?: ArrayLike<ArrayLike<number>> | FloatArray;
@@ -23,7 +25,12 @@ export interface MeanFieldRnnParams {
  * Carries its WGSL (`wgsl`, from mean-field-rnn-wgsl.ts: the same map from the same W and
  * inputs, in f32), so the GPU runtime runs it as it is.
  */
-export function meanFieldRnn(params: MeanFieldRnnParams): DefinedDynamics & { readonly params: MeanFieldRnnParams; readonly weights: Float64Array } {
+export function meanFieldRnn(params: MeanFieldRnnParams): DefinedDynamics & {
+  /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
+  readonly params: MeanFieldRnnParams;
+  /** The coupling matrix W, `[dim][dim]` row-major, drawn from `seed` (zero diagonal). */
+  readonly weights: Float64Array;
+} {
   checkRecord('meanFieldRnn(params)', 'params', params, '{ dim: 64, g: 0.5, seed: 1 }');
   const { dim: D, g, seed } = params;
   checkInteger('meanFieldRnn', 'dim', D, 1);

@@ -12,7 +12,10 @@ export interface NoseHooverParams extends FlowStepParams {
  * ż = a − y²`, chaotic at a = 1.5 (the predictability paper's Table 1), conservative
  * (its exponents sum to ≈ 0). Default: RK4 with dt = 0.01.
  */
-export function noseHoover(params?: NoseHooverParams): DefinedDynamics & { readonly params: Required<NoseHooverParams> } {
+export function noseHoover(params?: NoseHooverParams): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<NoseHooverParams>;
+} {
   return parametrizedFlow('noseHoover', 3, params, { a: 1.5 }, ({ a }) => ({
     f(s, o, out, oo) {
       const x = s[o], y = s[o + 1], z = s[o + 2];

@@ -136,7 +136,10 @@ export function measurements(reference: FloatArray, s0: ArrayLike<number>, D: nu
  * the predictability paper's Table 1 uses both, with Euler f, a dense C and L = Δt·Cᵀ.
  * The system must have a closed-form Jacobian.
  */
-export function observer(system: Dynamics, params: ObserverParams): DefinedDynamics & { readonly params: ObserverParams } {
+export function observer(system: Dynamics, params: ObserverParams): DefinedDynamics & {
+  /** The observer's parameters, frozen (the observed system is the first argument). */
+  readonly params: ObserverParams;
+} {
   checkDynamics('observer(system, params)', system, {
     argument: 'system',
     what: '({ dim, step, jacobian, … }) such as lorenz63(),',

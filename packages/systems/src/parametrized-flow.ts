@@ -24,7 +24,10 @@ export function parametrizedFlow<P extends Record<string, number>>(
   given: Partial<P> & FlowStepParams | undefined,
   defaults: P,
   build: (p: Readonly<P>) => FlowForms,
-): DefinedDynamics & { readonly params: Readonly<P> & Required<FlowStepParams> } {
+): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Readonly<P> & Required<FlowStepParams>;
+} {
   const example = `{ ${[...Object.entries(defaults).map(([k, v]) => `${k}: ${v}`), 'dt: 0.01', "integrator: 'rk4'"].join(', ')} }`;
   const opts: Record<string, unknown> = checkOptions(`${name}(params)`, given, example, 'params');
   const values: Record<string, number> = {};

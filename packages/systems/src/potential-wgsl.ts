@@ -14,6 +14,7 @@ import { packParams } from './wgsl-params.js';
  * after them. A potential of your own gets a GPU form by carrying one.
  */
 export interface PotentialWgsl {
+  /** WGSL defining `potential_gradient` and `potential_hessian_diagonal` (optionally `potential_hessian`). */
   readonly source: string;
   /** Read as `params[i]`, from index 0 (f32, all finite). */
   readonly params: Float32Array;

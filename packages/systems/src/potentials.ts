@@ -4,13 +4,17 @@ import { gaussianMixtureWgsl, twoWellWgsl, type PotentialWgsl } from './potentia
 
 /** A potential φ on R^D with closed-form gradient and Hessian (Langevin targets ∝ e^{−φ}). */
 export interface Potential {
+  /** The dimension D of its domain. */
   readonly dim: number;
+  /** A name for messages (`'two-well'`, `'gaussian-mixture'`, …). */
   readonly name: string;
   /** Plain data describing the potential (for saving). */
   readonly params: Readonly<Record<string, unknown>>;
   /** φ's gradient and Hessian in WGSL (see {@link PotentialWgsl}): with it, `langevin` on this potential carries its WGSL too. */
   readonly wgsl?: PotentialWgsl;
+  /** φ(x) at the point read at `(x, xo)`. */
   value(x: FloatArray, xo: number): number;
+  /** `out ← ∇φ(x)`, D numbers at `(out, oo)`. */
   gradient(x: FloatArray, xo: number, out: FloatArray, oo: number): void;
   /** ∇²φ, D×D row-major. */
   hessian(x: FloatArray, xo: number, out: FloatArray, oo: number): void;
@@ -45,7 +49,9 @@ export function twoWell(dim = 1): Potential {
 
 /** Parameters of {@link gaussianMixture}. */
 export interface GaussianMixtureParams {
+  /** The component means μ_k: K ≥ 1 vectors of D finite numbers. */
   readonly means: readonly (readonly number[])[];
+  /** The component covariances Σ_k: one symmetric positive-definite D×D matrix (rows) per mean. */
   readonly covariances: readonly (readonly (readonly number[])[])[];
   /** Mixture weights (default equal); normalised. */
   readonly weights?: readonly number[];

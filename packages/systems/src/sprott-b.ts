@@ -8,7 +8,10 @@ export type SprottBParams = FlowStepParams;
  * Sprott's case B (1994): `ẋ = yz, ẏ = x − y, ż = 1 − xy`, chaotic (the predictability
  * paper's Table 1). Default: RK4 with dt = 0.01.
  */
-export function sprottB(params?: SprottBParams): DefinedDynamics & { readonly params: Required<SprottBParams> } {
+export function sprottB(params?: SprottBParams): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<SprottBParams>;
+} {
   return parametrizedFlow('sprottB', 3, params, {}, () => ({
     f(s, o, out, oo) {
       const x = s[o], y = s[o + 1], z = s[o + 2];

@@ -14,7 +14,10 @@ export interface ThomasParams extends FlowStepParams {
  * `ẋ = −a x + b sin y, ẏ = −a y + b sin z, ż = −a z + b sin x`, chaotic at (a, b) = (1.85, 10)
  * (the predictability paper's Table 1). Default: RK4 with dt = 0.01.
  */
-export function thomas(params?: ThomasParams): DefinedDynamics & { readonly params: Required<ThomasParams> } {
+export function thomas(params?: ThomasParams): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<ThomasParams>;
+} {
   return parametrizedFlow('thomas', 3, params, { a: 1.85, b: 10 }, ({ a, b }) => ({
     f(s, o, out, oo) {
       const x = s[o], y = s[o + 1], z = s[o + 2];

@@ -16,7 +16,10 @@ export interface VallisElNinoParams extends FlowStepParams {
  * at (b, c, p) = (102, 3, 0) (the predictability paper's Table 1). Default: RK4 with
  * dt = 0.01.
  */
-export function vallisElNino(params?: VallisElNinoParams): DefinedDynamics & { readonly params: Required<VallisElNinoParams> } {
+export function vallisElNino(params?: VallisElNinoParams): DefinedDynamics & {
+  /** The parameters, frozen, with every default filled in: passing them back rebuilds the same system. */
+  readonly params: Required<VallisElNinoParams>;
+} {
   return parametrizedFlow('vallisElNino', 3, params, { b: 102, c: 3, p: 0 }, ({ b, c, p }) => ({
     f(s, o, out, oo) {
       const x = s[o], y = s[o + 1], z = s[o + 2];
