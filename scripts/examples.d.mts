@@ -37,3 +37,5 @@ export function exampleModule(
 ): { code: string; packages: { dir: string; entry: string }[] };
 /** Runs one example in its own Node process; throws with its place and output when it fails. */
 export function runExample(example: CollectedExample, options?: { timeoutMs?: number }): void;
+/** Rewrites `expr; // → value` (and `// ≈ number`) result comments into checks; `checks` counts them. */
+export function withResultChecks(code: string, where?: string): { code: string; checks: number };

@@ -10,6 +10,13 @@
 // Every other block must be ```ts / ```js (or typescript, javascript, mjs) and must run;
 // a block in another language without the marker is reported as unmarked, never skipped.
 //
+// A result a reader is shown is checked too, when it is written as a result comment after a
+// one-line expression statement (or alone on the next line):
+//   scan(new Float64Array([1, 2, 3, 4]), sumMonoid(1)); // → Float64Array [1, 3, 6, 10]
+//   lle.value; // ≈ −0.65 — predictable
+// `→` asserts deep equality (numbers to 1e-12 relative), `≈` agreement to one unit of the
+// last digit shown; text after ` — ` is commentary. Other comments are not read.
+//
 // Use it from a package's vitest file (see packages/scan/src/examples.test.ts):
 //   const examples = collectExamples({ root: packageDir, markdown: ['README.md'], sources: ['src'] });
 //   for (const e of examples) it(e.title, () => runExample(e));
@@ -146,6 +153,71 @@ function ensureBuilt(pkg) {
   checked.add(pkg.dir);
 }
 
+const RESULT_COMMENT = /^(\s*)(.*?)\s*\/\/\s*([→≈])\s*(.*)$/;
+const TYPED_LITERAL = /^(Float64Array|Float32Array|Int32Array|Uint32Array)\s*(\[[\s\S]*\])$/;
+
+// Appended to an example that has result comments (function declarations are hoisted).
+const EXPECT_HELPER = `
+function __exampleExpect(actual, expected, tol, where) {
+  const close = (a, b) => Object.is(a, b) || (typeof a === 'number' && Math.abs(a - b) <= Math.max(tol, 1e-12 * Math.max(1, Math.abs(b))));
+  const eq = (a, b) => {
+    if (typeof b === 'number') return close(a, b);
+    if (ArrayBuffer.isView(b)) return ArrayBuffer.isView(a) && a.constructor === b.constructor && a.length === b.length && Array.prototype.every.call(b, (x, i) => close(a[i], x));
+    if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && b.every((x, i) => eq(a[i], x));
+    if (b !== null && typeof b === 'object') {
+      if (a === null || typeof a !== 'object' || Array.isArray(a) || ArrayBuffer.isView(a)) return false;
+      const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+      return ka.length === kb.length && ka.every((k, i) => k === kb[i] && eq(a[k], b[k]));
+    }
+    return Object.is(a, b);
+  };
+  const show = (x) => ArrayBuffer.isView(x) ? x.constructor.name + ' [' + Array.from(x).join(', ') + ']' : typeof x === 'number' || x === undefined ? String(x) : JSON.stringify(x, (k, v) => ArrayBuffer.isView(v) ? show(v) : v);
+  if (!eq(actual, expected)) throw new Error(where + '\\n  the comment shows: ' + show(expected) + '\\n  the code gives:    ' + show(actual));
+}
+`;
+
+/**
+ * Rewrites each result comment (`expr; // → value`, or `// → value` alone on the line after
+ * `expr;`) into an assertion that `expr` gives `value` (`≈`: to one unit of the last digit
+ * shown). A result comment after anything but a one-line expression statement is an error,
+ * so no shown result goes unchecked by accident.
+ */
+export function withResultChecks(code, where = 'example') {
+  const lines = code.split('\n');
+  let checks = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const m = RESULT_COMMENT.exec(lines[i]);
+    if (!m) continue;
+    let [, indent, statement] = m;
+    const [, , , mark, shown] = m;
+    let target = i;
+    if (statement.trim() === '') {
+      target = i - 1;
+      while (target >= 0 && lines[target].trim() === '') target--;
+      if (target < 0) throw new Error(`${where}, line ${i + 1}: a result comment with no statement before it`);
+      statement = lines[target].trim();
+      indent = /^\s*/.exec(lines[target])[0];
+      lines[i] = '';
+    }
+    if (!statement.endsWith(';') || /^(const|let|var|import|export|return|if|for|while|do|switch|try|function|class|type|interface)\b|^[{}]/.test(statement.trim())) {
+      throw new Error(`${where}, line ${target + 1}: a result comment (// ${mark} …) must follow a one-line expression statement ending in ';', found: ${statement.trim()}`);
+    }
+    const valueText = shown.split(' — ')[0].trim().replace(/−/g, '-');
+    const typed = TYPED_LITERAL.exec(valueText);
+    const expected = typed ? `new ${typed[1]}(${typed[2]})` : valueText;
+    let tol = 0;
+    if (mark === '≈') {
+      if (!/^-?\d+(\.\d+)?(e-?\d+)?$/.test(valueText)) throw new Error(`${where}, line ${i + 1}: '≈' needs a number, found: ${shown}`);
+      const decimals = /\.(\d+)/.exec(valueText.split('e')[0])?.[1].length ?? 0;
+      tol = 10 ** -decimals * 10 ** Number(valueText.split('e')[1] ?? 0);
+    }
+    const expr = statement.trim().replace(/;$/, '');
+    lines[target] = `${indent}__exampleExpect((${expr}), (${expected}), ${tol}, ${JSON.stringify(`${where}, line ${target + 1}: ${expr}`)});`;
+    checks++;
+  }
+  return { code: lines.join('\n') + (checks > 0 ? `\n${EXPECT_HELPER}` : ''), checks };
+}
+
 const IMPORT_SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(@unroll\/[^'"]+)\2/g;
 
 /**
@@ -154,12 +226,13 @@ const IMPORT_SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(@unroll
  * pointed at that workspace package's built entry.
  */
 export function exampleModule(example, packages = workspacePackages()) {
+  const source = withResultChecks(example.code, example.title ?? example.file).code;
   const js = ['ts', 'typescript'].includes(example.lang)
-    ? ts.transpileModule(example.code, {
+    ? ts.transpileModule(source, {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
         fileName: 'example.ts',
       }).outputText
-    : example.code;
+    : source;
   const used = [];
   const code = js.replace(IMPORT_SPECIFIER, (whole, lead, quote, spec) => {
     const pkg = packages.get(spec);

@@ -65,7 +65,7 @@ export type DefinedDynamics = Dynamics & Required<Pick<Dynamics, 'jacobian' | 'd
  *   dim: 2,
  *   step: (t, s, so, out, oo) => { out[oo] = Math.tanh(0.5 * s[so + 1]); out[oo + 1] = Math.tanh(-0.5 * s[so]); },
  * });
- * rnn.derivatives; // { jvp: 'finite-difference', jacobian: 'jvp', diagonal: 'jvp' }
+ * rnn.derivatives; // → { jvp: 'finite-difference', jacobian: 'jvp', diagonal: 'jvp' }
  * ```
  * @throws {UnrollError} `INVALID_ARGUMENT` (spec not an object, bad dim, missing step, a
  *   non-function, a non-string name, probe.t not an integer ≥ 1, a `wgsl` without `step` or

@@ -2,7 +2,7 @@
 // examples.test.ts uses: what it extracts, what it refuses, and that a failing example fails.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exampleModule, extractMarkdownExamples, extractTsdocExamples, runExample, workspacePackages } from '../../../scripts/examples.mjs';
+import { exampleModule, extractMarkdownExamples, extractTsdocExamples, runExample, withResultChecks, workspacePackages } from '../../../scripts/examples.mjs';
 
 const root = join(import.meta.dirname, '..');
 const at = (code: string, lang = 'ts') => ({ file: join(root, 'virtual.md'), line: 1, lang, code, notRun: undefined, root, title: 'virtual.md:1' });
@@ -49,5 +49,32 @@ describe('runExample(example)', () => {
   });
   it('refuses an import of a package that is not in the workspace', () => {
     expect(() => exampleModule(at("import { x } from '@unroll/nowhere';\nconsole.log(x);"))).toThrow(/@unroll\/nowhere, which is no package of this workspace/);
+  });
+});
+
+describe('withResultChecks(code)', () => {
+  it('turns `expr; // → value` into a check that passes when the value is right', () => {
+    const { code, checks } = withResultChecks('[1, 2].map((x) => x * 2); // → [2, 4] — doubled');
+    expect(checks).toBe(1);
+    expect(code).toContain('__exampleExpect(([1, 2].map((x) => x * 2)), ([2, 4]), 0,');
+    expect(() => { runExample(at(code, 'js')); }).not.toThrow();
+  });
+  it('fails an example whose shown result is wrong, with both values', () => {
+    expect(() => { runExample(at("import { scan, sumMonoid } from '@unroll/scan';\nscan(new Float64Array([1, 2]), sumMonoid(1)); // → Float64Array [1, 4]")); }).toThrow(
+      /the comment shows: Float64Array \[1, 4\]\n\s+the code gives:\s+Float64Array \[1, 3\]/,
+    );
+  });
+  it('reads a result comment alone on the next line as the result of the statement before', () => {
+    expect(() => { runExample(at('Math.max(1, 2);\n// → 3', 'js')); }).toThrow(/shows: 3[\s\S]*gives:\s+2/);
+  });
+  it('checks `≈` to one unit of the last digit shown', () => {
+    expect(() => { runExample(at('Math.PI; // ≈ 3.14', 'js')); }).not.toThrow();
+    expect(() => { runExample(at('-Math.PI; // ≈ −3.16', 'js')); }).toThrow(/shows: -3.16/);
+  });
+  it('compares typed arrays by type as well as by value', () => {
+    expect(() => { runExample(at('new Float32Array([1]); // → Float64Array [1]', 'js')); }).toThrow(/shows: Float64Array \[1\][\s\S]*gives:\s+Float32Array \[1\]/);
+  });
+  it('refuses a result comment after a declaration, so no shown result goes unchecked', () => {
+    expect(() => withResultChecks('const x = 1; // → 1', 'R.md:3')).toThrow(/R\.md:3, line 1: a result comment .* must follow a one-line expression statement/);
   });
 });

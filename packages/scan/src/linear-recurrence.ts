@@ -80,7 +80,7 @@ const algorithms: readonly ScanAlgorithm[] = ['auto', 'sequential', 'blelloch', 
  *
  * // s_t = 0.5 s_{t−1} + 1 from s_0 = 0:
  * linearRecurrence(diagonal(1), new Float64Array([0.5, 0.5, 0.5]), new Float64Array([1, 1, 1]), [0]);
- * // Float64Array [1, 1.5, 1.75]
+ * // → Float64Array [1, 1.5, 1.75]
  * ```
  * @throws {UnrollError} `LENGTH_MISMATCH`, `DIMENSION_MISMATCH`, `DTYPE_MISMATCH`,
  *   `NON_FINITE` (in `s0`), `INVALID_ARGUMENT` (a malformed argument or option, an

@@ -11,6 +11,7 @@ import { describe } from './validate.js';
  * import { mulberry32 } from '@unroll/scan';
  *
  * const next = mulberry32(42);
+ * next(); // → 2581720956 — the same on every platform
  * const u = next() / 2 ** 32; // uniform in [0, 1)
  * ```
  * @throws {UnrollError} `INVALID_ARGUMENT` unless `seed` is a finite number (it is

@@ -39,7 +39,7 @@ const algorithms: readonly ScanAlgorithm[] = ['auto', 'sequential', 'blelloch', 
  * ```ts
  * import { scan, sumMonoid } from '@unroll/scan';
  *
- * scan(new Float64Array([1, 2, 3, 4]), sumMonoid(1)); // Float64Array [1, 3, 6, 10]
+ * scan(new Float64Array([1, 2, 3, 4]), sumMonoid(1)); // → Float64Array [1, 3, 6, 10]
  * ```
  * @throws {UnrollError} `LENGTH_MISMATCH` when the length is not a positive multiple of
  * the width, or `out` differs in length; `DTYPE_MISMATCH` when `out` has another dtype;

@@ -166,7 +166,7 @@ export type StructureSpec = Structure;
  *   },
  *   identity: (out, oo) => { out[oo] = 1; out[oo + 1] = 0; },
  * });
- * checkStructureLaws(rotation).failures; // [] — closed, associative, with an identity
+ * checkStructureLaws(rotation).failures; // → [] — closed, associative, with an identity
  * ```
  * @throws {UnrollError} `INVALID_ARGUMENT` naming the field that is missing or wrong.
  */

@@ -46,7 +46,7 @@ const warned = new Set<string>();
  * const seen: UnrollWarning[] = [];
  * const previous = setWarningHandler((w) => { seen.push(w); });
  * try { solve(dyn, [0], 100, { method: 'deer' }); } finally { setWarningHandler(previous); }
- * seen.map((w) => w.code); // ['FINITE_DIFFERENCES']
+ * seen.map((w) => w.code); // → ['FINITE_DIFFERENCES']
  * ```
  */
 export function setWarningHandler(next: WarningHandler | undefined): WarningHandler {

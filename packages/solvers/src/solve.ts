@@ -28,7 +28,8 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
  *   diagonal: (t, s, so, out, oo) => { for (let i = 0; i < 2; i++) out[oo + i] = 0.5 * (1 - Math.tanh(s[so + i]) ** 2); },
  * });
  * const { states, iterations, converged } = solve(dynamics, [0, 0], 1000, { method: 'quasi-deer' });
- * // converged: true after a few iterations; states is [1000][2], row t−1 holding s_t
+ * converged; // → true — after a few iterations
+ * states.length; // → 2000 — [T][D]: row t−1 holds s_t
  * ```
  * @throws {UnrollError} for bad arguments (see `SolveOptions`), `MEMORY_BUDGET`, and
  *   `ABORTED` when `signal` fires. Divergence is not an error: it ends with
