@@ -1,8 +1,11 @@
 // The GPU kernels' plan, counted (not timed): per iteration of a whole solve and per
 // recurrence (the scan alone), how many dispatches and command buffers it takes and how
 // many bytes its bindings span per state entry — what any GPU must move at least, so
-// GB/s on a real card = (bytes per entry × entries) / time. Runs on a recording stand-in
-// for the device (no GPU needed); part of `pnpm bench`.
+// GB/s on a real card = (bytes per entry × entries) / time. Both scan kernels: the
+// single-pass chained scan (the default for diagonal and identity elements, the solve's
+// update folded in) and reduce-then-scan (forced with `scan: 'reduce-then-scan'`; what
+// every other kind runs). Runs on a recording stand-in for the device (no GPU needed);
+// part of `pnpm bench`.
 //
 //   node bench/plan.mjs [--markdown]
 import { diagonal, dense } from '@unroll/scan';
@@ -25,9 +28,9 @@ function tanhMap(D) {
   });
 }
 
-async function onRecorder(run) {
+async function onRecorder(scan, run) {
   const device = new RecordingDevice();
-  const rt = await createGpuRuntime({ device });
+  const rt = await createGpuRuntime({ device, scan });
   try {
     await run(rt);
   } finally {
@@ -37,9 +40,10 @@ async function onRecorder(run) {
 }
 
 const rows = [];
-const row = (what, D, T, submit, entries) =>
+const row = (what, scan, D, T, submit, entries) =>
   rows.push({
     what,
+    scan,
     D,
     T: `2^${Math.log2(T)}`,
     dispatches: submit.dispatches,
@@ -47,35 +51,40 @@ const row = (what, D, T, submit, entries) =>
     'bound bytes / state entry': (submit.boundBytes / entries).toFixed(1),
   });
 
-// The scan alone: rt.linearRecurrence (reduce-then-scan), diagonal and dense.
+// The scan alone: rt.linearRecurrence, diagonal (both kernels) and dense (reduce-then-scan).
 for (const [kind, D] of [['diagonal', 1], ['diagonal', 16], ['dense', 4]]) {
   for (const T of [2 ** 16, 2 ** 20]) {
     const structure = kind === 'diagonal' ? diagonal(D) : dense(D);
     const A = new Float32Array(T * structure.width), b = new Float32Array(T * D);
-    const device = await onRecorder((rt) => rt.linearRecurrence(structure, A, b, new Float32Array(D)));
-    const submit = device.submits.filter((s) => s.dispatches > 0).reduce((a, s) => (s.dispatches > a.dispatches ? s : a));
-    row(`scan ${kind}`, D, T, submit, T * D);
+    for (const scan of kind === 'dense' ? ['reduce-then-scan'] : ['chained', 'reduce-then-scan']) {
+      const device = await onRecorder(scan, (rt) => rt.linearRecurrence(structure, A, b, new Float32Array(D)));
+      const submit = device.submits.filter((s) => s.dispatches > 0).reduce((a, s) => (s.dispatches > a.dispatches ? s : a));
+      row(`scan ${kind}`, scan, D, T, submit, T * D);
+    }
   }
 }
 
 // One iteration of a whole solve (linearize → [filter] → scan → update → reductions).
+// Methods whose inner recurrence is diagonal or identity run the chained scan by default.
 const methods = [
-  ['quasi-deer', 'quasi-deer'],
-  ['deer', 'deer'],
-  ['picard', 'picard'],
-  ['jacobi', 'jacobi'],
-  ['scale-elk', scaleElk({ k: 0.5 })],
-  ['quasi-elk', elk({ lambda: 1, base: 'diagonal' })],
-  ['elk (dense)', elk({ lambda: 1 })],
-  ['pair-blocks (custom)', newton(pairStrategy)],
+  ['quasi-deer', 'quasi-deer', true],
+  ['deer', 'deer', false],
+  ['picard', 'picard', true],
+  ['jacobi', 'jacobi', false],
+  ['scale-elk', scaleElk({ k: 0.5 }), false],
+  ['quasi-elk', elk({ lambda: 1, base: 'diagonal' }), true],
+  ['elk (dense)', elk({ lambda: 1 }), false],
+  ['pair-blocks (custom)', newton(pairStrategy), false],
 ];
 for (const D of [2, 8]) {
   const dyn = tanhMap(D);
   for (const T of [2 ** 16, 2 ** 20]) {
-    for (const [name, method] of methods) {
-      const device = await onRecorder((rt) => rt.solve(dyn, new Float32Array(D), T, { method, maxIterations: 1 }));
-      const submit = device.submits.find((s) => s.dispatches > 0);
-      row(`iteration ${name}`, D, T, submit, T * D);
+    for (const [name, method, chained] of methods) {
+      for (const scan of chained ? ['chained', 'reduce-then-scan'] : ['reduce-then-scan']) {
+        const device = await onRecorder(scan, (rt) => rt.solve(dyn, new Float32Array(D), T, { method, maxIterations: 1 }));
+        const submit = device.submits.find((s) => s.dispatches > 0);
+        row(`iteration ${name}`, scan, D, T, submit, T * D);
+      }
     }
   }
 }

@@ -27,7 +27,9 @@ import { checkDynamics, uploadParams } from './dynamics-kernel.js';
 import type { GpuContext } from './gpu-context.js';
 import type { GpuDynamics } from './gpu-dynamics.js';
 import { ReductionChain } from './reduction.js';
-import { MonoidScanPlan, RecurrencePlan } from './scan-plan.js';
+import { createRecurrence, MonoidScanPlan, RecurrencePlan, type Recurrence } from './scan-plan.js';
+import type { FusedUpdate } from './chained-plan.js';
+import type { ScanConfig } from './scan-config.js';
 import { kalmanAlgebra, kalmanElementsKernel, kalmanMeansKernel } from './kalman-kernels.js';
 import { kalmanGainKernel, linearizeKernel, meanSquareKernel, prefixKernel, riccatiKernel, rolloutKernel, updateKernel, windowEntryKernel, windowPrefixKernel, windowStartKernel, windowUpdateKernel, type CustomLinearization, type Linearization } from './solve-kernels.js';
 import type { KernelSpec } from './kernel.js';
@@ -238,7 +240,7 @@ function allFinite(a: Float32Array): boolean {
  * when `onIteration` reads it). Iterates ping-pong between two state buffers, so the
  * iterate a `'merit'` stop accepts is never overwritten.
  */
-export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics, s0In: unknown, T: unknown, opts: unknown): Promise<GpuSolveResult> {
+export async function gpuSolve(ctx: GpuContext, config: ScanConfig, dyn: GpuDynamics, s0In: unknown, T: unknown, opts: unknown): Promise<GpuSolveResult> {
   ctx.check('solve');
   checkDynamics('solve', dyn);
   const D = dyn.dim;
@@ -281,7 +283,7 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
   } else {
     guess = new Float32Array(n); // 'zeros', and the zeros the 'jacobi' sweep starts from
   }
-  const run = new SolveRun(ctx, chunk, dyn, S, steps, settings);
+  const run = new SolveRun(ctx, config, dyn, S, steps, settings);
   try {
     await run.prepare(s0, guess, init === 'jacobi');
     await ctx.allocated('solve');
@@ -295,6 +297,7 @@ export async function gpuSolve(ctx: GpuContext, chunk: number, dyn: GpuDynamics,
 class SolveRun {
   readonly #ctx: GpuContext;
   readonly #chunk: number;
+  readonly #config: ScanConfig;
   readonly #dyn: GpuDynamics;
   readonly #S: number;
   readonly #T: number;
@@ -312,9 +315,10 @@ class SolveRun {
   #params: GPUBindGroup | undefined;
   #s0: GPUBuffer | undefined;
 
-  constructor(ctx: GpuContext, chunk: number, dyn: GpuDynamics, S: number, T: number, s: Settings) {
+  constructor(ctx: GpuContext, config: ScanConfig, dyn: GpuDynamics, S: number, T: number, s: Settings) {
     this.#ctx = ctx;
-    this.#chunk = chunk;
+    this.#chunk = config.chunk;
+    this.#config = config;
     this.#dyn = dyn;
     this.#S = S;
     this.#T = T;
@@ -398,35 +402,63 @@ class SolveRun {
       if (lambda !== undefined && bufA !== undefined && bufB !== undefined) {
         steps.push(...(denseElk ? await this.#denseKalman(bufA, bufB, cur, next, lambda) : await this.#kalmanGains(bufA, bufB, cur, lambda)));
       }
+      // The update folds into a chained scan's replay (one dispatch fewer and one read of
+      // the new iterate fewer); 'mean-square' measures whole rows, so it keeps its own pass.
+      let fusedChain: ReductionChain | undefined;
+      const fuse: FusedUpdate | undefined =
+        s.change === 'mean-square'
+          ? undefined
+          : {
+              cur,
+              guess: bufGuess,
+              reset: s.reset,
+              threshold: s.resetThreshold,
+              partFor: async (groups) => {
+                fusedChain = this.#own(await ReductionChain.create(ctx, groups, record, 3 * p + 1));
+                return fusedChain.target;
+              },
+            };
+      let scan: Recurrence | undefined;
       if (bufB !== undefined && !denseElk) {
         const kind = s.kind === 'picard' ? 'identity' : s.kind === 'dense' ? 'dense' : s.kind === 'structure' ? 'structure' : 'diagonal';
-        steps.push(
-          this.#own(
-            await RecurrencePlan.create(
-              ctx,
-              { kind, D, S, L: T, C: this.#chunk, ...(s.custom === undefined ? {} : { algebra: s.custom.algebra }) },
-              bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 },
-              { buffer: bufB, stride: D, offset: 0 },
-              bufS0,
-              next,
-            ),
+        scan = this.#own(
+          await createRecurrence(
+            ctx,
+            this.#config,
+            { kind, D, S, L: T, ...(s.custom === undefined ? {} : { algebra: s.custom.algebra }) },
+            bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 },
+            { buffer: bufB, stride: D, offset: 0 },
+            bufS0,
+            next,
+            fuse,
           ),
         );
       }
-      const chain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 3 * p + 1));
-      const part: BindingPlan = { buffer: chain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (chain.target.offset + g0), 2 * (chain.target.offset + g1)] };
       const entries = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [i0, i1] });
-      const upd = this.#own(
-        s.change === 'mean-square'
-          ? await Dispatch.create(ctx, meanSquareKernel('update', false), S * T, { cur: rowsOf(cur), next: rowsOf(next), guess: rowsOf(bufGuess), part }, { ...meanSquareValues, partOffset: chain.target.offset })
-          : await Dispatch.create(ctx, updateKernel(), n, { cur: entries(cur), next: entries(next), guess: entries(bufGuess), part }, { partOffset: chain.target.offset, reset: s.reset ? 1 : 0, threshold: s.resetThreshold }),
-      );
-      steps.push({
-        encode: (pass) => {
-          upd.encode(pass);
-          chain.encode(pass);
-        },
-      });
+      if (scan?.fusedUpdate === true && fusedChain !== undefined) {
+        const [plan, chain] = [scan, fusedChain];
+        steps.push({
+          encode: (pass) => {
+            plan.encode(pass);
+            chain.encode(pass);
+          },
+        });
+      } else {
+        if (scan !== undefined) steps.push(scan);
+        const chain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 3 * p + 1));
+        const part: BindingPlan = { buffer: chain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (chain.target.offset + g0), 2 * (chain.target.offset + g1)] };
+        const upd = this.#own(
+          s.change === 'mean-square'
+            ? await Dispatch.create(ctx, meanSquareKernel('update', false), S * T, { cur: rowsOf(cur), next: rowsOf(next), guess: rowsOf(bufGuess), part }, { ...meanSquareValues, partOffset: chain.target.offset })
+            : await Dispatch.create(ctx, updateKernel(), n, { cur: entries(cur), next: entries(next), guess: entries(bufGuess), part }, { partOffset: chain.target.offset, reset: s.reset ? 1 : 0, threshold: s.resetThreshold }),
+        );
+        steps.push({
+          encode: (pass) => {
+            upd.encode(pass);
+            chain.encode(pass);
+          },
+        });
+      }
       if (s.onIteration !== undefined) {
         // convergedPrefix costs one more pass over the iterate: only when someone reads it.
         const prefixChain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 3 * p + 2));
@@ -642,7 +674,7 @@ class SolveRun {
     const denseElk = lambda !== undefined && s.kalmanBlock !== undefined;
     const scan = s.kind === 'jacobi' || denseElk
       ? undefined
-      : this.#own(await RecurrencePlan.create(ctx, { kind, D, S, L: w, C: this.#chunk, ...(s.custom === undefined ? {} : { algebra: s.custom.algebra }) }, bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 }, { buffer: bufB, stride: D, offset: 0 }, start, cand));
+      : this.#own(await createRecurrence(ctx, this.#config, { kind, D, S, L: w, ...(s.custom === undefined ? {} : { algebra: s.custom.algebra }) }, bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 }, { buffer: bufB, stride: D, offset: 0 }, start, cand));
     // ELK under a window: the same filters over the window's w compact rows, observing the
     // iterate at the window's place and starting from the state before it.
     const filter = lambda === undefined || bufA === undefined ? [] : denseElk ? await this.#windowDenseKalman(w, lambda, bufA, bufB, cur, win, start, cand) : await this.#windowKalmanGains(w, lambda, bufA, bufB, cur, win);

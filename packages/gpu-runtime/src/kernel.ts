@@ -2,6 +2,8 @@
 export interface StorageSlot {
   readonly name: string;
   readonly access: 'read' | 'read_write';
+  /** `array<atomic<u32>>` instead of `array<f32>` (read_write only): the chained scan's tile counter and statuses. */
+  readonly atomic?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ export function kernelSource(spec: KernelSpec): string {
     ...spec.uniforms.map(([n, t]) => `${n}: ${t}`),
   ];
   const bindings = spec.storage.map(
-    (s, i) => `@group(0) @binding(${i + 1}) var<storage, ${s.access}> unroll_${s.name}: array<f32>;`,
+    (s, i) => `@group(0) @binding(${i + 1}) var<storage, ${s.access}> unroll_${s.name}: array<${s.atomic === true ? 'atomic<u32>' : 'f32'}>;`,
   );
   return [
     spec.dynamics?.source ?? '',

@@ -2,7 +2,8 @@ import { mulberry32 } from '@unroll/scan';
 import { checkFloats, maxIndex, optionsObject, positiveInteger } from './check-input.js';
 import { checkKind } from './check-kind.js';
 import type { GpuContext } from './gpu-context.js';
-import { RecurrencePlan } from './scan-plan.js';
+import { createRecurrence, type Recurrence } from './scan-plan.js';
+import type { ScanConfig } from './scan-config.js';
 import { widthOf, type ScanKind } from './scan-kernels.js';
 import { usage } from './usage.js';
 
@@ -40,7 +41,7 @@ const maxRepeats = 10_000;
  * one warm-up, then `repeats` recurrences in one command buffer, timed from submission
  * to `onSubmittedWorkDone`.
  */
-export async function measureScan(ctx: GpuContext, chunk: number, options: ScanMeasurementOptions): Promise<ScanMeasurement> {
+export async function measureScan(ctx: GpuContext, config: ScanConfig, options: ScanMeasurementOptions): Promise<ScanMeasurement> {
   const where = 'measureScan';
   const o = optionsObject(where, 'options', options, ['kind', 'D', 'T', 'sequences', 'repeats'], "{ kind: 'diagonal', D: 1, T: 65536 }", false);
   const kind = o['kind'];
@@ -59,7 +60,7 @@ export async function measureScan(ctx: GpuContext, chunk: number, options: ScanM
     return a;
   };
   const made: GPUBuffer[] = [];
-  let plan: RecurrencePlan | undefined;
+  let plan: Recurrence | undefined;
   try {
     const A = W > 0 ? ctx.storage(random(S * T * W, kind === 'dense' ? 1 / Math.sqrt(D) : 1), 'measure A') : undefined;
     if (A !== undefined) made.push(A);
@@ -67,7 +68,7 @@ export async function measureScan(ctx: GpuContext, chunk: number, options: ScanM
     const s0 = ctx.storage(random(S * D, 1), 'measure s0');
     const out = ctx.buffer(S * T * D * 4, usage.storage | usage.copySrc, 'measure states');
     made.push(B, s0, out);
-    plan = await RecurrencePlan.create(ctx, { kind, D, S, L: T, C: chunk }, A === undefined ? undefined : { buffer: A, stride: W, offset: 0 }, { buffer: B, stride: D, offset: 0 }, s0, out);
+    plan = await createRecurrence(ctx, config, { kind, D, S, L: T }, A === undefined ? undefined : { buffer: A, stride: W, offset: 0 }, { buffer: B, stride: D, offset: 0 }, s0, out);
     await ctx.allocated('measureScan');
     const p = plan;
     const run = async (times: number) => {

@@ -6,7 +6,9 @@ import { gpuDynamicsOf, type GpuDynamics } from './gpu-dynamics.js';
 import { compileDynamics, evaluateDynamics, type Evaluation, type EvaluationPoints } from './evaluate.js';
 import { gpuSolve, type GpuSolveOptions, type GpuSolveResult } from './gpu-solve.js';
 import { gpuGradient, type GpuGradientResult } from './gpu-gradient.js';
-import { defaultChunk, RecurrencePlan, ScanPlan } from './scan-plan.js';
+import { createRecurrence, defaultChunk, ScanPlan, type Recurrence } from './scan-plan.js';
+import type { LookBack } from './chained-kernel.js';
+import type { ScanConfig, ScanKernel } from './scan-config.js';
 import { widthOf, type ScanKind } from './scan-kernels.js';
 import { usage } from './usage.js';
 import { checkFloats, describe, finiteF32, optionsObject, positiveInteger, toF32 } from './check-input.js';
@@ -28,6 +30,21 @@ export interface GpuRuntimeOptions {
   readonly maxBindingBytes?: number;
   /** Cap on workgroups per grid dimension below the device's 65535 (for testing 2-D grids). */
   readonly maxWorkgroupsPerDimension?: number;
+  /**
+   * Which kernels solve diagonal and identity recurrences (quasi-DEER, Picard, clip-/scale-ELK,
+   * quasi-ELK's means, `linearRecurrence`): `'auto'` (default) the single-pass chained scan
+   * where the device runs it as one dispatch, else reduce-then-scan; `'chained'` or
+   * `'reduce-then-scan'` force one (for tests and benchmarks; `'chained'` is refused with
+   * `UNSUPPORTED` where it does not fit). Other kinds always run reduce-then-scan.
+   */
+  readonly scan?: ScanKernel;
+  /**
+   * The chained scan's look-back (for tests and benchmarks): `'bounded'` (default) polls a
+   * predecessor's status a bounded number of times, then reduces its steps itself;
+   * `'eager'` never polls twice; `'pure'` waits without bound (needs forward progress
+   * between workgroups, which WebGPU does not promise); `'fallback'` never reads a status.
+   */
+  readonly lookBack?: LookBack;
 }
 
 /** One WebGPU device with unroll's kernels: scans, linear recurrences and whole solves. */
@@ -108,18 +125,27 @@ export async function createGpuRuntime(options?: GpuRuntimeOptions): Promise<Gpu
   if (given !== undefined && !isGpuDevice(given)) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: device must be a GPUDevice (from adapter.requestDevice()), got ${describe(given)}; omit it to let the runtime create one.`);
   }
+  const scanKernel = o['scan'] ?? 'auto';
+  if (scanKernel !== 'auto' && scanKernel !== 'chained' && scanKernel !== 'reduce-then-scan') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: scan must be 'auto', 'chained' or 'reduce-then-scan' (or omitted), got ${describe(scanKernel)}.`);
+  }
+  const lookBack = o['lookBack'] ?? 'bounded';
+  if (lookBack !== 'bounded' && lookBack !== 'eager' && lookBack !== 'pure' && lookBack !== 'fallback') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: lookBack must be 'bounded', 'eager', 'pure' or 'fallback' (or omitted), got ${describe(lookBack)}.`);
+  }
+  const config: ScanConfig = { chunk, kernel: scanKernel, lookBack };
   const caps = { maxBindingBytes: o['maxBindingBytes'] as number | undefined, maxWorkgroupsPerDimension: o['maxWorkgroupsPerDimension'] as number | undefined };
-  if (given !== undefined) return new Runtime(new GpuContext(given, limitsOf(given, caps), false, 'device given'), chunk);
+  if (given !== undefined) return new Runtime(new GpuContext(given, limitsOf(given, caps), false, 'device given'), config);
   const { device, adapter, name } = await acquireDevice(powerPreference === undefined ? {} : { powerPreference });
   try {
-    return new Runtime(new GpuContext(device, limitsOf(device, caps), true, name, adapter), chunk);
+    return new Runtime(new GpuContext(device, limitsOf(device, caps), true, name, adapter), config);
   } catch (e) {
     device.destroy();
     throw e;
   }
 }
 
-const runtimeOptionKeys = ['device', 'powerPreference', 'chunk', 'maxBindingBytes', 'maxWorkgroupsPerDimension'];
+const runtimeOptionKeys = ['device', 'powerPreference', 'chunk', 'maxBindingBytes', 'maxWorkgroupsPerDimension', 'scan', 'lookBack'];
 
 /** Longest chunk a scan thread walks (the kernels' counters are u32; far beyond any useful value). */
 const maxChunk = 65536;
@@ -145,10 +171,12 @@ function isGpuDevice(x: unknown): x is GPUDevice {
 class Runtime implements GpuRuntime {
   readonly #ctx: GpuContext;
   readonly #chunk: number;
+  readonly #config: ScanConfig;
 
-  constructor(ctx: GpuContext, chunk: number) {
+  constructor(ctx: GpuContext, config: ScanConfig) {
     this.#ctx = ctx;
-    this.#chunk = chunk;
+    this.#chunk = config.chunk;
+    this.#config = config;
   }
 
   get adapter(): string {
@@ -227,11 +255,12 @@ class Runtime implements GpuRuntime {
     const bufA = W > 0 ? ctx.storage(aF32, 'recurrence A') : undefined;
     const bufS0 = ctx.storage(start, 'recurrence s0');
     const out = ctx.buffer(bF32.length * 4, usage.storage | usage.copySrc, 'recurrence states');
-    let plan: RecurrencePlan | undefined;
+    let plan: Recurrence | undefined;
     try {
-      plan = await RecurrencePlan.create(
+      plan = await createRecurrence(
         ctx,
-        { kind, D, S, L: T, C: this.#chunk },
+        this.#config,
+        { kind, D, S, L: T },
         bufA === undefined ? undefined : { buffer: bufA, stride: W, offset: 0 },
         { buffer: bufB, stride: D, offset: 0 },
         bufS0,
@@ -266,7 +295,7 @@ class Runtime implements GpuRuntime {
 
   async solve(dynamics: Dynamics | GpuDynamics, s0: ArrayLike<number>, T: number, options?: GpuSolveOptions): Promise<GpuSolveResult> {
     this.#ctx.check('solve');
-    return gpuSolve(this.#ctx, this.#chunk, gpuDynamicsOf('solve', dynamics), s0, T, options);
+    return gpuSolve(this.#ctx, this.#config, gpuDynamicsOf('solve', dynamics), s0, T, options);
   }
 
   async gradient(dynamics: Dynamics | GpuDynamics, s0: ArrayLike<number>, states: ArrayLike<number>, dLds: ArrayLike<number>): Promise<GpuGradientResult> {
@@ -276,7 +305,7 @@ class Runtime implements GpuRuntime {
 
   async measureScan(options: ScanMeasurementOptions): Promise<ScanMeasurement> {
     this.#ctx.check('measureScan');
-    return measureScan(this.#ctx, this.#chunk, options);
+    return measureScan(this.#ctx, this.#config, options);
   }
 
   destroy(): void {

@@ -2,6 +2,9 @@ import { Dispatch, rowRange, type BindingPlan } from './dispatch.js';
 import type { GpuContext } from './gpu-context.js';
 import { usage } from './usage.js';
 import { chunkKernel, monoidChunkKernel, widthOf, type ChunkMode, type ScanKind, type StructureAlgebra } from './scan-kernels.js';
+import { ChainedPlan, type FusedUpdate } from './chained-plan.js';
+import type { ScanConfig } from './scan-config.js';
+import { UnrollError } from '@unroll/scan';
 
 /** Where a kernel reads A_t or b_t: row r's part starts at `r·stride + offset` floats of `buffer`. */
 export interface Source {
@@ -270,3 +273,54 @@ export class MonoidScanPlan extends LevelPlan {
   }
 }
 
+
+/** A recurrence plan as its users see it: dispatches to encode, and whether the solve's update rode along. */
+export interface Recurrence {
+  encode(pass: GPUComputePassEncoder): void;
+  destroy(): void;
+  /** Dispatch segments (1 for the chained scan). */
+  readonly segments: number;
+  /** `'chained'` or `'reduce-then-scan'`: which kernels this recurrence runs. */
+  readonly kernel: 'chained' | 'reduce-then-scan';
+  /** Whether `update` was folded into the scan (the chained scan only); if not, the caller runs its own update. */
+  readonly fusedUpdate: boolean;
+}
+
+/**
+ * The states of a recurrence (see {@link RecurrencePlan}) by the kernels `config` picks:
+ * the single-pass chained scan for diagonal and identity elements where the device runs it
+ * as one dispatch (`ChainedPlan`), with the solve's `update` folded in when one is given;
+ * reduce-then-scan for every other kind, and wherever the chained scan does not fit.
+ */
+export async function createRecurrence(ctx: GpuContext, config: ScanConfig, shape: Omit<ScanShape, 'C'>, A: Source | undefined, B: Source, s0: GPUBuffer, out: GPUBuffer, update?: FusedUpdate): Promise<Recurrence> {
+  const full: ScanShape = { ...shape, C: config.chunk };
+  const { kind } = shape;
+  if (config.kernel !== 'reduce-then-scan' && (kind === 'diagonal' || kind === 'identity') && shape.projective !== true) {
+    const chained = { kind, D: shape.D, S: shape.S, L: shape.L, C: config.chunk };
+    if (ChainedPlan.fits(ctx, chained, A, B)) {
+      const plan = await ChainedPlan.create(ctx, chained, config.lookBack, A, B, s0, out, update);
+      return asRecurrence(plan, 'chained', update !== undefined);
+    }
+    if (config.kernel === 'chained') {
+      throw new UnrollError('UNSUPPORTED', `scan: the chained scan of ${shape.S}·${shape.L} steps of D = ${shape.D} does not fit one dispatch on this device (a binding beyond ${ctx.limits.maxBindingBytes} bytes or too many tiles); use scan: 'auto' or 'reduce-then-scan'.`);
+    }
+  }
+  const plan = await RecurrencePlan.create(ctx, full, A, B, s0, out);
+  return asRecurrence(plan, 'reduce-then-scan', false);
+}
+
+function asRecurrence(plan: { encode(pass: GPUComputePassEncoder): void; destroy(): void; readonly segments: number }, kernel: Recurrence['kernel'], fusedUpdate: boolean): Recurrence {
+  return {
+    encode(pass) {
+      plan.encode(pass);
+    },
+    destroy() {
+      plan.destroy();
+    },
+    get segments() {
+      return plan.segments;
+    },
+    kernel,
+    fusedUpdate,
+  };
+}
