@@ -39,3 +39,5 @@ export function exampleModule(
 export function runExample(example: CollectedExample, options?: { timeoutMs?: number }): void;
 /** Rewrites `expr; // → value` (and `// ≈ number`) result comments into checks; `checks` counts them. */
 export function withResultChecks(code: string, where?: string): { code: string; checks: number };
+/** Type-checks the TypeScript examples (strict, against the built packages); one message per error. */
+export function typecheckExamples(examples: readonly CollectedExample[]): string[];

@@ -271,6 +271,61 @@ export function runExample(example, { timeoutMs = 60_000 } = {}) {
   }
 }
 
+/**
+ * Type-checks the TypeScript examples (```ts blocks and TSDoc examples) together, as a user
+ * compiling them would — `strict`, ES2022, each `@unroll/name` resolved to that workspace
+ * package's built declarations — and returns one message per error (`file:line: message`),
+ * none when they all check. A result comment is only a comment here. Examples marked
+ * not-run are not checked.
+ */
+export function typecheckExamples(examples) {
+  const packages = workspacePackages();
+  const paths = {};
+  for (const [name, pkg] of packages) {
+    const types = pkg.entry.replace(/\.m?js$/, '.d.ts');
+    if (existsSync(join(pkg.dir, 'src'))) paths[name] = [types];
+  }
+  const files = new Map();
+  for (const e of examples) {
+    if (e.notRun !== undefined || !['ts', 'typescript'].includes(e.lang)) continue;
+    for (const m of e.code.matchAll(IMPORT_SPECIFIER)) {
+      const pkg = packages.get(m[3]);
+      if (pkg) ensureBuilt(pkg);
+    }
+    const dir = join(e.root, 'node_modules', '.cache', 'examples');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${relative(workspaceRoot, e.file).replace(/[^\w.-]+/g, '_')}-${e.line}.ts`);
+    // `export {}` makes each a module of its own, so examples never share a scope.
+    writeFileSync(file, `${e.code}\nexport {};\n`);
+    files.set(resolve(file), e);
+  }
+  if (files.size === 0) return [];
+  const program = ts.createProgram([...files.keys()], {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts'],
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    paths,
+    types: ['node'],
+    typeRoots: [join(workspaceRoot, 'node_modules', '@types')],
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const messages = [];
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    const e = d.file ? files.get(resolve(d.file.fileName)) : undefined;
+    if (d.file && e && d.start !== undefined) {
+      const { line } = d.file.getLineAndCharacterOfPosition(d.start);
+      messages.push(`${e.title} (code line ${line + 1}): ${text}`);
+    } else {
+      messages.push(`${d.file ? relative(workspaceRoot, d.file.fileName) : 'typescript'}: ${text}`);
+    }
+  }
+  return messages;
+}
+
 // Command line: run every example of the files and folders given (Markdown files for their
 // fenced blocks, anything else for TSDoc), print one line each, exit 1 if any failed.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

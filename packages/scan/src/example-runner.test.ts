@@ -2,7 +2,7 @@
 // examples.test.ts uses: what it extracts, what it refuses, and that a failing example fails.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exampleModule, extractMarkdownExamples, extractTsdocExamples, runExample, withResultChecks, workspacePackages } from '../../../scripts/examples.mjs';
+import { exampleModule, extractMarkdownExamples, extractTsdocExamples, runExample, typecheckExamples, withResultChecks, workspacePackages } from '../../../scripts/examples.mjs';
 
 const root = join(import.meta.dirname, '..');
 const at = (code: string, lang = 'ts') => ({ file: join(root, 'virtual.md'), line: 1, lang, code, notRun: undefined, root, title: 'virtual.md:1' });
@@ -76,5 +76,16 @@ describe('withResultChecks(code)', () => {
   });
   it('refuses a result comment after a declaration, so no shown result goes unchecked', () => {
     expect(() => withResultChecks('const x = 1; // → 1', 'R.md:3')).toThrow(/R\.md:3, line 1: a result comment .* must follow a one-line expression statement/);
+  });
+});
+
+describe('typecheckExamples(examples)', () => {
+  it('reports a type error with the example and its code line, and nothing for correct code', () => {
+    const good = { ...at("import { scan, sumMonoid } from '@unroll/scan';\nconst s: Float64Array | Float32Array = scan(new Float64Array(1), sumMonoid(1));\nconsole.log(s);"), line: 1, title: 'virtual.md:1' };
+    const bad = { ...at("import { scan, sumMonoid } from '@unroll/scan';\nconst s: string = scan(new Float64Array(1), sumMonoid(1));\nconsole.log(s);"), line: 2, title: 'virtual.md:2' };
+    expect(typecheckExamples([good])).toEqual([]);
+    const messages = typecheckExamples([good, bad]);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^virtual\.md:2 \(code line 2\): Type 'FloatArray' is not assignable to type 'string'/);
   });
 });
