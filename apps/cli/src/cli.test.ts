@@ -267,6 +267,23 @@ describe('unroll (spawned)', () => {
     expect(md.err).toBe('');
   });
 
+  it('demo --svg writes each figure of the chosen studies as an SVG, lists them in the JSON, and links them in Markdown', () => {
+    const json = join(tmp, 'demo-figures.json');
+    const dir = join(tmp, 'figures');
+    const r = unroll('demo', '--only', 'rates', '--svg', dir, '--json', json);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`figure written to ${join(dir, 'rates.svg')}`);
+    const svg = readFileSync(join(dir, 'rates.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('Jacobi measured');
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { studies: { figures?: { file: string; caption: string }[] }[] };
+    expectValid('demo', report);
+    expect(report.studies[0]?.figures?.map((f) => f.file)).toEqual(['rates.svg']);
+    const md = unroll('demo', '--only', 'rates', '--markdown', '--quiet');
+    expect(md.out).toMatch(/^!\[s_t = α s_\{t−1\} \+ 1.*\]\(figures\/rates\.svg\)$/m);
+  });
+
   it('systems lists the catalog and one system’s parameters', () => {
     const r = unroll('systems');
     expect(r.code).toBe(0);

@@ -1,7 +1,7 @@
 import { denseLimit, methodNames, type Method } from '@unroll/solvers';
 import { UsageError } from './usage-error.js';
 
-/** Every method `--methods` accepts (DESIGN.md §1), sequential excluded: it is always run as the reference. */
+/** Every method `--methods` accepts (the solvers' `methodNames`), sequential excluded: it is always run as the reference. */
 export const parallelMethods: readonly Exclude<Method, 'sequential'>[] = methodNames.filter((m): m is Exclude<Method, 'sequential'> => m !== 'sequential');
 
 /** Methods with an O(D³) dense scan: left out of the default list above this dimension (the project's one dense limit). */

@@ -1,3 +1,5 @@
+import type { Panel } from '../plot/line-chart.js';
+
 /**
  * The contract every case study of `unroll demo` fulfils: run at demo size (a few seconds
  * on two cores) or `--full` size, and return tables plus a side-by-side comparison with
@@ -32,6 +34,18 @@ export interface PaperComparison {
   readonly note?: string;
 }
 
+/**
+ * A figure of a case study, drawn like the paper's (the same axes and series), written by
+ * `unroll demo --svg DIR` as `DIR/<file>`.
+ */
+export interface CaseFigure {
+  /** File name, e.g. 'predictability-threshold.svg' (no directory). */
+  readonly file: string;
+  /** What it shows and which figure of which paper it reproduces. */
+  readonly caption: string;
+  readonly panels: readonly Panel[];
+}
+
 /** What a case study returns. */
 export interface CaseStudyResult {
   /** One or two sentences: the system, the sizes, the methods. */
@@ -40,6 +54,8 @@ export interface CaseStudyResult {
   readonly comparisons: readonly PaperComparison[];
   /** Further observations a reader should know (optional). */
   readonly notes?: readonly string[];
+  /** Figures drawn from the same runs as the tables (optional). */
+  readonly figures?: readonly CaseFigure[];
 }
 
 /** Options every case study receives. */

@@ -28,6 +28,7 @@ export function renderStudyText(o: StudyOutcome): string {
   if (o.error !== undefined) return [...lines, `  FAILED: ${o.error.split('\n')[0] ?? ''}`, ''].join('\n');
   if (o.setup !== undefined) lines.push(wrap(o.setup, textWidth, '  '));
   for (const t of o.tables ?? []) lines.push('', wrap(t.title, textWidth, '  '), renderTable(t.columns, t.rows));
+  for (const f of o.figures ?? []) lines.push('', wrap(`figure ${f.file}: ${f.caption}`, textWidth, '  '));
   const comparisons = o.comparisons ?? [];
   if (comparisons.length > 0) {
     lines.push('', '  vs the papers');
@@ -49,6 +50,7 @@ export function renderStudyMarkdown(o: StudyOutcome): string {
   const lines = [`### ${o.number}. ${o.title}`, ''];
   if (o.error !== undefined) return [...lines, `Failed: ${o.error.split('\n')[0] ?? ''}`, ''].join('\n');
   if (o.setup !== undefined) lines.push(o.setup, '');
+  for (const f of o.figures ?? []) lines.push(`![${f.caption}](figures/${f.file})`, '');
   for (const t of o.tables ?? []) lines.push(`*${t.title}*`, '', renderMarkdownTable(t.columns, t.rows), '');
   if ((o.comparisons ?? []).length > 0) lines.push('*vs the papers*', '', renderMarkdownTable(comparisonColumns, comparisonRows(o)), '');
   const r = remarks(o);

@@ -1,9 +1,9 @@
 import { UnrollError } from '@unroll/scan';
 import { heedInterrupts } from '../interrupt.js';
-import type { CaseStudy, CaseStudyResult } from './case-study.js';
+import type { CaseFigure, CaseStudy, CaseStudyResult } from './case-study.js';
 
 /** One case study's outcome in a demo run. */
-export interface StudyOutcome extends Partial<CaseStudyResult> {
+export interface StudyOutcome extends Partial<Omit<CaseStudyResult, 'figures'>> {
   readonly number: number;
   readonly id: string;
   readonly title: string;
@@ -11,6 +11,8 @@ export interface StudyOutcome extends Partial<CaseStudyResult> {
   readonly seconds: number;
   /** Set when the study threw: the demo goes on with the others, and exits 1. */
   readonly error?: string;
+  /** The study's figures by file name and caption (their drawings go to `DemoProgress.figures`). */
+  readonly figures?: readonly { readonly file: string; readonly caption: string }[];
 }
 
 /** What `unroll demo --json` writes (schema: `schema/demo.schema.json`). */
@@ -30,6 +32,8 @@ export interface DemoProgress {
   begin(study: CaseStudy): void;
   status(message: string): void;
   end(outcome: StudyOutcome): void;
+  /** The study's figures, before `end` (only for a study that has some). */
+  figures?(study: CaseStudy, figures: readonly CaseFigure[]): void;
 }
 
 /**
@@ -47,8 +51,16 @@ export async function runDemo(studies: readonly CaseStudy[], options: { full: bo
     const start = performance.now();
     let outcome: StudyOutcome;
     try {
-      const result = await study.run({ full: options.full, seed: options.seed, progress: (m) => { progress.status(m); } });
-      outcome = { number: study.number, id: study.id, title: study.title, seconds: (performance.now() - start) / 1000, ...result };
+      const { figures, ...result } = await study.run({ full: options.full, seed: options.seed, progress: (m) => { progress.status(m); } });
+      outcome = {
+        number: study.number,
+        id: study.id,
+        title: study.title,
+        seconds: (performance.now() - start) / 1000,
+        ...result,
+        ...(figures !== undefined && figures.length > 0 && { figures: figures.map((f) => ({ file: f.file, caption: f.caption })) }),
+      };
+      if (figures !== undefined && figures.length > 0) progress.figures?.(study, figures);
     } catch (error) {
       const message = error instanceof UnrollError ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
       outcome = { number: study.number, id: study.id, title: study.title, seconds: (performance.now() - start) / 1000, error: message };

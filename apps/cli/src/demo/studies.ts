@@ -5,7 +5,10 @@ import { langevinMixture } from './langevin.js';
 import { observers } from './observers.js';
 import { optimizers } from './optimizers.js';
 import { predictability } from './predictability.js';
+import { thresholdScale } from './threshold-scale.js';
+import { rates } from './rates.js';
+import { twoWellLangevin } from './two-well.js';
 import { wordS5 } from './word-s5.js';
 
-/** The seven case studies of `unroll demo`, in order. */
-export const studies: readonly CaseStudy[] = [wordS5, gruInit, langevinMixture, predictability, observers, elkSweep, optimizers];
+/** The case studies of `unroll demo`, in order. */
+export const studies: readonly CaseStudy[] = [wordS5, gruInit, langevinMixture, predictability, observers, elkSweep, optimizers, thresholdScale, twoWellLangevin, rates];

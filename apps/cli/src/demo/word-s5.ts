@@ -120,7 +120,7 @@ export const wordS5: CaseStudy = {
           if (perT !== undefined) perT.set(T, [...(perT.get(T) ?? []), run]);
         }
         // The same Newton solve under the default stop rule: its first iterate is exact and
-        // a second LDS solve confirms that nothing changes (DESIGN.md §4 convention).
+        // a second LDS solve confirms that nothing changes (the solvers' stop 'delta' convention: iterations count the confirming solve).
         options.progress(`S5 word, T = ${T}: DEER, stop 'delta'`);
         const delta = solve(word, s0, T, { method: 'deer', stop: 'delta', tol: TOL });
         deerDelta.set(T, [...(deerDelta.get(T) ?? []), delta.iterations]);

@@ -68,4 +68,17 @@ describe('seriesStyle and markedPoints', () => {
     expect(labels(renderFigure([{ title: 't', xLabel: 'x', yLabel: 'y', series }]))).not.toContain('0');
     expect(labels(renderFigure([{ title: 't', xLabel: 'x', yLabel: 'y', xFromZero: true, series }]))).toContain('0');
   });
+
+  it('logX puts decades on the x axis, spaces them evenly, and leaves out x ≤ 0', () => {
+    const labels = (svg: string) => Array.from(svg.matchAll(/text-anchor="middle" font-size="11" fill="#444">([^<]+)</g), (m) => m[1]);
+    const svg = renderFigure([{ title: 't', xLabel: 'T', yLabel: 'its', logX: true, series: [{ name: 'a', x: [0, 10, 100, 1000, 10_000], y: [1, 2, 3, 4, 5] }] }]);
+    expect(labels(svg)).toEqual(['10', '100', '1000', '1e4']);
+    const xs = Array.from(svg.matchAll(/<line x1="([\d.]+)" x2="\1" y1="62"/g), (m) => Number(m[1]));
+    expect(xs).toHaveLength(4);
+    expect(xs[1] - xs[0]).toBeCloseTo(xs[3] - xs[2], 0);
+    // The point at x = 0 is a gap: the path starts at x = 10 and has four points.
+    const d = /<path d="([^"]+)"/.exec(svg)?.[1] ?? '';
+    expect(d.match(/[ML]/g)).toHaveLength(4);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+  });
 });

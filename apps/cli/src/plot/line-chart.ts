@@ -17,6 +17,8 @@ export interface Panel {
   readonly yLabel: string;
   /** Logarithmic y axis: non-positive values are left out (a merit of exactly 0 has no place on it). */
   readonly logY?: boolean;
+  /** Logarithmic x axis (a sequence length over decades): non-positive values are left out. */
+  readonly logX?: boolean;
   /** The x axis starts at 0 (a count, such as iterations), so its 0 tick is shown. */
   readonly xFromZero?: boolean;
   /** A dashed horizontal reference line (λ = 0, a tolerance). */
@@ -63,20 +65,20 @@ function legendRows(x0: number, x1: number, y: number): { place(width: number): 
 }
 
 function renderPanel(p: Panel, ox: number): string {
-  const log = p.logY === true;
+  const log = p.logY === true, logX = p.logX === true;
   const plotW = panelWidth - margin.left - margin.right, plotH = panelHeight - margin.top - margin.bottom;
-  const [x0, x1] = extent(p.series.flatMap((s) => s.x).concat(p.xFromZero === true ? [0] : []), false);
+  const [x0, x1] = extent(p.series.flatMap((s) => s.x).concat(p.xFromZero === true && !logX ? [0] : []), logX);
   const ys = p.series.flatMap((s) => s.y).concat(p.referenceY === undefined ? [] : [p.referenceY.value]);
   const [y0, y1] = extent(ys, log);
-  const sx = (x: number) => margin.left + ((x - x0) / (x1 - x0)) * plotW;
+  const sx = (x: number) => margin.left + ((logX ? Math.log10(x) - Math.log10(x0) : x - x0) / (logX ? Math.log10(x1) - Math.log10(x0) : x1 - x0)) * plotW;
   const sy = (y: number) => margin.top + plotH - ((log ? Math.log10(y) - Math.log10(y0) : y - y0) / (log ? Math.log10(y1) - Math.log10(y0) : y1 - y0)) * plotH;
   const parts: string[] = [`<g transform="translate(${ox},0)">`];
   parts.push(`<text x="${margin.left + plotW / 2}" y="20" text-anchor="middle" font-size="14" font-weight="600">${esc(p.title)}</text>`);
   // Grid and ticks.
-  for (const t of linearTicks(x0, x1)) {
+  for (const t of logX ? logTicks(x0, x1) : linearTicks(x0, x1)) {
     const x = fixed(sx(t));
     parts.push(`<line x1="${x}" x2="${x}" y1="${margin.top}" y2="${margin.top + plotH}" stroke="#e5e5e5"/>`);
-    parts.push(`<text x="${x}" y="${margin.top + plotH + 16}" text-anchor="middle" font-size="11" fill="#444">${tickLabel(t, false)}</text>`);
+    parts.push(`<text x="${x}" y="${margin.top + plotH + 16}" text-anchor="middle" font-size="11" fill="#444">${tickLabel(t, logX)}</text>`);
   }
   for (const t of log ? logTicks(y0, y1) : linearTicks(y0, y1)) {
     const y = fixed(sy(t));
@@ -100,7 +102,7 @@ function renderPanel(p: Panel, ox: number): string {
     const n = Math.min(s.x.length, s.y.length);
     const drawable = (k: number) => {
       const x = s.x[k] ?? Number.NaN, y = s.y[k] ?? Number.NaN;
-      return Number.isFinite(x) && Number.isFinite(y) && !(log && y <= 0);
+      return Number.isFinite(x) && Number.isFinite(y) && !(log && y <= 0) && !(logX && x <= 0);
     };
     let d = '', pen = false;
     for (let k = 0; k < n; k++) {
