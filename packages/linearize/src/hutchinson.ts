@@ -17,6 +17,31 @@ export interface HutchinsonOptions {
  * E[v ⊙ Jv]_i = Σ_j J_ij E[v_i v_j] = J_ii — with variance Σ_{j≠i} J_ij² / n per entry.
  * One JVP per probe: the diagonal of a model without closed-form derivatives at the cost
  * of one forward-mode pass, whatever D is.
+ *
+ * @example
+ * ```ts
+ * import { defineDynamics, hutchinson } from '@unroll/linearize';
+ * import { quasiDeer, solve } from '@unroll/solvers';
+ *
+ * const dyn = defineDynamics({
+ *   dim: 2,
+ *   step: (t, s, so, out, oo) => {
+ *     out[oo] = Math.tanh(0.5 * s[so] + 0.2 * s[so + 1]);
+ *     out[oo + 1] = Math.tanh(0.3 * s[so + 1] - 0.1 * s[so]) + 0.1;
+ *   },
+ *   jvp: (t, s, so, v, vo, out, oo) => {
+ *     const a = 1 - Math.tanh(0.5 * s[so] + 0.2 * s[so + 1]) ** 2;
+ *     const b = 1 - Math.tanh(0.3 * s[so + 1] - 0.1 * s[so]) ** 2;
+ *     out[oo] = a * (0.5 * v[vo] + 0.2 * v[vo + 1]);
+ *     out[oo + 1] = b * (-0.1 * v[vo] + 0.3 * v[vo + 1]);
+ *   },
+ * });
+ * const { converged, method } = solve(dyn, [0, 0], 500, { method: quasiDeer({ diagonal: hutchinson({ probes: 4, seed: 1 }) }) });
+ * converged; // → true
+ * method; // → 'quasi-deer(hutchinson)'
+ * ```
+ * @throws {UnrollError} `INVALID_ARGUMENT` unless `probes` is a positive integer and `seed`
+ *   an integer (or when the options are not an object).
  */
 export function hutchinson(opts?: HutchinsonOptions): Strategy {
   const { probes = 1, seed = 0 } = checkOptions('hutchinson', opts, '{ probes: 4, seed: 0 }');

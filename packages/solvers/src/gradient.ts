@@ -57,6 +57,27 @@ export interface GradientResult {
  * dL/dθ = Σ_t λ_tᵀ ∂f_t/∂θ (s_{t−1}).
  *
  * `states` must be the converged trajectory (from `solve`).
+ *
+ * @example
+ * ```ts
+ * import { defineDynamics } from '@unroll/linearize';
+ * import { gradient, solve } from '@unroll/solvers';
+ *
+ * // s_t = 0.5 s_{t−1} + 1, and the loss L = s_3: dL/ds_t is 0, 0, 1 for t = 1, 2, 3
+ * const dyn = defineDynamics({
+ *   dim: 1,
+ *   step: (t, s, so, out, oo) => { out[oo] = 0.5 * s[so] + 1; },
+ *   jacobian: (t, s, so, out, oo) => { out[oo] = 0.5; },
+ * });
+ * const { states } = solve(dyn, [2], 3);
+ * const { initialState, adjoints } = gradient(dyn, [2], states, new Float64Array([0, 0, 1]));
+ * initialState; // → Float64Array [0.125] — ∂s_3/∂s_0 = 0.5³
+ * adjoints; // → Float64Array [0.25, 0.5, 1] — λ_t = ∂s_3/∂s_t
+ * ```
+ * @throws {UnrollError} `INVALID_ARGUMENT` (malformed arguments or options),
+ *   `LENGTH_MISMATCH` (`states` not `[T][D]`, `dLds` not T·D numbers), `DTYPE_MISMATCH`
+ *   (`dLds` and `states` in different dtypes), `NON_FINITE` (a state or ∂ℓ/∂s that is not
+ *   finite), `UNSUPPORTED` (a `jacobian` strategy whose structure lacks `transpose`).
  */
 export function gradient(dyn: Dynamics, s0: ArrayLike<number>, states: FloatArray, dLds: FloatArray, optsIn: GradientOptions = {}): GradientResult {
   const where = 'gradient';

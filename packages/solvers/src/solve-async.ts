@@ -39,6 +39,24 @@ const nextMacrotask: () => Promise<void> =
  * giving the event loop a turn every few milliseconds of work (also inside a
  * long iteration), so a page stays responsive, timers fire on time, and `signal` can stop
  * it: an abort rejects with `UnrollError('ABORTED')`. Same result as `solve`, bit for bit.
+ *
+ * @example
+ * ```ts
+ * import { defineDynamics } from '@unroll/linearize';
+ * import { solveAsync } from '@unroll/solvers';
+ *
+ * const dyn = defineDynamics({
+ *   dim: 1,
+ *   step: (t, s, so, out, oo) => { out[oo] = 0.9 * Math.tanh(s[so]) + Math.sin(0.1 * t); },
+ *   diagonal: (t, s, so, out, oo) => { out[oo] = 0.9 * (1 - Math.tanh(s[so]) ** 2); },
+ * });
+ * const controller = new AbortController();        // e.g. behind a Cancel button
+ * const result = await solveAsync(dyn, [0], 100_000, { method: 'quasi-deer', signal: controller.signal });
+ * result.converged; // → true
+ *
+ * // A signal that has fired rejects the promise with UnrollError('ABORTED'):
+ * await solveAsync(dyn, [0], 100_000, { signal: AbortSignal.abort() }).catch((e) => e.code); // → 'ABORTED'
+ * ```
  */
 export async function solveAsync(dyn: Dynamics, s0: ArrayLike<number>, T: number, opts: SolveOptions = {}): Promise<SolveResult> {
   const backend = backendOf('solveAsync', opts);

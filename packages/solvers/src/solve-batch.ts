@@ -16,6 +16,19 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
  * validated before anything is allocated.
  *
  * @returns one `SolveResult` per sequence, in order.
+ * @example
+ * ```ts
+ * import { defineDynamics } from '@unroll/linearize';
+ * import { solveBatch } from '@unroll/solvers';
+ *
+ * const dyn = defineDynamics({
+ *   dim: 1,
+ *   step: (t, s, so, out, oo) => { out[oo] = 0.5 * Math.tanh(s[so]) + 1; },
+ *   diagonal: (t, s, so, out, oo) => { out[oo] = 0.5 * (1 - Math.tanh(s[so]) ** 2); },
+ * });
+ * const results = solveBatch(dyn, [[0], [1], [-1]], 1000, { method: 'quasi-deer' }); // one dynamics, three s_0
+ * results.map((r) => r.converged); // → [true, true, true]
+ * ```
  */
 export function solveBatch(dynamics: Dynamics | readonly Dynamics[], s0s: readonly ArrayLike<number>[], T: number, opts: SolveOptions = {}): SolveResult[] {
   const where = 'solveBatch';

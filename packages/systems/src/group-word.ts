@@ -47,6 +47,17 @@ export interface GroupWordParams {
  * letter's permutation matrix. Newton (DEER) is exact after its first iterate, and from
  * s_0 = (0, 1, …, n−1) the state s_t spells out the product P_t ⋯ P_1. Beyond the
  * word's end, f_t is the identity. `strategy` fills the O(n) `permutation` structure.
+ *
+ * @example
+ * ```ts
+ * import { newton, solve } from '@unroll/solvers';
+ * import { groupWord } from '@unroll/systems';
+ *
+ * const word = groupWord({ n: 5, seed: 1, length: 1000 });
+ * const { iterations, converged } = solve(word, [0, 1, 2, 3, 4], 1000, { method: newton(word.strategy) });
+ * converged; // → true
+ * iterations; // → 2 — the first iterate is exact (the system is linear), the second confirms it
+ * ```
  */
 export function groupWord(params: GroupWordParams): DefinedDynamics & {
   /** The parameters it was built from, frozen: passing them back rebuilds the same system. */
