@@ -30,7 +30,7 @@ describe('case study 4: the predictability threshold (demo size)', () => {
     expect(predictability.number).toBe(4);
     expect(predictability.id).toBe('predictability');
     expect(messages.length).toBeGreaterThan(10);
-    expect(result.tables).toHaveLength(2);
+    expect(result.tables).toHaveLength(3);
   });
 
   it('every solve converged, matches its recomputed merit, and stays within T iterations', () => {
@@ -108,11 +108,22 @@ describe('case study 4: the predictability threshold (demo size)', () => {
   it('quotes the paper with sources and gives a note wherever it differs', () => {
     expect(result.comparisons.length).toBeGreaterThanOrEqual(5);
     for (const c of result.comparisons) {
-      expect(c.source).toMatch(/predictability paper/);
+      expect(c.source).toMatch(/predictability paper|unifying-framework paper/);
       expect(c.paper.length).toBeGreaterThan(10);
       if (c.verdict === 'differs') expect(c.note?.length ?? 0).toBeGreaterThan(10);
     }
     // At seed 0 every finding of the paper is reproduced.
     expect(result.comparisons.map((c) => c.verdict)).toEqual(result.comparisons.map(() => 'agrees'));
   });
+
+  it("Jacobi's measured rate is e^λ within 0.03 and its count is predicted from λ within 10% (g with e^λ < 0.9)", () => {
+    const t = result.tables[2];
+    const rate = col(t, 'measured rate'), e = col(t, 'e^λ'), predicted = col(t, 'predicted its'), measured = col(t, 'measured its');
+    expect(t.rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of t.rows) {
+      expect(Math.abs(num(rate(row)) - num(e(row)))).toBeLessThan(0.03);
+      expect(Math.abs(num(predicted(row)) - num(measured(row))) / num(measured(row))).toBeLessThan(0.1);
+    }
+  });
 });
+
