@@ -204,4 +204,36 @@ describe('the built site in Chromium', () => {
     expect(errors).toEqual([]);
     await tab.close();
   });
+
+  it('keeps the page responsive during a long run, shows progress, and stops it on Cancel', async () => {
+    // Picard on a chaotic network over 20 000 steps needs about T iterations: minutes of work.
+    const { tab, errors } = await open('/playground.html?system=mean-field&p.dim=16&p.g=2&p.seed=1&T=20000&methods=picard&backend=cpu');
+    await tab.locator('.playground[data-ready="yes"]').waitFor();
+    await tab.locator('.playground .live-run').click();
+    await tab.locator('.playground .live-status', { hasText: /picard, iteration \d+/ }).waitFor({ timeout: 60_000 });
+    expect(await tab.locator('.playground progress').count()).toBe(1);
+    // Twenty 20 ms timers on the page's main thread while the worker computes: none may be late by much.
+    const worstLateness = await tab.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let worst = 0, n = 0;
+          const tick = (due: number) => {
+            worst = Math.max(worst, performance.now() - due);
+            if (++n === 20) resolve(worst);
+            else setTimeout(tick, 20, performance.now() + 20);
+          };
+          setTimeout(tick, 20, performance.now() + 20);
+        }),
+    );
+    expect(worstLateness).toBeLessThan(250);
+    const before = await tab.locator('.playground .live-status').textContent();
+    await tab.waitForTimeout(300);
+    expect(await tab.locator('.playground .live-status').textContent()).not.toBe(before); // progress moves
+    await tab.locator('.playground .live-cancel').click();
+    await tab.locator('.playground[data-state="cancelled"]').waitFor({ timeout: 5_000 });
+    expect(await tab.locator('.playground .live-status').textContent()).toBe('Cancelled.');
+    expect(errors).toEqual([]);
+    await tab.close();
+  });
 });
+

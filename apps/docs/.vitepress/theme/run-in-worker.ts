@@ -13,10 +13,13 @@ const graceMs = 300;
 export function runInWorker(request: Exclude<WorkerRequest, { kind: 'cancel' }>, onProgress: (fraction: number, note: string) => void): WorkerRun {
   const worker = new Worker(new URL('./example-worker.ts', import.meta.url), { type: 'module' });
   let settle: ((reply: WorkerReply) => void) | undefined;
+  let cancelled = false;
   const done = new Promise<{ result: ExampleResult; ms: number; device: string }>((resolve, reject) => {
     settle = (reply) => {
       worker.terminate();
-      if (reply.kind === 'done') resolve({ result: reply.result, ms: reply.ms, device: reply.device });
+      // After Cancel, whatever the worker answered (an ABORTED error, or nothing yet) is a cancellation.
+      if (cancelled) reject(new Error('cancelled'));
+      else if (reply.kind === 'done') resolve({ result: reply.result, ms: reply.ms, device: reply.device });
       else if (reply.kind === 'error') reject(new Error(reply.message));
     };
   });
@@ -32,6 +35,7 @@ export function runInWorker(request: Exclude<WorkerRequest, { kind: 'cancel' }>,
   return {
     done,
     cancel() {
+      cancelled = true;
       worker.postMessage({ kind: 'cancel' } satisfies WorkerRequest);
       // A synchronous stretch of work cannot see the signal: end the worker after a grace period.
       setTimeout(() => {
