@@ -52,10 +52,15 @@ const row = (what, scan, D, T, submit, entries) =>
   });
 
 // The scan alone: rt.linearRecurrence, diagonal (both kernels) and dense (reduce-then-scan).
-for (const [kind, D] of [['diagonal', 1], ['diagonal', 16], ['dense', 4]]) {
+for (const [kind, D] of [
+  ['diagonal', 1],
+  ['diagonal', 16],
+  ['dense', 4],
+]) {
   for (const T of [2 ** 16, 2 ** 20]) {
     const structure = kind === 'diagonal' ? diagonal(D) : dense(D);
-    const A = new Float32Array(T * structure.width), b = new Float32Array(T * D);
+    const A = new Float32Array(T * structure.width),
+      b = new Float32Array(T * D);
     for (const scan of kind === 'dense' ? ['reduce-then-scan'] : ['chained', 'reduce-then-scan']) {
       const device = await onRecorder(scan, (rt) => rt.linearRecurrence(structure, A, b, new Float32Array(D)));
       const submit = device.submits.filter((s) => s.dispatches > 0).reduce((a, s) => (s.dispatches > a.dispatches ? s : a));

@@ -5,6 +5,10 @@
 //   node bench/run.mjs            full grid (T up to 2^20 for scans, 10^6 for solves)
 //   node bench/run.mjs --quick    scans at T = 2^16, solves at T = 10^4
 //   node bench/run.mjs --markdown print Markdown tables (for BENCHMARKS.md)
+//   node bench/run.mjs --scans    the scan table only (no solves)
+//
+// Diagonal and identity recurrences are timed with both kernels: the single-pass chained
+// scan (the default) and reduce-then-scan (a second runtime with scan: 'reduce-then-scan').
 //
 // Needs a WebGPU adapter: Dawn (the `webgpu` package) on a real GPU, or on SwiftShader (a
 // CPU emulation of Vulkan; `pnpm bench` points Dawn at Debian chromium's copy when no
@@ -19,6 +23,7 @@ import * as gpu from '../dist/index.js';
 
 const quick = process.argv.includes('--quick');
 const markdown = process.argv.includes('--markdown');
+const scansOnly = process.argv.includes('--scans');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Software Vulkan drivers: the kernels run, emulated on the CPU. */
@@ -60,6 +65,7 @@ try {
   process.exit(0);
 }
 
+const twoPass = await gpu.createGpuRuntime({ scan: 'reduce-then-scan' });
 const software = softwareAdapter.test(rt.adapter);
 const budget = software ? softwareBudget : Infinity;
 const notes = [];
@@ -81,54 +87,63 @@ try {
   /** Timed part of one measurement: repeats are added until the recurrences take this long (s). */
   const target = 0.25;
   for (const { kind, D } of scanCases) {
-    const W = kind === 'diagonal' ? D : kind === 'dense' ? D * D : 0;
-    let previous; // { T, seconds } of the last measured size
-    for (const T of scanTs) {
-      const label = { case: `${kind}(${D})`, T: `2^${Math.log2(T)}` };
-      const skip = (why) => {
-        scanRows.push({ ...label, repeats: '—', 'ms / scan': why, 'elements/s': '—', 'M states/s': '—', 'effective GB/s': '—' });
-      };
-      // A case whose buffers (A, b, the states; f32) would not fit in one of the largest
-      // buffers the device allows is skipped up front: SwiftShader advertises 1 GiB but
-      // cannot allocate 1 GiB next to anything else (measureScan would reject it with
-      // MEMORY_BUDGET after allocating).
-      if (4 * T * (W + 2 * D) > rt.limits.maxBufferBytes) {
-        skip('skipped (over the device memory limit)');
-        notes.push(`scan ${label.case} T=${label.T}: skipped — ${((4 * T * (W + 2 * D)) / 2 ** 20).toFixed(0)} MiB of buffers, the device allows ${(rt.limits.maxBufferBytes / 2 ** 20).toFixed(0)} MiB per buffer.`);
-        continue;
+    for (const [scan, runtime] of kind === 'dense'
+      ? [['reduce-then-scan', twoPass]]
+      : [
+          ['chained', rt],
+          ['reduce-then-scan', twoPass],
+        ]) {
+      const W = kind === 'diagonal' ? D : kind === 'dense' ? D * D : 0;
+      let previous; // { T, seconds } of the last measured size
+      for (const T of scanTs) {
+        const label = { case: `${kind}(${D})`, scan, T: `2^${Math.log2(T)}` };
+        const skip = (why) => {
+          scanRows.push({ ...label, repeats: '—', 'ms / scan': why, 'elements/s': '—', 'M states/s': '—', 'effective GB/s': '—' });
+        };
+        // A case whose buffers (A, b, the states; f32) would not fit in one of the largest
+        // buffers the device allows is skipped up front: SwiftShader advertises 1 GiB but
+        // cannot allocate 1 GiB next to anything else (measureScan would reject it with
+        // MEMORY_BUDGET after allocating).
+        if (4 * T * (W + 2 * D) > rt.limits.maxBufferBytes) {
+          skip('skipped (over the device memory limit)');
+          notes.push(
+            `scan ${label.case} T=${label.T}: skipped — ${((4 * T * (W + 2 * D)) / 2 ** 20).toFixed(0)} MiB of buffers, the device allows ${(rt.limits.maxBufferBytes / 2 ** 20).toFixed(0)} MiB per buffer.`,
+          );
+          continue;
+        }
+        // A warm-up and at least one timed recurrence.
+        const predicted = previous === undefined ? 0 : 2 * previous.seconds * (T / previous.T);
+        if (predicted > budget) {
+          skip(skippedNote);
+          notes.push(`scan ${label.case} T=${label.T}: ${skippedNote} — predicted ≈ ${predicted.toFixed(0)} s > ${budget} s.`);
+          previous = { T, seconds: predicted / 2 };
+          continue;
+        }
+        // A backstop for other device errors: no memory moves 20 TB/s, so a result beyond
+        // that timed empty dispatches and is void.
+        const invalid = (x) => x.bytesPerSecond > 20e12;
+        // One recurrence to size the run, then enough back to back to fill `target`.
+        let m = await runtime.measureScan({ kind, D, T, repeats: 1 });
+        let repeats = 1;
+        if (!invalid(m) && m.seconds < target) {
+          repeats = Math.min(200, Math.ceil(target / m.seconds));
+          m = await runtime.measureScan({ kind, D, T, repeats });
+        }
+        if (invalid(m)) {
+          skip('invalid (device error, see stderr)');
+          notes.push(`scan ${label.case} T=${label.T}: the device reported an error (printed above), the timing is void.`);
+          continue;
+        }
+        previous = { T, seconds: m.seconds };
+        scanRows.push({
+          ...label,
+          repeats,
+          'ms / scan': sig(m.seconds * 1000),
+          'elements/s': exp(m.elementsPerSecond),
+          'M states/s': sig(m.statesPerSecond / 1e6),
+          'effective GB/s': sig(m.bytesPerSecond / 1e9),
+        });
       }
-      // A warm-up and at least one timed recurrence.
-      const predicted = previous === undefined ? 0 : 2 * previous.seconds * (T / previous.T);
-      if (predicted > budget) {
-        skip(skippedNote);
-        notes.push(`scan ${label.case} T=${label.T}: ${skippedNote} — predicted ≈ ${predicted.toFixed(0)} s > ${budget} s.`);
-        previous = { T, seconds: predicted / 2 };
-        continue;
-      }
-      // A backstop for other device errors: no memory moves 20 TB/s, so a result beyond
-      // that timed empty dispatches and is void.
-      const invalid = (x) => x.bytesPerSecond > 20e12;
-      // One recurrence to size the run, then enough back to back to fill `target`.
-      let m = await rt.measureScan({ kind, D, T, repeats: 1 });
-      let repeats = 1;
-      if (!invalid(m) && m.seconds < target) {
-        repeats = Math.min(200, Math.ceil(target / m.seconds));
-        m = await rt.measureScan({ kind, D, T, repeats });
-      }
-      if (invalid(m)) {
-        skip('invalid (device error, see stderr)');
-        notes.push(`scan ${label.case} T=${label.T}: the device reported an error (printed above), the timing is void.`);
-        continue;
-      }
-      previous = { T, seconds: m.seconds };
-      scanRows.push({
-        ...label,
-        repeats,
-        'ms / scan': sig(m.seconds * 1000),
-        'elements/s': exp(m.elementsPerSecond),
-        'M states/s': sig(m.statesPerSecond / 1e6),
-        'effective GB/s': sig(m.bytesPerSecond / 1e9),
-      });
     }
   }
 
@@ -155,7 +170,7 @@ try {
     },
   ];
   const solveTs = quick ? [1e4] : [1e4, 1e5, 1e6];
-  for (const system of systems) {
+  for (const system of scansOnly ? [] : systems) {
     for (const D of [8, 64]) {
       const s0 = new Float32Array(D).fill(0.1);
       const s0cpu = Float64Array.from(s0); // the same (f32-rounded) initial state
@@ -172,7 +187,16 @@ try {
         const label = { system: system.name, D, T: pow10(T) };
         const predicted = previous === undefined ? 0 : previous.seconds * (T / previous.T);
         if (predicted > budget) {
-          solveRows.push({ ...label, 'GPU quasi-DEER s': skippedNote, iterations: '—', converged: '—', 'GPU sequential s': '—', 'CPU sequential s': '—', 'CPU / GPU': '—', 'max |GPU − CPU|': '—' });
+          solveRows.push({
+            ...label,
+            'GPU quasi-DEER s': skippedNote,
+            iterations: '—',
+            converged: '—',
+            'GPU sequential s': '—',
+            'CPU sequential s': '—',
+            'CPU / GPU': '—',
+            'max |GPU − CPU|': '—',
+          });
           notes.push(`${system.name} D=${D} T=${pow10(T)}: ${skippedNote} — predicted ≈ ${predicted.toFixed(0)} s > ${budget} s.`);
           previous = { T, seconds: predicted };
           continue;
@@ -208,6 +232,7 @@ try {
   }
 } finally {
   rt.destroy();
+  twoPass.destroy();
 }
 
 const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
@@ -223,8 +248,10 @@ if (markdown) {
   console.log(`Machine: ${machine}; WebGPU adapter: ${rt.adapter}\n`);
   if (pathOnly !== undefined) console.log(`${pathOnly}\n`);
   table(scanRows);
-  console.log('');
-  table(solveRows);
+  if (solveRows.length > 0) {
+    console.log('');
+    table(solveRows);
+  }
   if (notes.length > 0) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
 } else {
   console.log(`@unroll/gpu-runtime — WebGPU adapter: ${rt.adapter} (${machine})`);

@@ -36,7 +36,7 @@ describe('onIteration reports convergedPrefix on the GPU, as the CPU driver meas
       const c = cpuSolve(cpuDyn, [0.1, -0.2], T, { method, tol: 1e-5, dtype: 'float32', onIteration: (info) => void cpu.push(info.convergedPrefix) });
       expect(g.converged && c.converged).toBe(true);
       expect(gpu).toHaveLength(g.iterations);
-      // Jacobi fixes at least one more leading step per iteration (DESIGN.md §1): the
+      // Jacobi fixes at least one more leading step per iteration (step t is exact after t sweeps): the
       // prefix grows by ≥ 1 each time until it covers T.
       if (method === 'jacobi') for (let i = 0; i < gpu.length; i++) expect(gpu[i]).toBeGreaterThanOrEqual(Math.min(T, i));
       expect(gpu.at(-1)).toBe(T);

@@ -3,7 +3,7 @@ import { UnrollError } from '@unroll/scan';
 import { describe, finiteF32, optionsObject, positiveInteger } from './check-input.js';
 
 /**
- * Dynamics as the GPU runtime's kernels take them (what {@link gpuDynamicsOf} makes of a
+ * Dynamics as the GPU runtime's kernels take them (what the runtime makes of a
  * `Dynamics` that carries `wgsl`, and what {@link defineGpuDynamics} builds for WGSL-only
  * dynamics): WGSL source defining, for the state type
  * `State = array<f32, D>` (1-based step index `t`, as on the CPU),
@@ -35,9 +35,13 @@ export interface GpuDynamics {
 
 /** What {@link defineGpuDynamics} takes. */
 export interface GpuDynamicsSpec {
+  /** The state dimension D (1 to 2048). */
   readonly dim: number;
+  /** WGSL defining `step`, `diagonal` and optionally `jacobian` and `vjp` (see {@link GpuDynamics}). */
   readonly wgsl: string;
+  /** The numbers the WGSL reads as `params[i]` (finite in float32; default none). */
   readonly params?: ArrayLike<number>;
+  /** A name for labels and compile errors (default `gpu-dynamics(D=…)`). */
   readonly name?: string;
 }
 

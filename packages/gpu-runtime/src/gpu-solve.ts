@@ -635,7 +635,7 @@ class SolveRun {
   #entered = 0;
 
   /**
-   * A sliding window of w rows (DESIGN.md §1, PASO-style) on the device: (Ã_t, b_t) for
+   * A sliding window of w rows (PASO-style: iterate only the w steps after the converged prefix) on the device: (Ã_t, b_t) for
    * those rows only, compactly; the recurrence from the state before the window into a
    * candidate; the update in place on the one iterate (rows outside the window keep their
    * values, as on the CPU). Where the window stands lives in a small buffer rewritten each

@@ -6,6 +6,8 @@ export type { Evaluation, EvaluationPoints } from './evaluate.js';
 export type { GpuGradientResult } from './gpu-gradient.js';
 export type { GpuLimits } from './gpu-context.js';
 export type { ScanKind } from './scan-kernels.js';
+export type { ScanKernel } from './scan-config.js';
+export type { LookBack } from './chained-kernel.js';
 export type { ScanMeasurement, ScanMeasurementOptions } from './measure-scan.js';
 // The one error class of every unroll package (from @unroll/scan), importable from this one too.
 export { UnrollError, type UnrollErrorCode } from '@unroll/scan';

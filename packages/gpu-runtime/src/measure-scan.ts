@@ -7,10 +7,13 @@ import type { ScanConfig } from './scan-config.js';
 import { widthOf, type ScanKind } from './scan-kernels.js';
 import { usage } from './usage.js';
 
-/** What {@link measureScan} measures. */
+/** What `rt.measureScan` measures. */
 export interface ScanMeasurementOptions {
+  /** The elements' kind: `'diagonal'`, `'identity'` or `'dense'` (D ≤ 16). */
   readonly kind: ScanKind;
+  /** The state dimension. */
   readonly D: number;
+  /** Steps per sequence. */
   readonly T: number;
   /** Sequences per recurrence (default 1). */
   readonly sequences?: number;

@@ -1,11 +1,12 @@
 import { Dispatch, type BindingPlan } from './dispatch.js';
 import type { GpuContext } from './gpu-context.js';
-import { reduceKernel } from './solve-kernels.js';
+import { reduceFan, reduceKernel } from './solve-kernels.js';
 import { usage } from './usage.js';
 
 /**
  * Folds the per-workgroup (sum, max) partials of a reducing kernel down to one pair at
- * `slot` of the record buffer: ⌈n/64⌉ pairs per level, a few levels even at 10⁹ entries.
+ * `slot` of the record buffer: ⌈n/4096⌉ pairs per level (each thread folds `reduceFan`
+ * pairs), one level up to 4096 partials and three at 10⁹ entries.
  * The producing kernel writes its partials where {@link ReductionChain.target} says.
  */
 export class ReductionChain {
@@ -32,13 +33,15 @@ export class ReductionChain {
       let from = a;
       let to = b;
       while (n > 1) {
-        const next = Dispatch.groupsFor(n, 1);
+        const threads = Math.ceil(n / reduceFan);
+        const next = Dispatch.groupsFor(threads, 1);
         const last = next === 1;
-        const input: BindingPlan = { buffer: from, range: (i0, i1) => [2 * i0, 2 * i1] };
+        const pairs = n;
+        const input: BindingPlan = { buffer: from, range: (i0, i1) => [2 * i0 * reduceFan, 2 * Math.min(pairs, i1 * reduceFan)] };
         const out = last ? record : to;
         const offset = last ? slot : 0;
         const part: BindingPlan = { buffer: out, range: (_i0, _i1, g0, g1) => [2 * (offset + g0), 2 * (offset + g1)] };
-        chain.#levels.push(await Dispatch.create(ctx, reduceKernel(), n, { in: input, part }, { partOffset: offset }));
+        chain.#levels.push(await Dispatch.create(ctx, reduceKernel(), threads, { in: input, part }, { partOffset: offset, n: pairs }));
         n = next;
         [from, to] = [to, from];
       }

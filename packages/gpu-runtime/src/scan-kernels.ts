@@ -3,7 +3,7 @@ import type { KernelSpec, StorageSlot } from './kernel.js';
 /** The affine elements the GPU scans: `s ↦ A s + b` with A diagonal, the identity, or dense. */
 export type ScanKind = 'diagonal' | 'identity' | 'dense';
 
-/** What a chunk kernel computes (reduce-then-scan, DESIGN.md §5). */
+/** What a chunk kernel of reduce-then-scan computes (reduce each chunk, scan the chunk elements, replay each chunk). */
 export type ChunkMode =
   /** Each chunk's composed element e_{t1} ∘ … ∘ e_{t0}, packed `[A (W), b (D)]`. */
   | 'reduce'

@@ -4,7 +4,7 @@ import type { KernelSpec, StorageSlot } from './kernel.js';
 import { algebraPrelude, type StructureAlgebra } from './scan-kernels.js';
 
 /**
- * How a method builds (Ã_t, b_t) from f_t at s_{t−1} (DESIGN.md §1 table):
+ * How a method builds (Ã_t, b_t) from f_t at s_{t−1} (the methods' table of `@unroll/solvers`):
  * `jacobi` Ã = 0 (the new iterate is f itself), `picard` Ã = I, `diagonal` Ã = diag J
  * (quasi-DEER; clip-ELK clamps it, thesis §4.5.2), `dense` Ã = (1 − k) J (DEER; scale-ELK).
  */
@@ -159,7 +159,7 @@ export function linearizeKernel(dyn: GpuDynamics, kind: Linearization | 'measure
 
 /**
  * One thread per entry of the new iterate: resets (non-finite or beyond the threshold →
- * the initial guess, DESIGN.md §6), then |s^{(i)} − s^{(i−1)}|; partials hold
+ * the initial guess, as the CPU driver resets), then |s^{(i)} − s^{(i−1)}|; partials hold
  * (resets, max change).
  */
 export function updateKernel(): KernelSpec {
@@ -407,7 +407,7 @@ const windowUniforms = [['partOffset', 'u32'], ['D', 'u32'], ['T', 'u32'], ['w',
  * Sliding windows, before the update: the prefix the driver advances the window past —
  * T − t for every entry whose (reset) candidate moved by tol or more (max: T minus the
  * first such step; rounded up, see `prefixKernel`) — and the resets in the window's first
- * row (sum), which tell the driver whether that row is exact (DESIGN.md §1).
+ * row (sum), which tell the driver whether that row is exact (a reset first row is not).
  */
 export function windowPrefixKernel(): KernelSpec {
   const body = `${reducingMain}${windowEntry}
@@ -444,11 +444,22 @@ export function windowUpdateKernel(): KernelSpec {
   return { label: 'window update', storage: windowStorage('read_write'), uniforms: windowUniforms, lanes: 1, body };
 }
 
-/** One level of the (sum, max) reduction of partial pairs. */
+/**
+ * Partial pairs one thread of {@link reduceKernel} folds: a workgroup folds 64 · 64 = 4096,
+ * so a level shrinks the pairs 4096-fold and every solve up to 4096 producing workgroups
+ * (2^18 steps of a per-step kernel) needs one level — fewer dispatches per iteration than
+ * one pair per thread (64-fold), for the same few kilobytes read.
+ */
+export const reduceFan = 64;
+
+/** One level of the (sum, max) reduction of partial pairs: thread k folds pairs [k·fan, (k+1)·fan) of the `n`. */
 export function reduceKernel(): KernelSpec {
   const body = `${reducingMain}
     let k = unroll_u.first + id;
-    red = vec2f(unroll_in[2u * k - unroll_u.base_in], unroll_in[2u * k + 1u - unroll_u.base_in]);
+    let end = min(unroll_u.n, (k + 1u) * ${reduceFan}u);
+    for (var i = k * ${reduceFan}u; i < end; i++) {
+      red = vec2f(unroll_add(red.x, unroll_in[2u * i - unroll_u.base_in]), max(red.y, unroll_in[2u * i + 1u - unroll_u.base_in]));
+    }
   }${groupReduce}
 }`;
   return {
@@ -457,7 +468,7 @@ export function reduceKernel(): KernelSpec {
       { name: 'in', access: 'read' },
       { name: 'part', access: 'read_write' },
     ],
-    uniforms: [['partOffset', 'u32']],
+    uniforms: [['partOffset', 'u32'], ['n', 'u32']],
     lanes: 1,
     body,
   };
