@@ -1,7 +1,7 @@
 // Generates the API reference from the packages' TSDoc (their src/index.ts) into
 // pages/api at build time, so the reference cannot drift from the code. TypeDoc names a
 // module after its path (`scan/src`); the pages are renamed after the packages.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,15 @@ export const apiPackages = ['scan', 'linearize', 'solvers', 'systems', 'theory',
 
 rmSync(out, { recursive: true, force: true });
 const typedoc = join(dirname(createRequire(import.meta.url).resolve('typedoc/package.json')), 'bin', 'typedoc');
-execFileSync(process.execPath, [typedoc, '--options', join(root, 'typedoc.json')], { cwd: root, stdio: 'inherit' });
+const run = spawnSync(process.execPath, [typedoc, '--options', join(root, 'typedoc.json')], { cwd: root, encoding: 'utf8' });
+const log = `${run.stdout}${run.stderr}`;
+process.stdout.write(log);
+if (run.status !== 0) throw new Error('api: TypeDoc failed (its messages are above).');
+// Every public export carries TSDoc: the reference is the documentation, so a gap fails the build.
+const undocumented = log.split('\n').filter((line) => line.includes('does not have any documentation'));
+if (undocumented.length > 0) {
+  throw new Error(`api: ${undocumented.length} public exports have no TSDoc comment; document them (TypeDoc names each above).`);
+}
 
 const retarget = (text) =>
   text
