@@ -213,26 +213,23 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
       }
     }
   }
-  // 2. The inclusive scan of the compositions down each column (Hillis–Steele).
+  // 2. One thread per coordinate: the inclusive scan of its column's RW compositions, in
+  // workgroup memory — serial (at most 64 combines), so a tile costs two barriers, not two
+  // per round of a tree scan — then 3. the look-back for the state before this tile.
   unroll_sa[li] = a;
   unroll_sb[li] = b;
   workgroupBarrier();
-  for (var o = 1u; o < unroll_RW; o <<= 1u) {
-    if (r >= o && r < unroll_RW) {
-      let e = li - o * unroll_CW;
-      b = a * unroll_sb[e] + b;
-      a = a * unroll_sa[e];
-    }
-    workgroupBarrier();
-    unroll_sa[li] = a;
-    unroll_sb[li] = b;
-    workgroupBarrier();
-  }
-  // 3. Look-back, one thread per coordinate: the state before this tile.
   if (r == 0u && d < ${D}u) {
-    let last = (unroll_RW - 1u) * unroll_CW + c;
-    let ta = unroll_sa[last];
-    let tb = unroll_sb[last];
+    var ta = unroll_sa[c];
+    var tb = unroll_sb[c];
+    for (var row = 1u; row < unroll_RW; row++) {
+      let e = row * unroll_CW + c;
+      let ea1 = unroll_sa[e];
+      tb = ea1 * tb + unroll_sb[e];
+      ta = ea1 * ta;
+      unroll_sa[e] = ta;
+      unroll_sb[e] = tb;
+    }
     let own = (tile * unroll_CW + c) * ${statusWords}u;
     let start = unroll_s0[seq * ${D}u + d - unroll_u.base_s0];
     var x = start;
