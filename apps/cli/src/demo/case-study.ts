@@ -70,9 +70,9 @@ export interface CaseStudyOptions {
 
 /** A case study of `unroll demo`. */
 export interface CaseStudy {
-  /** 1 … 7, the order of the demo. */
+  /** 1, 2, …: the order of the demo. */
   readonly number: number;
-  /** Stable id for `--only`: 'word-s5', 'gru-init', 'langevin', 'predictability', 'observers', 'elk', 'optimizers'. */
+  /** Stable id for `--only`: 'word-s5', 'gru-init', 'langevin', 'predictability', 'observers', 'elk', 'optimizers', 'threshold-scale', 'two-well', 'rates', 'memory'. */
   readonly id: string;
   readonly title: string;
   run(options: CaseStudyOptions): CaseStudyResult | Promise<CaseStudyResult>;

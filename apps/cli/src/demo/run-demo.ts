@@ -38,7 +38,7 @@ export interface DemoProgress {
 
 /**
  * Runs case studies one after the other, timing each. A study that throws is reported
- * with its error instead of stopping the others: a reader still gets six tables. An
+ * with its error instead of stopping the others: a reader still gets the others' tables. An
  * aborted `signal` (Ctrl-C) stops the demo between two studies: a study runs to its end.
  */
 export async function runDemo(studies: readonly CaseStudy[], options: { full: boolean; seed: number; signal?: AbortSignal }, progress: DemoProgress): Promise<DemoReport> {

@@ -6,9 +6,10 @@ import { observers } from './observers.js';
 import { optimizers } from './optimizers.js';
 import { predictability } from './predictability.js';
 import { thresholdScale } from './threshold-scale.js';
+import { memoryStudy } from './memory.js';
 import { rates } from './rates.js';
 import { twoWellLangevin } from './two-well.js';
 import { wordS5 } from './word-s5.js';
 
 /** The case studies of `unroll demo`, in order. */
-export const studies: readonly CaseStudy[] = [wordS5, gruInit, langevinMixture, predictability, observers, elkSweep, optimizers, thresholdScale, twoWellLangevin, rates];
+export const studies: readonly CaseStudy[] = [wordS5, gruInit, langevinMixture, predictability, observers, elkSweep, optimizers, thresholdScale, twoWellLangevin, rates, memoryStudy];
