@@ -39,3 +39,6 @@ export {
 export { UnrollError, type UnrollErrorCode } from '@unroll/scan';
 // Advice that does not fail a solve (finite differences where a closed form would pay): route or silence it.
 export { setWarningHandler, type UnrollWarning, type WarningHandler } from '@unroll/scan';
+// The worker pool: a multi-core solve over t, a backend of solveAsync (README: "A multi-core solve").
+export { createCpuWorkers, type CpuWorkers, type CpuWorkersOptions } from './workers/cpu-workers.js';
+export { loadWorkerDynamics, withWorkerModule, workerModuleOf, type ResolvedWorkerModule, type WorkerDynamicsModule, type WorkerModuleResolution } from './workers/worker-dynamics.js';
