@@ -15,7 +15,7 @@ interface Size {
 }
 
 const DEMO: Size = { T: 1000, seeds: 5, alphas: [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99] };
-const FULL: Size = { T: 10_000, seeds: 10, alphas: [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999] };
+const FULL: Size = { T: 2000, seeds: 10, alphas: [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999] };
 
 /** Stop 'delta' at this max-abs change: the rule `predictIterationsAtRate` counts. */
 const TOL = 1e-8;
@@ -105,7 +105,7 @@ export const rates: CaseStudy = {
     const maxSlopeGap = Math.max(...alphas.map((a, k) => Math.abs((jacobiRates[k] ?? Number.NaN) - a)).filter(Number.isFinite));
     const crossing = alphas.find((_, k) => (picardIts[k] ?? Infinity) < (jacobiIts[k] ?? 0));
     const smallJacobiFaster = alphas.filter((a) => a <= 0.5).every((a) => (jacobiIts[alphas.indexOf(a)] ?? Infinity) < (picardIts[alphas.indexOf(a)] ?? 0));
-    const picardBelowGamma = alphas.every((_, k) => !((picardGammas[k] ?? 0) < 1) || (picardRates[k] ?? 0) <= (picardGammas[k] ?? 0) * 1.001);
+    const picardBelowGamma = alphas.every((_, k) => (picardRates[k] ?? Infinity) <= (picardGammas[k] ?? 0) * 1.001);
     const picardTight = alphas.filter((_, k) => (picardGammas[k] ?? 2) < 1);
 
     const comparisons: PaperComparison[] = [
@@ -135,7 +135,7 @@ export const rates: CaseStudy = {
       },
       {
         quantity: "Picard's γ = ‖J̃⁻¹‖·|1 − α| ≈ (2T/π)|1 − α| as a predictor",
-        ours: `γ < 1 only for α = ${picardTight.length === 0 ? '— (none)' : picardTight.join(', ')}; measured rate ≤ γ wherever γ < 1: ${picardBelowGamma ? 'yes' : 'no'}; elsewhere γ ≥ 1 predicts T iterations while Picard needs ${Math.min(...picardIts.filter((_, k) => (picardGammas[k] ?? 0) >= 1))}–${Math.max(...picardIts.filter((_, k) => (picardGammas[k] ?? 0) >= 1))}`,
+        ours: `measured rate ≤ γ on every α: ${picardBelowGamma ? 'yes' : 'no'}; γ ≥ ${Math.min(...picardGammas).toFixed(2)} everywhere${picardTight.length > 0 ? ` except α = ${picardTight.join(', ')}` : ''}, so the bound holds but predicts T iterations where γ ≥ 1, while Picard needs ${Math.min(...picardIts.filter((_, k) => (picardGammas[k] ?? 0) >= 1))}–${Math.max(...picardIts.filter((_, k) => (picardGammas[k] ?? 0) >= 1))}`,
         paper: 'Proposition 3 bounds the asymptotic rate by γ; ‖J̃_P⁻¹‖ = 1/(2 sin(π/(4T + 2))) grows linearly in T (Lemma 2)',
         source: 'unifying-framework paper, Prop. 3 and Lemma 2',
         verdict: picardBelowGamma ? 'agrees' : 'differs',
