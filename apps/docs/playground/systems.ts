@@ -19,7 +19,9 @@ import {
   logisticRegression,
   lorenz63,
   lorenz96,
+  measurements,
   meanFieldRnn,
+  observer,
   noseHoover,
   rossler,
   sprottB,
@@ -170,9 +172,10 @@ export const systems: readonly SystemSpec[] = [
   },
   {
     id: 'sgd',
-    label: 'SGD on logistic regression (a training run)',
+    label: 'training run: logistic regression by SGD, momentum or Adam',
     params: [
       { key: 'lr', label: 'learning rate', default: 0.5, min: 1e-9 },
+      { key: 'optimizer', label: 'SGD (0), momentum (1), Adam (2)', default: 0, integer: true, min: 0, max: 2 },
       { key: 'seed', label: 'seed', default: 0, integer: true, min: 0 },
     ],
     defaultT: 500,
@@ -183,8 +186,28 @@ export const systems: readonly SystemSpec[] = [
       const w = Array.from({ length: F }, () => rng.normal());
       const y = X.map((x) => (x.reduce((a, xi, i) => a + xi * (w[i] ?? 0), 0) + 0.5 * rng.normal() > 0 ? 1 : -1));
       const batches = Array.from({ length: N / B }, (_, k) => Array.from({ length: B }, (_, i) => k * B + i));
-      const dyn = gradientDescent({ loss: logisticRegression(X, y), learningRate: v(values, 'lr'), batches, optimizer: 'sgd' });
+      const dyn = gradientDescent({ loss: logisticRegression(X, y), learningRate: v(values, 'lr'), batches, optimizer: (['sgd', 'momentum', 'adam'] as const)[v(values, 'optimizer')] ?? 'sgd' });
       return { dyn, s0: new Float64Array(dyn.dim) };
+    },
+  },
+  {
+    id: 'lorenz-observer',
+    label: 'Lorenz-63 observer (x measured and substituted)',
+    params: [{ key: 'dt', label: 'Δt', default: 0.01, min: 1e-6 }],
+    defaultT: 1000,
+    build: (values, T) => {
+      // Pecora–Carroll: the observer is the Euler-stepped Lorenz system with x replaced by
+      // the measured x of a reference run; it forgets its start (λ < 0) although Lorenz is chaotic.
+      const system = lorenz63({ dt: v(values, 'dt'), integrator: 'euler' });
+      const s0 = [-9.7869288, -15.03852, 20.533978];
+      const reference = new Float64Array(3 * T);
+      const prev = Float64Array.from(s0);
+      for (let t = 1; t <= T; t++) {
+        system.step(t, prev, 0, reference, 3 * (t - 1));
+        prev.set(reference.slice(3 * (t - 1), 3 * t));
+      }
+      const layout = { observed: [0] };
+      return { dyn: observer(system, { ...layout, substitution: true, measurements: measurements(reference, s0, 3, layout) }), s0: Float64Array.of(s0[0] ?? 0, 0, 0) };
     },
   },
   table1('lorenz63', 'Lorenz-63', (p) => lorenz63(p), [-9.7869288, -15.03852, 20.533978]),
