@@ -84,6 +84,14 @@ export function createCpuWorkers(options: CpuWorkersOptions = {}): CpuWorkers {
   return new CpuWorkerPool(new ThreadTransport(P));
 }
 
+/**
+ * A pool over any transport (the math does not know which): what `createCpuWorkers` does
+ * with its worker threads, and what a transport between processes or machines would use.
+ */
+export function poolOver(transport: ChunkTransport): CpuWorkers {
+  return new CpuWorkerPool(transport);
+}
+
 function defaultWorkers(): number {
   const p = (globalThis as { process?: Partial<typeof process> }).process;
   const os = typeof p?.getBuiltinModule === 'function' ? p.getBuiltinModule('node:os') : undefined;
