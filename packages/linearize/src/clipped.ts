@@ -1,4 +1,4 @@
-import { UnrollError, checkOptions, describeValue, type Structure } from '@unroll/scan';
+import { UnrollError, checkOptions, describeValue, type FloatArray, type Structure } from '@unroll/scan';
 import { checkStrategy } from './dynamics-checks.js';
 import { diagonal } from './diagonal.js';
 import { defineStrategy, type Strategy } from './strategy.js';
@@ -43,16 +43,29 @@ export function clipped(opts?: ClippedOptions): Strategy {
         );
       }
       const inner = base.prepare(dyn);
+      const innerBlock = inner.fillBlock?.bind(inner);
+      // NaN stays NaN (both comparisons false): the solver's resets see it.
+      const clip = (out: FloatArray, oo: number, count: number) => {
+        for (let i = 0; i < count; i++) {
+          const a = out[oo + i];
+          out[oo + i] = a < lo ? lo : a > hi ? hi : a;
+        }
+      };
       return {
         source: `${inner.source}, clipped to [${lo}, ${hi}]`,
         cost: inner.cost,
         fill(t, prev, po, out, oo) {
           inner.fill(t, prev, po, out, oo);
-          for (let i = 0; i < D; i++) {
-            const a = out[oo + i];
-            out[oo + i] = a < lo ? lo : a > hi ? hi : a;
-          }
+          clip(out, oo, D);
         },
+        ...(innerBlock === undefined
+          ? {}
+          : {
+              fillBlock(t0: number, n: number, prev: FloatArray, po: number, f: FloatArray, fo: number, out: FloatArray, oo: number) {
+                innerBlock(t0, n, prev, po, f, fo, out, oo);
+                clip(out, oo, n * D);
+              },
+            }),
       };
     },
   });

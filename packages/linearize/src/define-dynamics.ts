@@ -2,6 +2,7 @@ import { UnrollError, checkArrayLength, checkInteger, checkRecord, describeValue
 import { checkState } from './arguments.js';
 import { resolveDerivatives } from './derivatives.js';
 import type { Dynamics, JvpFunction, StateFunction } from './dynamics.js';
+import { checkDynamicsBlock, type DynamicsBlock } from './dynamics-block.js';
 import { checkDynamicsWgsl, type DynamicsWgslSpec } from './dynamics-wgsl.js';
 import type { Strategy } from './strategy.js';
 
@@ -31,6 +32,11 @@ export interface DynamicsSpec {
    * {@link DynamicsWgsl}, and the `params` it reads as `params[i]`.
    */
   readonly wgsl?: DynamicsWgslSpec;
+  /**
+   * f — with its diagonal or Jacobian — for n consecutive steps at once (see
+   * {@link DynamicsBlock}); checked against `step`, `diagonal` and `jacobian` on the probe.
+   */
+  readonly block?: DynamicsBlock;
   /** Where to probe the functions once (default: t = 1 at the zero state). */
   readonly probe?: {
     /** The time index of the probe call, an integer ≥ 1 (default 1). */
@@ -142,6 +148,17 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
   };
   const resolved = resolveDerivatives(base);
   if (spec.jacobianStrategy !== undefined) checkJacobianStrategy(label, spec.jacobianStrategy, base, t, x, resolved.jacobian.fn);
+  const block =
+    given['block'] === undefined
+      ? undefined
+      : checkDynamicsBlock(label, given['block'], D, t, x, {
+          step: spec.step,
+          diagonal: resolved.diagonal.fn,
+          jacobian: resolved.jacobian.fn,
+          // A derived derivative is itself approximate (finite differences: ~1e-7 relative).
+          diagonalTol: resolved.diagonal.source === 'closed-form' || resolved.jacobian.source === 'closed-form' || resolved.jvp.source === 'closed-form' ? 1e-9 : 1e-5,
+          jacobianTol: resolved.jacobian.source === 'closed-form' || resolved.jvp.source === 'closed-form' ? 1e-9 : 1e-5,
+        });
   const jvpSource = resolved.jvp.source === 'finite-difference' ? 'finite-difference' : 'closed-form';
   const jacobianSource = resolved.jacobian.source === 'closed-form' ? 'closed-form' : 'jvp';
   const diagonalSource = resolved.diagonal.source === 'closed-form' ? 'closed-form' : resolved.diagonal.source === 'jacobian' ? 'jacobian' : 'jvp';
@@ -149,6 +166,7 @@ export function defineDynamics(spec: DynamicsSpec): DefinedDynamics {
     ...base,
     ...(spec.jacobianStrategy === undefined ? {} : { jacobianStrategy: spec.jacobianStrategy }),
     ...(wgsl === undefined ? {} : { wgsl }),
+    ...(block === undefined ? {} : { block }),
     jvp: resolved.jvp.fn,
     jacobian: resolved.jacobian.fn,
     diagonal: resolved.diagonal.fn,

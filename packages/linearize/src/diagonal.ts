@@ -18,6 +18,8 @@ export function diagonal(): Strategy {
         source: describe('diagonal', diag.source, jvp.source, dyn.dim),
         cost: { storedPerStep: dyn.dim, calls: diag.calls },
         fill: diag.fn,
+        // f and the diagonal from one pass over the block (the dynamics' own, when it has one).
+        ...(dyn.block?.stepDiagonal === undefined ? {} : { fillBlock: dyn.block.stepDiagonal.bind(dyn.block) }),
       };
     },
   });

@@ -47,6 +47,14 @@ export function checkDynamics(where: string, dyn: unknown, naming: DynamicsNamin
       throw new UnrollError('INVALID_ARGUMENT', `${where}: ${naming.field(fn)} must be a function or absent, got ${describeValue(f)}.`);
     }
   }
+  const block = (dyn as Record<string, unknown>)['block'];
+  if (block !== undefined) {
+    const fields = isRecord(block) ? block : undefined;
+    const bad = fields === undefined || typeof fields['step'] !== 'function' ? 'step' : (['stepDiagonal', 'stepJacobian'] as const).find((k) => fields[k] !== undefined && typeof fields[k] !== 'function');
+    if (bad !== undefined) {
+      throw new UnrollError('INVALID_ARGUMENT', `${where}: ${naming.field('block')} must be { step(t0, n, prev, po, out, oo), stepDiagonal?, stepJacobian? } (functions) or absent — ${naming.field(`block.${bad}`)} is ${describeValue(fields?.[bad])}; defineDynamics checks a block against step.`);
+    }
+  }
 }
 
 /**

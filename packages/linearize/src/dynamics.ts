@@ -1,4 +1,5 @@
 import type { FloatArray } from '@unroll/scan';
+import type { DynamicsBlock } from './dynamics-block.js';
 import type { DynamicsWgsl } from './dynamics-wgsl.js';
 import type { Strategy } from './strategy.js';
 
@@ -60,6 +61,12 @@ export interface Dynamics {
    * `wgsl: { source, params }`, which checks it.
    */
   readonly wgsl?: DynamicsWgsl;
+  /**
+   * f (and its diagonal or Jacobian) for a block of consecutive steps at once (see
+   * {@link DynamicsBlock}): the CPU solver evaluates each iteration's T steps in blocks
+   * sized for the cache through it, and f once per step per iteration. Optional.
+   */
+  readonly block?: DynamicsBlock;
 }
 
 /** The signature of a Jacobian-vector product. */

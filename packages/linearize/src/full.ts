@@ -19,6 +19,8 @@ export function full(): Strategy {
         source: describe('jacobian', jacobian.source, jvp.source, dyn.dim),
         cost: { storedPerStep: dyn.dim * dyn.dim, calls: jacobian.calls },
         fill: jacobian.fn,
+        // f and the Jacobian from one pass over the block (the dynamics' own, when it has one).
+        ...(dyn.block?.stepJacobian === undefined ? {} : { fillBlock: dyn.block.stepJacobian.bind(dyn.block) }),
       };
     },
   });

@@ -1,4 +1,4 @@
-import { identity as identityStructure } from '@unroll/scan';
+import { identity as identityStructure, type FloatArray } from '@unroll/scan';
 import { noCalls } from './derivatives.js';
 import { defineStrategy, type Strategy } from './strategy.js';
 
@@ -10,12 +10,17 @@ export function identity(): Strategy {
   return defineStrategy({
     name: 'identity',
     structure: (D) => identityStructure(D),
-    prepare: () => ({
-      source: 'identity (no derivative)',
-      cost: { storedPerStep: 0, calls: noCalls },
-      fill() {
-        // Nothing stored.
-      },
-    }),
+    prepare: (dyn) => {
+      const block = dyn.block;
+      return {
+        source: 'identity (no derivative)',
+        cost: { storedPerStep: 0, calls: noCalls },
+        fill() {
+          // Nothing stored.
+        },
+        // Nothing stored either: the block is f alone.
+        ...(block === undefined ? {} : { fillBlock: (t0: number, n: number, prev: FloatArray, po: number, f: FloatArray, fo: number) => { block.step(t0, n, prev, po, f, fo); } }),
+      };
+    },
   });
 }

@@ -1,4 +1,5 @@
 export type { DerivativeSource, DerivativeSources, Dynamics, JvpFunction, StateFunction } from './dynamics.js';
+export type { DynamicsBlock } from './dynamics-block.js';
 export { defineDynamics, type DefinedDynamics, type DynamicsSpec } from './define-dynamics.js';
 export { checkDynamicsWgsl, wgslDeclares, type DynamicsWgsl, type DynamicsWgslSpec } from './dynamics-wgsl.js';
 export { finiteDifferenceJvp } from './finite-difference-jvp.js';

@@ -1,4 +1,4 @@
-import { UnrollError, describeValue, diagonal as diagonalStructure, type Structure } from '@unroll/scan';
+import { UnrollError, describeValue, diagonal as diagonalStructure, type FloatArray, type Structure } from '@unroll/scan';
 import { checkStrategy } from './dynamics-checks.js';
 import { defineStrategy, type Strategy } from './strategy.js';
 
@@ -33,13 +33,25 @@ export function scaled(k: number | ((t: number) => number), base: Strategy): Str
       const D = dyn.dim;
       const structure = base.structure(D);
       if (widened(structure)) {
+        const baseBlock = base.prepare(dyn).fillBlock;
+        const fillConstant = (t: number, out: FloatArray, oo: number) => {
+          const value = 1 - kAt(t);
+          for (let i = 0; i < D; i++) out[oo + i] = value;
+        };
         return {
           source: '(1 − k)·identity',
           cost: { storedPerStep: D, calls: base.prepare(dyn).cost.calls },
           fill(t, _prev, _po, out, oo) {
-            const value = 1 - kAt(t);
-            for (let i = 0; i < D; i++) out[oo + i] = value;
+            fillConstant(t, out, oo);
           },
+          ...(baseBlock === undefined
+            ? {}
+            : {
+                fillBlock(t0: number, n: number, prev: FloatArray, po: number, f: FloatArray, fo: number, out: FloatArray, oo: number) {
+                  baseBlock(t0, n, prev, po, f, fo, out, oo);
+                  for (let k = 0; k < n; k++) fillConstant(t0 + k, out, oo + k * D);
+                },
+              }),
         };
       }
       const scale = structure.scale?.bind(structure);
@@ -50,6 +62,8 @@ export function scaled(k: number | ((t: number) => number), base: Strategy): Str
         );
       }
       const inner = base.prepare(dyn);
+      const innerBlock = inner.fillBlock?.bind(inner);
+      const W = structure.width;
       return {
         source: `(1 − k)·${inner.source}`,
         cost: inner.cost,
@@ -57,6 +71,14 @@ export function scaled(k: number | ((t: number) => number), base: Strategy): Str
           inner.fill(t, prev, po, out, oo);
           scale(out, oo, 1 - kAt(t), out, oo);
         },
+        ...(innerBlock === undefined
+          ? {}
+          : {
+              fillBlock(t0: number, n: number, prev: FloatArray, po: number, f: FloatArray, fo: number, out: FloatArray, oo: number) {
+                innerBlock(t0, n, prev, po, f, fo, out, oo);
+                for (let k = 0; k < n; k++) scale(out, oo + k * W, 1 - kAt(t0 + k), out, oo + k * W);
+              },
+            }),
       };
     },
   });

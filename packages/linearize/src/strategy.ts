@@ -45,6 +45,15 @@ export interface LinearizerCost {
 export interface Linearizer {
   /** Fills `out` (one packed element of the strategy's structure) with Ã_t at `prev = s_{t−1}`. */
   fill(t: number, prev: FloatArray, po: number, out: FloatArray, oo: number): void;
+  /**
+   * f and Ã_t together for the n consecutive steps `t0 … t0 + n − 1`, from one evaluation
+   * of f per step: f's rows at `(f, fo)` (stride D), the packed elements at `(out, oo)`
+   * (stride the structure's width), previous states at `(prev, po)` (stride D). Present
+   * when the dynamics' `block` (see `DynamicsBlock`) gives what this strategy needs; the
+   * CPU solver then evaluates each iteration in blocks through it instead of `step` and
+   * `fill` per step.
+   */
+  readonly fillBlock?: (t0: number, n: number, prev: FloatArray, po: number, f: FloatArray, fo: number, out: FloatArray, oo: number) => void;
   /** How Ã_t is obtained, in words: `'closed-form jacobian'`, `'diagonal from 4 finite-difference JVPs'`, … */
   readonly source: string;
   /** Numbers stored and calls into the dynamics per step, for the memory/compute trade-off. */

@@ -1,4 +1,4 @@
-import { zero as zeroStructure } from '@unroll/scan';
+import { zero as zeroStructure, type FloatArray } from '@unroll/scan';
 import { noCalls } from './derivatives.js';
 import { defineStrategy, type Strategy } from './strategy.js';
 
@@ -10,12 +10,17 @@ export function zero(): Strategy {
   return defineStrategy({
     name: 'zero',
     structure: (D) => zeroStructure(D),
-    prepare: () => ({
-      source: 'zero (no derivative)',
-      cost: { storedPerStep: 0, calls: noCalls },
-      fill() {
-        // Nothing stored.
-      },
-    }),
+    prepare: (dyn) => {
+      const block = dyn.block;
+      return {
+        source: 'zero (no derivative)',
+        cost: { storedPerStep: 0, calls: noCalls },
+        fill() {
+          // Nothing stored.
+        },
+        // Nothing stored either: the block is f alone.
+        ...(block === undefined ? {} : { fillBlock: (t0: number, n: number, prev: FloatArray, po: number, f: FloatArray, fo: number) => { block.step(t0, n, prev, po, f, fo); } }),
+      };
+    },
   });
 }

@@ -152,19 +152,29 @@ export class CpuBackend implements FixedPointBackend {
       this.#entered = we;
     }
     let merit = 0;
+    const lin = this.#lin;
+    const batched = lin.fillBlock !== undefined;
     for (let block = ws; block < we; block += this.#block) {
       const end = Math.min(we, block + this.#block);
+      if (batched) {
+        // f and Ã_t for the whole block from one pass (the dynamics' batched evaluation):
+        // row 0 (only in a window starting at 0) reads s_0, every later row the iterate's
+        // previous row.
+        const first = block === 0 ? 1 : block;
+        if (block === 0) lin.fillBlock(1, 1, this.#s0, 0, b, 0, A, 0);
+        if (first < end) lin.fillBlock(first + 1, end - first, cur, (first - 1) * D, b, (first - ws) * D, A, (first - ws) * W);
+      }
       for (let t = block; t < end; t++) {
         const prev = t === 0 ? this.#s0 : cur;
         const po = t === 0 ? 0 : (t - 1) * D;
         const row = (t - ws) * D;
         const aRow = (t - ws) * W;
-        this.#dyn.step(t + 1, prev, po, b, row);
+        if (!batched) this.#dyn.step(t + 1, prev, po, b, row);
         for (let i = 0; i < D; i++) {
           const r = cur[t * D + i] - b[row + i];
           merit += 0.5 * r * r;
         }
-        if (W > 0) this.#lin.fill(t + 1, prev, po, A, aRow);
+        if (!batched && W > 0) lin.fill(t + 1, prev, po, A, aRow);
         this.#structure.apply(A, aRow, prev, po, Ax, 0);
         for (let i = 0; i < D; i++) b[row + i] -= Ax[i];
       }
@@ -234,16 +244,26 @@ export class CpuBackend implements FixedPointBackend {
    * and whether every state is finite.
    */
   *residual(): Work<FinalResidual> {
-    const D = this.#D, cur = this.#current, f = this.#f, T = this.#T;
+    const D = this.#D, cur = this.#current, T = this.#T;
+    const batched = this.#dyn.block;
+    // Batched: f for a block of rows into the window's b (free once the last update has
+    // taken the candidate); otherwise one row at a time (D numbers of scratch, not T·D).
+    const rows = batched === undefined ? this.#block : Math.min(this.#block, this.#w);
+    const f = batched === undefined ? this.#f : this.#b;
     let merit = 0;
     let maxResidual = 0;
-    for (let block = 0; block < T; block += this.#block) {
-      const end = Math.min(T, block + this.#block);
+    for (let block = 0; block < T; block += rows) {
+      const end = Math.min(T, block + rows);
+      if (batched !== undefined) {
+        const first = block === 0 ? 1 : block;
+        if (block === 0) batched.step(1, 1, this.#s0, 0, f, 0);
+        if (first < end) batched.step(first + 1, end - first, cur, (first - 1) * D, f, (first - block) * D);
+      }
       for (let t = block; t < end; t++) {
-        // One row of f at a time (D numbers of scratch, not T·D).
-        this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, 0);
+        const fo = batched === undefined ? 0 : (t - block) * D;
+        if (batched === undefined) this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, 0);
         for (let i = 0; i < D; i++) {
-          const r = cur[t * D + i] - f[i];
+          const r = cur[t * D + i] - f[fo + i];
           merit += 0.5 * r * r;
           maxResidual = nanMax(maxResidual, Math.abs(r));
         }

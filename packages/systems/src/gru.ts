@@ -1,6 +1,7 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { checkArrayLength, checkInteger, checkRecord, checkSeed, UnrollError, type FloatArray } from '@unroll/scan';
 import { checkNumbers, isArrayLike } from './arguments.js';
+import { gruBlock } from './gru-block.js';
 import { gruWgsl } from './gru-wgsl.js';
 import { flattenInputs, inputRow } from './inputs.js';
 import { createRng } from './random.js';
@@ -150,6 +151,7 @@ export function gru(params: GruParams): DefinedDynamics & {
     dim: D,
     name: `gru(D=${D}, inputs=${I})`,
     wgsl: gruWgsl({ inputDim: I, weights: w, inputs: x }),
+    block: gruBlock(D, I, w, x),
     step(t, h, ho, out, oo) {
       gates(t, h, ho);
       for (let i = 0; i < D; i++) out[oo + i] = (1 - z[i]) * n[i] + z[i] * h[ho + i];

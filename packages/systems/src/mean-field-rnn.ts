@@ -1,6 +1,7 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { checkArrayLength, checkInteger, checkNumber, checkRecord, checkSeed, type FloatArray } from '@unroll/scan';
 import { flattenInputs, inputRow } from './inputs.js';
+import { meanFieldRnnBlock } from './mean-field-rnn-block.js';
 import { meanFieldRnnWgsl } from './mean-field-rnn-wgsl.js';
 import { createRng } from './random.js';
 
@@ -47,6 +48,7 @@ export function meanFieldRnn(params: MeanFieldRnnParams): DefinedDynamics & {
     dim: D,
     name: `mean-field-rnn(D=${D}, g=${g})`,
     wgsl: meanFieldRnnWgsl(D, W, u),
+    block: meanFieldRnnBlock(D, W, u),
     step(t, s, so, out, oo) {
       for (let j = 0; j < D; j++) th[j] = Math.tanh(s[so + j]);
       const uo = inputRow(u, D, t);
