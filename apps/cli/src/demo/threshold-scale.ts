@@ -239,7 +239,7 @@ export const thresholdScale: CaseStudy = {
     const rateBelowGamma = withGamma.every((j) => j.measuredRate <= j.gamma * 1.001);
     const countGap = fitted.length > 0 ? Math.max(...fitted.map((j) => Math.abs(j.predicted - j.iterations) / j.iterations)) : Number.NaN;
     const gammaCounts = withGamma.filter((j) => j.gamma < 1).map((j) => predictIterationsAtRate({ rate: j.gamma, firstChange: 1, tol: JACOBI_TOL, T: 1e9 }).iterations / predictIterationsAtRate({ rate: j.measuredRate, firstChange: 1, tol: JACOBI_TOL, T: 1e9 }).iterations);
-    const gammaText = gammaCounts.length === 0 ? 'γ ≥ 1 on every network, so γ predicts no convergence at all' : `γ would predict ${fmt(Math.min(...gammaCounts), 1)}–${fmt(Math.max(...gammaCounts), 1)}× the count`;
+    const gammaText = gammaCounts.length === 0 ? 'γ ≥ 1 on every network, so γ predicts no convergence at all' : `γ would predict ${fmt(Math.min(...gammaCounts), 1) === fmt(Math.max(...gammaCounts), 1) ? fmt(Math.min(...gammaCounts), 1) : `${fmt(Math.min(...gammaCounts), 1)}–${fmt(Math.max(...gammaCounts), 1)}`}× the count`;
     const denseTmax = Math.max(...runs.map((r) => r.T));
     const denseSeconds = median(runs.filter((r) => r.T === denseTmax).map((r) => r.seconds / r.iterations));
 
