@@ -73,6 +73,9 @@ export class ChunkSolver {
   readonly #D: number;
   readonly #W: number;
   readonly #Ax: FloatArray;
+  /** Rows evaluated at once (the CPU backend's block: about 1024 numbers of f and Ã_t). */
+  readonly #rows: number;
+  /** f of one block of rows (the residual sweep's scratch). */
   readonly #f: FloatArray;
 
   constructor(dyn: Dynamics, lin: Linearizer, structure: Structure, kernel: RecurrenceKernel, mem: SharedSolveMemory, controls: ChunkControls) {
@@ -86,7 +89,8 @@ export class ChunkSolver {
     this.#W = structure.width;
     const dtype = mem.current instanceof Float32Array ? 'float32' : 'float64';
     this.#Ax = allocate(dtype, this.#D);
-    this.#f = allocate(dtype, this.#D);
+    this.#rows = Math.max(1, Math.floor(1024 / (this.#D + this.#W)));
+    this.#f = allocate(dtype, (dyn.block === undefined ? 1 : this.#rows) * this.#D);
   }
 
   /**
@@ -95,19 +99,33 @@ export class ChunkSolver {
    */
   linearize(ws: number, t0: number, t1: number, summarize: boolean): ChunkLinearization {
     const D = this.#D, W = this.#W, { s0, current: cur, A, b } = this.#mem, Ax = this.#Ax;
+    const lin = this.#lin;
     let merit = 0;
-    for (let t = t0; t < t1; t++) {
-      const prev = t === 0 ? s0 : cur;
-      const po = t === 0 ? 0 : (t - 1) * D;
-      const row = (t - ws) * D;
-      this.#dyn.step(t + 1, prev, po, b, row);
-      for (let i = 0; i < D; i++) {
-        const r = cur[t * D + i] - b[row + i];
-        merit += 0.5 * r * r;
+    for (let block = t0; block < t1; block += this.#rows) {
+      const end = Math.min(t1, block + this.#rows);
+      if (lin.fillBlock !== undefined) {
+        // The dynamics' batched evaluation (DynamicsBlock): f and Ã_t of the block from one
+        // pass, bit for bit the per-step values; row 0 reads s_0, every later row the
+        // iterate's previous row.
+        const first = block === 0 ? 1 : block;
+        if (block === 0) lin.fillBlock(1, 1, s0, 0, b, 0, A, 0); // t0 = 0 only when ws = 0
+        if (first < end) lin.fillBlock(first + 1, end - first, cur, (first - 1) * D, b, (first - ws) * D, A, (first - ws) * W);
       }
-      if (W > 0) this.#lin.fill(t + 1, prev, po, A, (t - ws) * W);
-      this.#structure.apply(A, (t - ws) * W, prev, po, Ax, 0);
-      for (let i = 0; i < D; i++) b[row + i] -= Ax[i];
+      for (let t = block; t < end; t++) {
+        const prev = t === 0 ? s0 : cur;
+        const po = t === 0 ? 0 : (t - 1) * D;
+        const row = (t - ws) * D;
+        if (lin.fillBlock === undefined) {
+          this.#dyn.step(t + 1, prev, po, b, row);
+          if (W > 0) lin.fill(t + 1, prev, po, A, (t - ws) * W);
+        }
+        for (let i = 0; i < D; i++) {
+          const r = cur[t * D + i] - b[row + i];
+          merit += 0.5 * r * r;
+        }
+        this.#structure.apply(A, (t - ws) * W, prev, po, Ax, 0);
+        for (let i = 0; i < D; i++) b[row + i] -= Ax[i];
+      }
     }
     if (!summarize) return { meritSum: merit, summary: undefined };
     // The chunk as one element of the affine monoid (the parallel scan's combine):
@@ -157,14 +175,26 @@ export class ChunkSolver {
   /** The residual of rows `[t0, t1)` of the current iterate (one sweep of f, D numbers of scratch). */
   residual(t0: number, t1: number): ChunkResidual {
     const D = this.#D, { s0, current: cur } = this.#mem, f = this.#f;
+    const batched = this.#dyn.block;
+    const rows = batched === undefined ? 1 : this.#rows;
     let merit = 0;
     let maxResidual = 0;
-    for (let t = t0; t < t1; t++) {
-      this.#dyn.step(t + 1, t === 0 ? s0 : cur, t === 0 ? 0 : (t - 1) * D, f, 0);
-      for (let i = 0; i < D; i++) {
-        const r = cur[t * D + i] - f[i];
-        merit += 0.5 * r * r;
-        maxResidual = nanMax(maxResidual, Math.abs(r));
+    for (let block = t0; block < t1; block += rows) {
+      const end = Math.min(t1, block + rows);
+      if (batched !== undefined) {
+        const first = block === 0 ? 1 : block;
+        if (block === 0) batched.step(1, 1, s0, 0, f, 0);
+        if (first < end) batched.step(first + 1, end - first, cur, (first - 1) * D, f, (first - block) * D);
+      } else {
+        this.#dyn.step(block + 1, block === 0 ? s0 : cur, block === 0 ? 0 : (block - 1) * D, f, 0);
+      }
+      for (let t = block; t < end; t++) {
+        const fo = (t - block) * D;
+        for (let i = 0; i < D; i++) {
+          const r = cur[t * D + i] - f[fo + i];
+          merit += 0.5 * r * r;
+          maxResidual = nanMax(maxResidual, Math.abs(r));
+        }
       }
     }
     return { meritSum: merit, maxResidual, finite: isAllFinite(cur, t0 * D, t1 * D) };

@@ -119,6 +119,30 @@ describe('createCpuWorkers: states and iterations of the one-thread solve', () =
     }
   }, 120_000);
 
+  it('a dynamics with a batched evaluation is evaluated through it, f once per step per iteration, as solve evaluates it', async () => {
+    const D = 3, T = 257;
+    const counted = async (): Promise<{ dyn: Dynamics; counts: Int32Array; probe: number[] }> => {
+      const counts = new Int32Array(new SharedArrayBuffer(8));
+      const dyn = await loadWorkerDynamics({ module: fixtureModule, exportName: 'countingTanhRnn', args: [D, 5, 0.8, counts] });
+      return { dyn, counts, probe: Array.from(counts) };
+    };
+    const one = await counted();
+    Atomics.store(one.counts, 0, 0);
+    Atomics.store(one.counts, 1, 0);
+    const cpu = solve(one.dyn, [0.1, 0.2, 0.3], T, { method: 'quasi-deer' });
+    for (const P of [2, 3]) {
+      const c = await counted();
+      // Each worker builds the system once (defineDynamics' probe calls included): count from zero after that.
+      const r = await solveAsync(c.dyn, [0.1, 0.2, 0.3], T, { method: 'quasi-deer', backend: pool(P) });
+      expect(r.iterations).toBe(cpu.iterations);
+      const perStep = Atomics.load(c.counts, 0) - (P + 1) * c.probe[0];
+      const blockRows = Atomics.load(c.counts, 1) - (P + 1) * c.probe[1];
+      expect(perStep).toBe(Atomics.load(one.counts, 0));
+      expect(blockRows).toBe(Atomics.load(one.counts, 1));
+      expect(blockRows).toBe((r.iterations + 1) * T); // every iteration, plus the final residual
+    }
+  });
+
   it('the sequential method runs as solve runs it', async () => {
     const dyn = await tanh(2, 1, 0.5);
     const one = solve(dyn, [0, 0], 50, { method: 'sequential' });

@@ -157,8 +157,9 @@ class CpuWorkerPool implements CpuWorkers {
     const rows = Math.min(T, s.window ?? T);
     const memory = sharedMemory(where, dtype, T, D, W, rows, plan.start, s.init === 'zeros' ? undefined : initialGuess(dyn, Float64Array.from(plan.start), T, dtype, plan.opts));
     const { source, cost } = run.strategy.prepare(dyn);
-    await this.#transport.open({ dynamics, dim: D, recipe, memory, controls: { tol: s.tol, reset: s.reset, resetThreshold: s.resetThreshold, change: s.change } });
     try {
+      // Inside the try: workers that built the solve before another refused it drop it too.
+      await this.#transport.open({ dynamics, dim: D, recipe, memory, controls: { tol: s.tol, reset: s.reset, resetThreshold: s.resetThreshold, change: s.change } });
       throwIfAborted(s.signal);
       const backend = new PoolBackend(where, dyn, T, run.structure, s, this.#transport, memory);
       const onIteration = s.onIteration;
