@@ -33,8 +33,8 @@ describe('case study 5: the nine flows of Table 1 vs their stable observers (dem
   it('identifies itself and reports progress per flow', () => {
     expect(observers.number).toBe(5);
     expect(observers.id).toBe('observers');
-    expect(messages.length).toBe(18);
-    expect(result.tables).toHaveLength(2);
+    expect(messages.length).toBe(27);
+    expect(result.tables).toHaveLength(3);
   });
 
   it('has all nine rows of Table 1, the paper\'s numbers beside ours', () => {
@@ -121,9 +121,9 @@ describe('case study 5: the nine flows of Table 1 vs their stable observers (dem
   });
 
   it('quotes the paper with sources, gives a note wherever it differs, and says why the systems take ≈ T steps', () => {
-    expect(result.comparisons).toHaveLength(9 * 4 + 1);
+    expect(result.comparisons).toHaveLength(9 * 4 + 2);
     for (const c of result.comparisons) {
-      expect(c.source).toMatch(/predictability paper/);
+      expect(c.source).toMatch(/predictability paper|unifying-framework paper/);
       if (c.verdict === 'differs') expect(c.note?.length ?? 0).toBeGreaterThan(10);
     }
     const lorenzObs = result.comparisons.find((c) => c.quantity === 'Lorenz: DEER steps on the observer');
@@ -131,4 +131,15 @@ describe('case study 5: the nine flows of Table 1 vs their stable observers (dem
     expect(result.notes?.some((n) => n.includes('NaN front'))).toBe(true);
     expect(result.notes?.some((n) => /period 6 on the section/.test(n))).toBe(true);
   });
+
+  it("Jacobi on every observer: the count predicted from λΔt is within 15% of the measured one", () => {
+    const t = result.tables[2];
+    expect(t.rows).toHaveLength(9);
+    const k = (name: string) => t.columns.indexOf(name);
+    for (const row of t.rows) {
+      const predicted = Number(row[k('predicted its')]), measured = Number(row[k('measured its')]);
+      expect(Math.abs(predicted - measured) / measured).toBeLessThan(0.15);
+    }
+  });
 });
+
