@@ -78,5 +78,7 @@ export function limitsOf(device: GPUDevice, caps: { maxBindingBytes?: number | u
     maxBufferBytes: l.maxBufferSize,
     maxGroupsPerDimension: Math.min(l.maxComputeWorkgroupsPerDimension, caps.maxWorkgroupsPerDimension ?? Infinity),
     offsetAlignment: l.minStorageBufferOffsetAlignment,
+    // WebGPU's default (and minimum) when a device does not say.
+    maxStorageBuffers: typeof l.maxStorageBuffersPerShaderStage === 'number' ? l.maxStorageBuffersPerShaderStage : 8,
   };
 }

@@ -69,13 +69,13 @@ export function epochsFor(tiles: number): number {
 /**
  * The single-pass chained scan of s_t = a_t ⊙ s_{t−1} + b_t (diagonal, or identity: a = 1),
  * for S sequences from their s_0: reads a and b once (12 bytes per f32 state entry with
- * the state written once, against ~20 for reduce-then-scan, which reads them twice).
+ * the state written once, against ~21.5 for reduce-then-scan, which reads them twice).
  *
  * Decoupled look-back with a fallback (Smith, Levien & Owens, "Decoupled Fallback: A
  * Portable Single-Pass GPU Scan", SPAA 2025). A workgroup takes its tile from an atomic
  * counter (dynamic tile ids: a tile's predecessor was handed out earlier, so it has at
- * least started); its threads compose their K steps each, scan those compositions across
- * the tile in workgroup memory, and publish the tile's aggregate (a, b). Then one thread
+ * least started); its threads compose their K steps each, one thread per coordinate scans
+ * those compositions in workgroup memory, and publishes the tile's aggregate (a, b). Then one thread
  * per coordinate looks back: a predecessor's inclusive state (the state at the end of its
  * tile) ends the walk; its aggregate is composed in and the walk goes on; a status still
  * unpublished after `spin` polls is computed by the thread itself from that tile's inputs
@@ -94,17 +94,28 @@ export function epochsFor(tiles: number): number {
  * every other increment of its run in the counter's modification order, since it holds
  * the largest ticket — and the next run starts again from epoch 0.
  *
- * `update`: the solve's update folded into the same pass (see `updateKernel`): each entry
- * reset to the guess when non-finite or beyond the threshold, written, and compared with
- * the current iterate; workgroup partials of (resets, max change) at `partOffset + tile`.
+ * `fold: 'update'`: the solve's update folded into the same pass (see `updateKernel`): each
+ * entry reset to the guess when non-finite or beyond the threshold, written, and compared
+ * with the current iterate; workgroup partials of (resets, max change) at `partOffset +
+ * tile`. `'update+prefix'` also measures what `prefixKernel` does — T − t for every entry
+ * that moved by tol or more, rounded up — with partials (0, max) at `prefixOffset + tile`
+ * of `prefixPart`: `onIteration`'s converged prefix without a pass of its own. When both
+ * partials go to the same buffer (the record itself, for a single tile), `sharedPart`
+ * writes both through `part`: one buffer may not be bound writable twice.
  */
-export function chainedKernel(kind: 'diagonal' | 'identity', D: number, g: ChainedGeometry, update: boolean): KernelSpec {
+export function chainedKernel(kind: 'diagonal' | 'identity', D: number, g: ChainedGeometry, fold: 'none' | 'update' | 'update+prefix', sharedPart = false): KernelSpec {
+  const update = fold !== 'none';
+  const prefix = fold === 'update+prefix';
+  const prefixArray = sharedPart ? 'part' : 'prefixPart';
   const { K, columns: CW, rows: RW, blocks: KB } = g;
   const storage: StorageSlot[] = [];
   if (kind === 'diagonal') storage.push({ name: 'A', access: 'read' });
   storage.push({ name: 'B', access: 'read' }, { name: 's0', access: 'read' }, { name: 'out', access: 'read_write' });
-  storage.push({ name: 'ctrl', access: 'read_write', atomic: true }, { name: 'status', access: 'read_write', atomic: true });
+  // Word 0: the tile counter; then statusWords per tile column (one binding for both: a
+  // device may allow as few as 8 storage buffers per kernel).
+  storage.push({ name: 'status', access: 'read_write', atomic: true });
   if (update) storage.push({ name: 'cur', access: 'read' }, { name: 'guess', access: 'read' }, { name: 'part', access: 'read_write' });
+  if (prefix && !sharedPart) storage.push({ name: 'prefixPart', access: 'read_write' });
   const write = update
     ? `
         var x = s;
@@ -114,26 +125,44 @@ export function chainedKernel(kind: 'diagonal' | 'identity', D: number, g: Chain
           resets = 1.0;
         }
         unroll_out[k - unroll_u.base_out] = x;
-        red = vec2f(unroll_add(red.x, resets), max(red.y, unroll_mark(x - unroll_cur[k - unroll_u.base_cur])));`
+        let change = unroll_mark(x - unroll_cur[k - unroll_u.base_cur]);
+        red = vec2f(unroll_add(red.x, resets), max(red.y, change));${
+          prefix
+            ? `
+        if (change >= unroll_u.tol) {
+          let v = unroll_u.L - t;
+          var far = f32(v);
+          if (u32(far) < v) { far = bitcast<f32>(bitcast<u32>(far) + 1u); }
+          farthest = max(farthest, far);
+        }`
+            : ''
+        }`
     : `
         unroll_out[k - unroll_u.base_out] = s;`;
   // The partials' fold, as in every reducing kernel (solve-kernels.ts), indexed by tile.
   const reduce = update
     ? `
-  unroll_red[li] = red;
+  unroll_red[li] = vec3f(red, farthest);
   workgroupBarrier();
   for (var h = 32u; h > 0u; h >>= 1u) {
     if (li < h) {
       let m = unroll_red[li];
       let o = unroll_red[li + h];
-      unroll_red[li] = vec2f(unroll_add(m.x, o.x), max(m.y, o.y));
+      unroll_red[li] = vec3f(unroll_add(m.x, o.x), max(m.y, o.y), max(m.z, o.z));
     }
     workgroupBarrier();
   }
   if (li == 0u) {
     let p = 2u * (unroll_u.partOffset + tile) - unroll_u.base_part;
     unroll_part[p] = unroll_red[0].x;
-    unroll_part[p + 1u] = unroll_red[0].y;
+    unroll_part[p + 1u] = unroll_red[0].y;${
+      prefix
+        ? `
+    let q = 2u * (unroll_u.prefixOffset + tile) - unroll_u.base_${prefixArray};
+    unroll_${prefixArray}[q] = 0.0;
+    unroll_${prefixArray}[q + 1u] = unroll_red[0].z;`
+        : ''
+    }
   }`
     : '';
   const body = `
@@ -145,19 +174,19 @@ var<workgroup> unroll_ticket: u32;
 var<workgroup> unroll_sa: array<f32, ${workgroupSize}>;
 var<workgroup> unroll_sb: array<f32, ${workgroupSize}>;
 var<workgroup> unroll_carry: array<f32, ${CW}>;
-${update ? `var<workgroup> unroll_red: array<vec2f, ${workgroupSize}>;` : ''}
+${update ? `var<workgroup> unroll_red: array<vec3f, ${workgroupSize}>;` : ''}
 fn unroll_b(r: u32, k: u32) -> f32 { return unroll_B[r * unroll_u.sB + unroll_u.oB + k - unroll_u.base_B]; }
 fn unroll_a(r: u32, k: u32) -> f32 { ${kind === 'diagonal' ? 'return unroll_A[r * unroll_u.sA + unroll_u.oA + k - unroll_u.base_A];' : '_ = r; _ = k; return 1.0;'} }
-// Publishes x at status word w: 16 bits per word under the tag (bits 16–31).
+// Publishes x at status word w (after the counter): 16 bits per word under the tag (bits 16–31).
 fn unroll_put(w: u32, x: f32, tag: u32) {
   let u = bitcast<u32>(x);
-  atomicStore(&unroll_status[w - unroll_u.base_status], tag | (u & 0xffffu));
-  atomicStore(&unroll_status[w + 1u - unroll_u.base_status], tag | (u >> 16u));
+  atomicStore(&unroll_status[1u + w - unroll_u.base_status], tag | (u & 0xffffu));
+  atomicStore(&unroll_status[2u + w - unroll_u.base_status], tag | (u >> 16u));
 }
 // The value at status word w: (1, bits) when both words carry this run's tag, else (0, _).
 fn unroll_get(w: u32, tag: u32) -> vec2u {
-  let lo = atomicLoad(&unroll_status[w - unroll_u.base_status]);
-  let hi = atomicLoad(&unroll_status[w + 1u - unroll_u.base_status]);
+  let lo = atomicLoad(&unroll_status[1u + w - unroll_u.base_status]);
+  let hi = atomicLoad(&unroll_status[2u + w - unroll_u.base_status]);
   let ready = (lo & 0xffff0000u) == tag && (hi & 0xffff0000u) == tag;
   return vec2u(select(0u, 1u, ready), (lo & 0xffffu) | (hi << 16u));
 }
@@ -177,8 +206,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   // A 2-D grid may launch a few workgroups past the tiles: they take no ticket.
   if (unroll_group(wg) >= unroll_u.tiles) { return; }
   if (li == 0u) {
-    let ticket = atomicAdd(&unroll_ctrl[0u - unroll_u.base_ctrl], 1u);
-    if (ticket == unroll_u.tiles * unroll_u.epochs - 1u) { atomicSub(&unroll_ctrl[0u - unroll_u.base_ctrl], unroll_u.tiles * unroll_u.epochs); }
+    let ticket = atomicAdd(&unroll_status[0u - unroll_u.base_status], 1u);
+    if (ticket == unroll_u.tiles * unroll_u.epochs - 1u) { atomicSub(&unroll_status[0u - unroll_u.base_status], unroll_u.tiles * unroll_u.epochs); }
     unroll_ticket = ticket;
   }
   let ticket = workgroupUniformLoad(&unroll_ticket);
@@ -284,7 +313,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
   }
   workgroupBarrier();
   // 4. Replay: each thread's steps from the state before its K steps.
-  ${update ? 'var red = vec2f(0.0, 0.0);' : ''}
+  ${update ? 'var red = vec2f(0.0, 0.0);\n  var farthest = 0.0;' : ''}
   if (owned) {
     var s = unroll_carry[c];
     if (r > 0u) { s = unroll_sa[li - unroll_CW] * s + unroll_sb[li - unroll_CW]; }
@@ -310,5 +339,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
     ['readStatus', 'u32'],
   ];
   if (update) uniforms.push(['partOffset', 'u32'], ['reset', 'u32'], ['threshold', 'f32']);
-  return { label: `chained scan ${kind} D=${D} K=${K}${update ? ' update' : ''}`, storage, uniforms, lanes: workgroupSize, body };
+  if (prefix) uniforms.push(['prefixOffset', 'u32'], ['tol', 'f32']);
+  return { label: `chained scan ${kind} D=${D} K=${K}${update ? ` ${fold}` : ''}`, storage, uniforms, lanes: workgroupSize, body };
 }

@@ -15,6 +15,8 @@ export interface FusedUpdate {
   readonly reset: boolean;
   readonly threshold: number;
   partFor(groups: number): Promise<{ readonly buffer: GPUBuffer; readonly offset: number }>;
+  /** `onIteration`'s converged prefix too (see `prefixKernel`): entries that moved by `tol` or more, partials where `partFor` says. */
+  readonly prefix?: { readonly tol: number; partFor(groups: number): Promise<{ readonly buffer: GPUBuffer; readonly offset: number }> };
 }
 
 /** What a chained scan solves: S sequences of L steps of dimension D, diagonal or identity. */
@@ -50,6 +52,10 @@ export class ChainedPlan {
   #dispatch: Dispatch | undefined;
   /** Workgroups (tiles) of the one dispatch. */
   readonly tiles: number;
+  /** Whether the update was folded in (the device allows the kernel its 8 or 9 storage bindings). */
+  fusedUpdate = false;
+  /** Whether the converged prefix was folded in too. */
+  fusedPrefix = false;
 
   private constructor(ctx: GpuContext, tiles: number) {
     this.#ctx = ctx;
@@ -61,27 +67,36 @@ export class ChainedPlan {
     const { D, S, L } = shape;
     const g = chainedGeometry(D, S, L, shape.C);
     const rows = S * L;
-    const ranges: (readonly [number, number])[] = [rowRange(0, rows, B.stride, B.offset, D), [0, rows * D], [0, g.tiles * g.columns * statusWords]];
+    const ranges: (readonly [number, number])[] = [rowRange(0, rows, B.stride, B.offset, D), [0, rows * D], [0, 1 + g.tiles * g.columns * statusWords]];
     if (A !== undefined) ranges.push(rowRange(0, rows, A.stride, A.offset, D));
     return g.tiles <= ctx.limits.maxGroupsPerDimension ** 2 && g.tiles < 2 ** 31 && ranges.every((r) => fitsBinding(ctx, r));
   }
 
-  static async create(ctx: GpuContext, shape: ChainedShape, lookBack: LookBack, A: Source | undefined, B: Source, s0: GPUBuffer, out: GPUBuffer, update?: FusedUpdate): Promise<ChainedPlan> {
+  static async create(ctx: GpuContext, shape: ChainedShape, lookBack: LookBack, A: Source | undefined, B: Source, s0: GPUBuffer, out: GPUBuffer, wanted?: FusedUpdate): Promise<ChainedPlan> {
     const { kind, D, S, L } = shape;
     const g = chainedGeometry(D, S, L, shape.C);
     const plan = new ChainedPlan(ctx, g.tiles);
+    // Storage bindings: [A], b, s0, the states, the statuses; the update adds the iterate,
+    // the guess and its partials; the prefix its own partials unless they share the
+    // record with the update's (one tile). What the device does not allow stays a pass of
+    // its own (the caller's).
+    const plain = (kind === 'diagonal' ? 1 : 0) + 4;
+    const max = ctx.limits.maxStorageBuffers;
+    const update = wanted !== undefined && plain + 3 <= max ? wanted : undefined;
+    const prefix = update?.prefix !== undefined && plain + 3 + (g.tiles > 1 ? 1 : 0) <= max ? update.prefix : undefined;
+    plan.fusedUpdate = update !== undefined;
+    plan.fusedPrefix = prefix !== undefined;
     try {
-      const ctrl = ctx.buffer(16, usage.storage, 'chained scan counter');
-      plan.#buffers.push(ctrl);
-      const statusFloats = g.tiles * g.columns * statusWords;
-      const status = ctx.buffer(statusFloats * 4, usage.storage, 'chained scan statuses');
+      // The tile counter, then the statuses (zeros: no tag, as the kernel expects).
+      const statusFloats = 1 + g.tiles * g.columns * statusWords;
+      const status = ctx.buffer(statusFloats * 4, usage.storage, 'chained scan counter and statuses');
       plan.#buffers.push(status);
       const rows = S * L;
+      let shared = false;
       const bindings: Record<string, BindingPlan> = {
         B: fixed(B.buffer, rowRange(0, rows, B.stride, B.offset, D)),
         s0: fixed(s0, [0, S * D]),
         out: fixed(out, [0, rows * D]),
-        ctrl: fixed(ctrl, [0, 4]),
         status: fixed(status, [0, statusFloats]),
       };
       if (kind === 'diagonal') {
@@ -106,9 +121,21 @@ export class ChainedPlan {
         bindings['guess'] = fixed(update.guess, [0, rows * D]);
         bindings['part'] = fixed(part.buffer, [2 * part.offset, 2 * (part.offset + g.tiles)]);
         Object.assign(values, { partOffset: part.offset, reset: update.reset ? 1 : 0, threshold: update.threshold });
+        if (prefix !== undefined) {
+          const prefixPart = await prefix.partFor(g.tiles);
+          if (prefixPart.buffer === part.buffer) {
+            // Both chains end in the record (one tile): one binding spans both slots.
+            shared = true;
+            const lo = Math.min(part.offset, prefixPart.offset), hi = Math.max(part.offset, prefixPart.offset) + g.tiles;
+            bindings['part'] = fixed(part.buffer, [2 * lo, 2 * hi]);
+          } else {
+            bindings['prefixPart'] = fixed(prefixPart.buffer, [2 * prefixPart.offset, 2 * (prefixPart.offset + g.tiles)]);
+          }
+          Object.assign(values, { prefixOffset: prefixPart.offset, tol: prefix.tol });
+        }
       }
       // One item per tile, 64 lanes each: one workgroup per tile.
-      plan.#dispatch = await Dispatch.create(ctx, chainedKernel(kind, D, g, update !== undefined), g.tiles, bindings, values);
+      plan.#dispatch = await Dispatch.create(ctx, chainedKernel(kind, D, g, update === undefined ? 'none' : prefix === undefined ? 'update' : 'update+prefix', shared), g.tiles, bindings, values);
       if (plan.#dispatch.segments !== 1 || plan.#dispatch.groups !== g.tiles) throw new Error('internal: a chained scan split into segments');
     } catch (e) {
       plan.destroy();

@@ -84,6 +84,28 @@ describe('the chained scan on a recording device (no GPU)', () => {
     expect(kernels(await recorded({ scan: 'reduce-then-scan' }, big))).not.toContain('chained');
   });
 
+  it("folds onIteration's prefix into the scan where the device allows 9 storage bindings, and measures it in its own pass where it allows 8", async () => {
+    const kernels = async (maxStorageBuffers: number) => {
+      const device = new RecordingDevice();
+      (device.limits as { maxStorageBuffersPerShaderStage: number }).maxStorageBuffersPerShaderStage = maxStorageBuffers;
+      const rt = await createGpuRuntime({ device: device as unknown as GPUDevice });
+      try {
+        await rt.solve(half, [0, 0], 4096, { method: quasiDeer(), maxIterations: 1, onIteration: () => undefined });
+      } finally {
+        rt.destroy();
+      }
+      const chained = device.sources.filter((s) => s.includes('unroll_ticket'));
+      return {
+        update: chained.some((s) => s.includes('unroll_guess')),
+        foldedPrefix: chained.some((s) => s.includes('unroll_prefixPart')),
+        prefixPass: device.sources.some((s) => !s.includes('unroll_ticket') && s.includes('far = f32(v)') && !s.includes('unroll_win')),
+        bindings: Math.max(...chained.map((s) => (s.match(/var<storage/g) ?? []).length)),
+      };
+    };
+    expect(await kernels(10)).toEqual({ update: true, foldedPrefix: true, prefixPass: false, bindings: 9 });
+    expect(await kernels(8)).toEqual({ update: true, foldedPrefix: false, prefixPass: true, bindings: 8 });
+  });
+
   it('refuses unknown scan and lookBack values', async () => {
     const device = new RecordingDevice() as unknown as GPUDevice;
     await expect(createGpuRuntime({ device, scan: 'single-pass' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/scan must be 'auto', 'chained' or 'reduce-then-scan'/) as unknown });

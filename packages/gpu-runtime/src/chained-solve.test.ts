@@ -76,6 +76,21 @@ describe('solves with the chained scan match reduce-then-scan and the CPU rollou
     }
   });
 
+  it("onIteration's converged prefix, measured inside the chained scan, follows the CPU's and the separate pass's", async () => {
+    const opts = (seen: number[]): GpuSolveOptions => ({ method: quasiDeer(), onIteration: (info) => void seen.push(info.convergedPrefix) });
+    const cpu: number[] = [], folded: number[] = [], forced: number[] = [], separate: number[] = [];
+    const c = solve(dyn, s0, T, { ...opts(cpu), dtype: 'float32' } as never);
+    const a = await chained.solve(dyn, s0, T, opts(folded));
+    await fallback.solve(dyn, s0, T, opts(forced));
+    await twoPass.solve(dyn, s0, T, opts(separate));
+    expect(c.converged && a.converged).toBe(true);
+    for (const [name, seen] of [['folded', folded], ['forced fallback', forced], ['separate pass', separate]] as const) {
+      expect(seen.at(-1), name).toBe(T);
+      // f32 evaluation differs between the backends and the scans: a few steps apart at most.
+      for (let i = 0; i < Math.min(seen.length, cpu.length); i++) expect(Math.abs((seen[i] ?? 0) - (cpu[i] ?? 0)), `${name}, iteration ${i + 1}`).toBeLessThanOrEqual(3);
+    }
+  });
+
   it('a NaN step: the fused update resets it to the guess and the solve reports what reduce-then-scan reports', async () => {
     // s_t = 0.5 s_{t−1} + 1, NaN at t = 700 (built from the bits of params[1], 0 at run
     // time, so no compiler folds it): the scan carries it from there on, the update resets

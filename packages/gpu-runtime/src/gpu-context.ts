@@ -11,6 +11,8 @@ export interface GpuLimits {
   readonly maxGroupsPerDimension: number;
   /** `minStorageBufferOffsetAlignment`: binding windows start at multiples of it. */
   readonly offsetAlignment: number;
+  /** `maxStorageBuffersPerShaderStage`: storage bindings one kernel may have (8 unless the device was created with more). */
+  readonly maxStorageBuffers: number;
 }
 
 /** A compiled kernel, as returned by {@link GpuContext.pipeline}. */

@@ -403,8 +403,10 @@ class SolveRun {
         steps.push(...(denseElk ? await this.#denseKalman(bufA, bufB, cur, next, lambda) : await this.#kalmanGains(bufA, bufB, cur, lambda)));
       }
       // The update folds into a chained scan's replay (one dispatch fewer and one read of
-      // the new iterate fewer); 'mean-square' measures whole rows, so it keeps its own pass.
+      // the new iterate fewer), and so does onIteration's converged prefix; 'mean-square'
+      // measures whole rows, so it keeps its own passes.
       let fusedChain: ReductionChain | undefined;
+      let fusedPrefixChain: ReductionChain | undefined;
       const fuse: FusedUpdate | undefined =
         s.change === 'mean-square'
           ? undefined
@@ -417,6 +419,17 @@ class SolveRun {
                 fusedChain = this.#own(await ReductionChain.create(ctx, groups, record, 3 * p + 1));
                 return fusedChain.target;
               },
+              ...(s.onIteration === undefined
+                ? {}
+                : {
+                    prefix: {
+                      tol: s.tol,
+                      partFor: async (groups: number) => {
+                        fusedPrefixChain = this.#own(await ReductionChain.create(ctx, groups, record, 3 * p + 2));
+                        return fusedPrefixChain.target;
+                      },
+                    },
+                  }),
             };
       let scan: Recurrence | undefined;
       if (bufB !== undefined && !denseElk) {
@@ -435,12 +448,14 @@ class SolveRun {
         );
       }
       const entries = (buffer: GPUBuffer): BindingPlan => ({ buffer, range: (i0, i1) => [i0, i1] });
-      if (scan?.fusedUpdate === true && fusedChain !== undefined) {
-        const [plan, chain] = [scan, fusedChain];
+      const fused = scan?.fusedUpdate === true && fusedChain !== undefined;
+      if (scan !== undefined && fused && fusedChain !== undefined) {
+        const [plan, chain, prefixChain] = [scan, fusedChain, fusedPrefixChain];
         steps.push({
           encode: (pass) => {
             plan.encode(pass);
             chain.encode(pass);
+            prefixChain?.encode(pass);
           },
         });
       } else {
@@ -459,7 +474,7 @@ class SolveRun {
           },
         });
       }
-      if (s.onIteration !== undefined) {
+      if (s.onIteration !== undefined && !(fused && scan?.fusedPrefix === true)) {
         // convergedPrefix costs one more pass over the iterate: only when someone reads it.
         const prefixChain = this.#own(await ReductionChain.create(ctx, Dispatch.groupsFor(n, 1), record, 3 * p + 2));
         const prefixPart: BindingPlan = { buffer: prefixChain.target.buffer, range: (_i0, _i1, g0, g1) => [2 * (prefixChain.target.offset + g0), 2 * (prefixChain.target.offset + g1)] };

@@ -10,7 +10,11 @@ const s0 = [0.2, -0.1, 0.4, 0.3];
 
 let rt: GpuRuntime;
 beforeAll(async () => {
-  rt = await createGpuRuntime();
+  // Bit-for-bit comparisons need a deterministic scan: the chained scan's look-back may
+  // start a tile from its predecessors' aggregates or from their inclusive state, or
+  // reduce them itself, whichever is published in time — the same states up to rounding,
+  // not to the bit (chained-solve.test.ts runs readEvery on it with tolerances).
+  rt = await createGpuRuntime({ scan: 'reduce-then-scan' });
 });
 afterAll(() => {
   rt.destroy();

@@ -284,6 +284,8 @@ export interface Recurrence {
   readonly kernel: 'chained' | 'reduce-then-scan';
   /** Whether `update` was folded into the scan (the chained scan only); if not, the caller runs its own update. */
   readonly fusedUpdate: boolean;
+  /** Whether `update.prefix` was folded in too; if not, the caller measures the prefix itself. */
+  readonly fusedPrefix: boolean;
 }
 
 /**
@@ -299,17 +301,17 @@ export async function createRecurrence(ctx: GpuContext, config: ScanConfig, shap
     const chained = { kind, D: shape.D, S: shape.S, L: shape.L, C: config.chunk };
     if (ChainedPlan.fits(ctx, chained, A, B)) {
       const plan = await ChainedPlan.create(ctx, chained, config.lookBack, A, B, s0, out, update);
-      return asRecurrence(plan, 'chained', update !== undefined);
+      return asRecurrence(plan, 'chained', plan.fusedUpdate, plan.fusedPrefix);
     }
     if (config.kernel === 'chained') {
       throw new UnrollError('UNSUPPORTED', `scan: the chained scan of ${shape.S}·${shape.L} steps of D = ${shape.D} does not fit one dispatch on this device (a binding beyond ${ctx.limits.maxBindingBytes} bytes or too many tiles); use scan: 'auto' or 'reduce-then-scan'.`);
     }
   }
   const plan = await RecurrencePlan.create(ctx, full, A, B, s0, out);
-  return asRecurrence(plan, 'reduce-then-scan', false);
+  return asRecurrence(plan, 'reduce-then-scan', false, false);
 }
 
-function asRecurrence(plan: { encode(pass: GPUComputePassEncoder): void; destroy(): void; readonly segments: number }, kernel: Recurrence['kernel'], fusedUpdate: boolean): Recurrence {
+function asRecurrence(plan: { encode(pass: GPUComputePassEncoder): void; destroy(): void; readonly segments: number }, kernel: Recurrence['kernel'], fusedUpdate: boolean, fusedPrefix: boolean): Recurrence {
   return {
     encode(pass) {
       plan.encode(pass);
@@ -322,5 +324,6 @@ function asRecurrence(plan: { encode(pass: GPUComputePassEncoder): void; destroy
     },
     kernel,
     fusedUpdate,
+    fusedPrefix,
   };
 }

@@ -13,7 +13,7 @@ export class RecordingDevice {
   /** `readValue`: every float a read-back returns (default 0). */
   constructor(readValue?: number);
   readonly readValue: number;
-  readonly limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupsPerDimension: number; minStorageBufferOffsetAlignment: number };
+  readonly limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupsPerDimension: number; minStorageBufferOffsetAlignment: number; maxStorageBuffersPerShaderStage: number };
   readonly lost: Promise<never>;
   /** The WGSL of every shader module created, in order. */
   readonly sources: string[];

@@ -16,6 +16,8 @@ export class RecordingDevice {
     maxBufferSize: 2 ** 32,
     maxComputeWorkgroupsPerDimension: 65535,
     minStorageBufferOffsetAlignment: 256,
+    // What createGpuRuntime requests of a device it creates.
+    maxStorageBuffersPerShaderStage: 10,
   };
   /** Never settles: this device is never lost. */
   lost = new Promise(() => undefined);
