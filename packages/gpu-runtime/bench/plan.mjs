@@ -70,9 +70,11 @@ for (const [kind, D] of [
 }
 
 // One iteration of a whole solve (linearize → [filter] → scan → update → reductions).
-// Methods whose inner recurrence is diagonal or identity run the chained scan by default.
+// Methods whose inner recurrence is diagonal or identity run the chained scan by default;
+// onIteration adds the converged prefix (folded into the chained scan, a pass otherwise).
 const methods = [
   ['quasi-deer', 'quasi-deer', true],
+  ['quasi-deer + onIteration', 'quasi-deer', true, { onIteration: () => undefined }],
   ['deer', 'deer', false],
   ['picard', 'picard', true],
   ['jacobi', 'jacobi', false],
@@ -84,9 +86,9 @@ const methods = [
 for (const D of [2, 8]) {
   const dyn = tanhMap(D);
   for (const T of [2 ** 16, 2 ** 20]) {
-    for (const [name, method, chained] of methods) {
+    for (const [name, method, chained, extra = {}] of methods) {
       for (const scan of chained ? ['chained', 'reduce-then-scan'] : ['reduce-then-scan']) {
-        const device = await onRecorder(scan, (rt) => rt.solve(dyn, new Float32Array(D), T, { method, maxIterations: 1 }));
+        const device = await onRecorder(scan, (rt) => rt.solve(dyn, new Float32Array(D), T, { method, maxIterations: 1, ...extra }));
         const submit = device.submits.find((s) => s.dispatches > 0);
         row(`iteration ${name}`, scan, D, T, submit, T * D);
       }
