@@ -6,6 +6,8 @@
 //   node bench/run.mjs --quick    scans at T = 2^16, solves at T = 10^4
 //   node bench/run.mjs --markdown print Markdown tables (for BENCHMARKS.md)
 //   node bench/run.mjs --scans    the scan table only (no solves)
+//   node bench/run.mjs --compare-scans  only quasi-DEER on the GRU (D = 8, T = 10^4 and 10^5)
+//                                 with each scan kernel, one timed solve each
 //
 // Diagonal and identity recurrences are timed with both kernels: the single-pass chained
 // scan (the default) and reduce-then-scan (a second runtime with scan: 'reduce-then-scan').
@@ -24,6 +26,7 @@ import * as gpu from '../dist/index.js';
 const quick = process.argv.includes('--quick');
 const markdown = process.argv.includes('--markdown');
 const scansOnly = process.argv.includes('--scans');
+const compareScans = process.argv.includes('--compare-scans');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Software Vulkan drivers: the kernels run, emulated on the CPU. */
@@ -72,6 +75,30 @@ const notes = [];
 const scanRows = [];
 const solveRows = [];
 const compileSeconds = [];
+
+if (compareScans) {
+  // The same quasi-DEER solve on a runtime per scan kernel: what the chained scan and the
+  // update folded into it change in a whole iteration (linearize included).
+  const rows = [];
+  const dyn = gru({ dim: 8, inputDim: 0, seed: 1 });
+  const s0 = new Float32Array(8).fill(0.1);
+  for (const T of quick ? [1e4] : [1e4, 1e5]) {
+    for (const [scan, runtime] of [['chained', rt], ['reduce-then-scan', twoPass]]) {
+      await runtime.solve(dyn, s0, 256, { method: 'quasi-deer' }); // warm-up: pipelines compile
+      const t0 = performance.now();
+      const r = await runtime.solve(dyn, s0, T, { method: 'quasi-deer' });
+      rows.push({ system: 'GRU', D: 8, T: pow10(T), scan, 'GPU quasi-DEER s': sig((performance.now() - t0) / 1000), iterations: r.iterations, converged: r.converged ? 'yes' : 'no' });
+    }
+  }
+  rt.destroy();
+  twoPass.destroy();
+  if (markdown) {
+    const keys = Object.keys(rows[0]);
+    console.log(`| ${keys.join(' | ')} |\n| ${keys.map(() => '---').join(' | ')} |`);
+    for (const r of rows) console.log(`| ${keys.map((k) => r[k]).join(' | ')} |`);
+  } else console.table(rows);
+  process.exit(0);
+}
 
 try {
   // ---- 1. Recurrence throughput, device-resident (inputs uploaded once, untimed). ----
