@@ -40,7 +40,7 @@ export interface ResolvedWorkerModule {
   readonly args: readonly unknown[];
 }
 
-/** Options of {@link loadWorkerDynamics} and of the module resolution of a pool. */
+/** Where {@link withWorkerModule} and {@link loadWorkerDynamics} resolve a module (done once, when the descriptor is attached). */
 export interface WorkerModuleResolution {
   /**
    * Where package specifiers and relative paths are resolved from: a `file:` URL of a
