@@ -14,6 +14,11 @@ export interface ExampleException {
 
 export const exampleExceptions: readonly ExampleException[] = [
   {
+    readme: 'packages/solvers/README.md',
+    firstLine: "import { gru } from '@unroll/systems';",
+    nodeOnly: 'the multi-core solve runs worker_threads and resolves its module by package name, which the README marks as Node',
+  },
+  {
     readme: 'packages/scan/README.md',
     firstLine: "import { dense, diagonal, linearRecurrence, scan, sumMonoid } from '@unroll/scan';",
     nodeOnly: 'it runs `threads: 2`, which the README marks as Node (worker_threads)',
