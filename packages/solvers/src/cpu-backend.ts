@@ -2,7 +2,7 @@ import type { Dynamics, Linearizer, Strategy } from '@unroll/linearize';
 import { allocate, linearRecurrence, sharedFloatArray, type FloatArray, type Structure } from '@unroll/scan';
 import type { FixedPointBackend, UpdateMeasure } from './fixed-point-backend.js';
 import { kalmanFilter } from './kalman-filter.js';
-import { nanMax } from './nan-max.js';
+import { linearizeRows, residualRows, takeCandidate, type IterationRows, type ResidualSums, type TakenRows } from './iteration-rows.js';
 import type { Work } from './resumable-work.js';
 import type { RunControls } from './run-controls.js';
 import { isAllFinite, rolloutInBlocks } from './sequential-rollout.js';
@@ -88,7 +88,10 @@ export class CpuBackend implements FixedPointBackend {
   readonly #b: FloatArray;
   readonly #next: FloatArray | undefined;
   readonly #start: FloatArray;
-  readonly #Ax: FloatArray;
+  /** What the row sweeps read: the dynamics, linearizer, structure, s_0 and a row of scratch. */
+  readonly #rows: IterationRows;
+  /** The update's measurement, rewritten each iteration. */
+  readonly #taken: TakenRows = { delta: 0, resets: 0, prefix: 0, firstRowReset: false };
   readonly #f: FloatArray;
   #current: FloatArray;
   /** Rows that have been inside a window (for `windowEntry: 'previous'`). */
@@ -113,7 +116,7 @@ export class CpuBackend implements FixedPointBackend {
     this.#b = shared.b;
     this.#next = shared.next;
     this.#start = shared.start;
-    this.#Ax = shared.Ax;
+    this.#rows = { dyn, lin: this.#lin, structure, s0, Ax: shared.Ax };
     this.#f = shared.f;
   }
 
@@ -140,8 +143,7 @@ export class CpuBackend implements FixedPointBackend {
    * and returns the mean merit ½‖r_t‖² over those rows.
    */
   *linearize(ws: number, we: number): Work<number> {
-    const D = this.#D, W = this.#structure.width;
-    const cur = this.#current, A = this.#A, b = this.#b, Ax = this.#Ax;
+    const D = this.#D, cur = this.#current;
     if (this.#settings.windowEntry === 'previous' && we > this.#entered) {
       // PASO §4.6: steps entering the window start from the previous window's last state
       // (the first window keeps the initial guess).
@@ -152,32 +154,8 @@ export class CpuBackend implements FixedPointBackend {
       this.#entered = we;
     }
     let merit = 0;
-    const lin = this.#lin;
-    const batched = lin.fillBlock !== undefined;
     for (let block = ws; block < we; block += this.#block) {
-      const end = Math.min(we, block + this.#block);
-      if (batched) {
-        // f and Ã_t for the whole block from one pass (the dynamics' batched evaluation):
-        // row 0 (only in a window starting at 0) reads s_0, every later row the iterate's
-        // previous row.
-        const first = block === 0 ? 1 : block;
-        if (block === 0) lin.fillBlock(1, 1, this.#s0, 0, b, 0, A, 0);
-        if (first < end) lin.fillBlock(first + 1, end - first, cur, (first - 1) * D, b, (first - ws) * D, A, (first - ws) * W);
-      }
-      for (let t = block; t < end; t++) {
-        const prev = t === 0 ? this.#s0 : cur;
-        const po = t === 0 ? 0 : (t - 1) * D;
-        const row = (t - ws) * D;
-        const aRow = (t - ws) * W;
-        if (!batched) this.#dyn.step(t + 1, prev, po, b, row);
-        for (let i = 0; i < D; i++) {
-          const r = cur[t * D + i] - b[row + i];
-          merit += 0.5 * r * r;
-        }
-        if (!batched && W > 0) lin.fill(t + 1, prev, po, A, aRow);
-        this.#structure.apply(A, aRow, prev, po, Ax, 0);
-        for (let i = 0; i < D; i++) b[row + i] -= Ax[i];
-      }
+      merit += linearizeRows(this.#rows, cur, this.#A, this.#b, ws, block, Math.min(we, block + this.#block));
       yield;
     }
     return merit / (we - ws);
@@ -208,34 +186,7 @@ export class CpuBackend implements FixedPointBackend {
   // eslint-disable-next-line require-yield -- one pass over the window, as cheap as the solve's own pause.
   *update(ws: number, we: number): Work<UpdateMeasure> {
     const D = this.#D, n = we - ws, s = this.#settings;
-    const cur = this.#current, next = this.#next ?? this.#b, guess = this.#guess;
-    let resets = 0;
-    let firstRowReset = false;
-    if (s.reset) {
-      for (let k = 0; k < n * D; k++) {
-        if (!(Math.abs(next[k]) <= s.resetThreshold)) {
-          next[k] = guess === undefined ? 0 : guess[ws * D + k];
-          resets++;
-          if (k < D) firstRowReset = true;
-        }
-      }
-    }
-    let delta = 0;
-    let prefix = -1;
-    const meanSquare = s.change === 'mean-square';
-    for (let r = 0; r < n; r++) {
-      let rowDelta = 0;
-      for (let k = r * D; k < (r + 1) * D; k++) {
-        const d = next[k] - cur[ws * D + k];
-        // A NaN stays NaN either way: in the sum, and through nanMax.
-        rowDelta = meanSquare ? rowDelta + d * d : nanMax(rowDelta, Math.abs(d));
-        cur[ws * D + k] = next[k];
-      }
-      if (meanSquare) rowDelta /= D;
-      if (prefix < 0 && !(rowDelta < s.tol)) prefix = r;
-      delta = nanMax(delta, rowDelta);
-    }
-    if (prefix < 0) prefix = n;
+    const { delta, resets, prefix, firstRowReset } = takeCandidate(this.#next ?? this.#b, this.#current, this.#guess, D, ws, 0, n, s, this.#taken);
     return { delta, resets, convergedPrefix: ws + prefix, firstRowReset };
   }
 
@@ -244,32 +195,17 @@ export class CpuBackend implements FixedPointBackend {
    * and whether every state is finite.
    */
   *residual(): Work<FinalResidual> {
-    const D = this.#D, cur = this.#current, T = this.#T;
-    const batched = this.#dyn.block;
+    const cur = this.#current, T = this.#T;
     // Batched: f for a block of rows into the window's b (free once the last update has
     // taken the candidate); otherwise one row at a time (D numbers of scratch, not T·D).
-    const rows = batched === undefined ? this.#block : Math.min(this.#block, this.#w);
-    const f = batched === undefined ? this.#f : this.#b;
-    let merit = 0;
-    let maxResidual = 0;
+    const batched = this.#dyn.block !== undefined;
+    const rows = batched ? Math.min(this.#block, this.#w) : this.#block;
+    const sums: ResidualSums = { merit: 0, maxResidual: 0 };
     for (let block = 0; block < T; block += rows) {
-      const end = Math.min(T, block + rows);
-      if (batched !== undefined) {
-        const first = block === 0 ? 1 : block;
-        if (block === 0) batched.step(1, 1, this.#s0, 0, f, 0);
-        if (first < end) batched.step(first + 1, end - first, cur, (first - 1) * D, f, (first - block) * D);
-      }
-      for (let t = block; t < end; t++) {
-        const fo = batched === undefined ? 0 : (t - block) * D;
-        if (batched === undefined) this.#dyn.step(t + 1, t === 0 ? this.#s0 : cur, t === 0 ? 0 : (t - 1) * D, f, 0);
-        for (let i = 0; i < D; i++) {
-          const r = cur[t * D + i] - f[fo + i];
-          merit += 0.5 * r * r;
-          maxResidual = nanMax(maxResidual, Math.abs(r));
-        }
-      }
+      residualRows(this.#dyn, this.#s0, cur, batched ? this.#b : this.#f, block, Math.min(T, block + rows), sums);
       yield;
     }
+    const { merit, maxResidual } = sums;
     return { merit: merit / T, maxResidual, finite: isAllFinite(cur, 0, cur.length) };
   }
 
