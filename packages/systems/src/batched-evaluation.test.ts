@@ -3,14 +3,14 @@
 // length (passes of four and a remainder), any start t0 (inputs per step), any offsets.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DynamicsBlock } from '@unroll/linearize';
-import { gru, meanFieldRnn } from './index.js';
+import type { DefinedDynamics, DynamicsBlock } from '@unroll/linearize';
+import { gru, henonMap, logisticMap, lorenz63, meanFieldRnn, rossler } from './index.js';
 
-function compare(dyn: ReturnType<typeof gru> | ReturnType<typeof meanFieldRnn>, t0: number, n: number, offset: number, seed: number): void {
+function compare(dyn: DefinedDynamics, t0: number, n: number, offset: number, seed: number, scale = 4): void {
   const D = dyn.dim;
   const block = dyn.block as DynamicsBlock;
   let x = seed;
-  const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) * 4 - 2;
+  const rand = () => (((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5) * scale;
   const prev = new Float64Array(offset + n * D);
   for (let i = offset; i < prev.length; i++) prev[i] = rand();
   const f = new Float64Array(n * D), diag = new Float64Array(n * D), jac = new Float64Array(n * D * D);
@@ -51,6 +51,22 @@ describe('batched evaluation (dyn.block)', () => {
         compare(meanFieldRnn({ dim: D, g, seed, ...(inputs === undefined ? {} : { inputs }) }), t0, n, offset, seed);
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it.each([
+    ['logisticMap', () => logisticMap({ r: 3.7 }), 1],
+    ['henonMap', () => henonMap(), 1],
+    ['lorenz63 (rk4)', () => lorenz63({ dt: 0.01 }), 20],
+    ['lorenz63 (euler)', () => lorenz63({ dt: 0.01, integrator: 'euler' }), 20],
+    ['rossler (rk4)', () => rossler({ dt: 0.05 }), 10],
+  ] as const)('%s: the maps\' and flows\' tight loops equal the per-step functions bit for bit (fast-check)', (_name, make, scale) => {
+    const dyn = make();
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 1e6 }), (n, t0, offset, seed) => {
+        compare(dyn, t0, n, offset, seed, scale);
+      }),
+      { numRuns: 40 },
     );
   });
 

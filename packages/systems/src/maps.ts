@@ -36,6 +36,24 @@ fn vjp(t: u32, s: State, v: State) -> State { return State(v[0] * params[0] * (1
 `,
     },
     step: (_t, s, so, out, oo) => { out[oo] = r * s[so] * (1 - s[so]); },
+    // Batched evaluation: one tight loop over the block's states.
+    block: {
+      step: (_t0, n, s, so, out, oo) => {
+        for (let k = 0; k < n; k++) out[oo + k] = r * s[so + k] * (1 - s[so + k]);
+      },
+      stepDiagonal: (_t0, n, s, so, out, oo, diag, dOff) => {
+        for (let k = 0; k < n; k++) {
+          out[oo + k] = r * s[so + k] * (1 - s[so + k]);
+          diag[dOff + k] = derivative(s[so + k]);
+        }
+      },
+      stepJacobian: (_t0, n, s, so, out, oo, jac, jo) => {
+        for (let k = 0; k < n; k++) {
+          out[oo + k] = r * s[so + k] * (1 - s[so + k]);
+          jac[jo + k] = derivative(s[so + k]);
+        }
+      },
+    },
     jacobian: (_t, s, so, out, oo) => { out[oo] = derivative(s[so]); },
     diagonal: (_t, s, so, out, oo) => { out[oo] = derivative(s[so]); },
     jvp: (_t, s, so, v, vo, out, oo) => { out[oo] = derivative(s[so]) * v[vo]; },
@@ -81,6 +99,36 @@ fn vjp(t: u32, s: State, v: State) -> State { return State(-2.0 * params[0] * s[
       const x = s[so], y = s[so + 1];
       out[oo] = 1 - a * x * x + y;
       out[oo + 1] = b * x;
+    },
+    // Batched evaluation: one tight loop over the block's states (rows of 2).
+    block: {
+      step: (_t0, n, s, so, out, oo) => {
+        for (let k = 0; k < 2 * n; k += 2) {
+          const x = s[so + k], y = s[so + k + 1];
+          out[oo + k] = 1 - a * x * x + y;
+          out[oo + k + 1] = b * x;
+        }
+      },
+      stepDiagonal: (_t0, n, s, so, out, oo, diag, dOff) => {
+        for (let k = 0; k < 2 * n; k += 2) {
+          const x = s[so + k], y = s[so + k + 1];
+          out[oo + k] = 1 - a * x * x + y;
+          out[oo + k + 1] = b * x;
+          diag[dOff + k] = -2 * a * x;
+          diag[dOff + k + 1] = 0;
+        }
+      },
+      stepJacobian: (_t0, n, s, so, out, oo, jac, jo) => {
+        for (let k = 0; k < n; k++) {
+          const x = s[so + 2 * k], y = s[so + 2 * k + 1];
+          out[oo + 2 * k] = 1 - a * x * x + y;
+          out[oo + 2 * k + 1] = b * x;
+          jac[jo + 4 * k] = -2 * a * x;
+          jac[jo + 4 * k + 1] = 1;
+          jac[jo + 4 * k + 2] = b;
+          jac[jo + 4 * k + 3] = 0;
+        }
+      },
     },
     jacobian: (_t, s, so, out, oo) => {
       out[oo] = -2 * a * s[so];
