@@ -43,7 +43,7 @@ export function* solveWork(where: string, plan: SolvePlan, scratch?: RunScratch)
  * cost — so say so, and what removes them (through `setWarningHandler`'s channel, never
  * `console`).
  */
-function warnFiniteDifferences(where: string, method: string, source: string, extraSteps: number, dyn: Dynamics): void {
+export function warnFiniteDifferences(where: string, method: string, source: string, extraSteps: number, dyn: Dynamics): void {
   const name = (dyn as { name?: unknown }).name;
   const label = typeof name === 'string' ? `'${name}'` : `this D = ${dyn.dim} dynamics`;
   warnOnce(`FINITE_DIFFERENCES:${method}:${typeof name === 'string' ? name : `D=${dyn.dim}`}`, {

@@ -1,5 +1,5 @@
 import { defineDynamics, diagonal, type Dynamics } from '@unroll/linearize';
-import { UnrollError } from '@unroll/scan';
+import { setWarningHandler, UnrollError, type UnrollWarning } from '@unroll/scan';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +247,22 @@ describe('createCpuWorkers: typed errors', () => {
     expect(await codeOf(solveAsync(dyn, [0, Number.NaN], 10, { backend: pool(2) }))).toBe('NON_FINITE');
     expect(() => createCpuWorkers({ workers: 0 })).toThrow(UnrollError);
     expect(() => createCpuWorkers({ workers: 2, threads: 2 } as never)).toThrow(/unknown option 'threads'/);
+  });
+
+  it('finite differences are reported as solve reports them: a FINITE_DIFFERENCES warning, once', async () => {
+    const seen: UnrollWarning[] = [];
+    const previous = setWarningHandler((w) => seen.push(w));
+    try {
+      // 'doubling' gives its diagonal only: DEER's Jacobian comes from D finite-difference JVPs.
+      const dyn = await loadWorkerDynamics({ module: fixtureModule, exportName: 'doubling', args: [2] });
+      const a = await solveAsync(dyn, [0.1, 0.2], 30, { method: 'deer', backend: pool(2) });
+      await solveAsync(dyn, [0.1, 0.2], 30, { method: 'deer', backend: pool(2) });
+      expect(a.linearization?.callsPerStep.step).toBeGreaterThan(0);
+      expect(seen.map((w) => w.code)).toEqual(['FINITE_DIFFERENCES']);
+      expect(seen[0]?.message).toMatch(/'doubling'.*extra evaluations of f per step/);
+    } finally {
+      setWarningHandler(previous);
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import { runWorkAsync } from '../resumable-work.js';
 import type { SolveBackend } from '../solve-backend.js';
 import { throwIfAborted } from '../solve.js';
 import type { SolveOptions, SolveResult } from '../solve-options.js';
-import { solveWork } from '../solve-work.js';
+import { solveWork, warnFiniteDifferences } from '../solve-work.js';
 import type { SharedSolveMemory } from './chunk-solver.js';
 import { PoolBackend } from './pool-backend.js';
 import { ThreadTransport } from './thread-transport.js';
@@ -157,6 +157,7 @@ class CpuWorkerPool implements CpuWorkers {
     const rows = Math.min(T, s.window ?? T);
     const memory = sharedMemory(where, dtype, T, D, W, rows, plan.start, s.init === 'zeros' ? undefined : initialGuess(dyn, Float64Array.from(plan.start), T, dtype, plan.opts));
     const { source, cost } = run.strategy.prepare(dyn);
+    if (cost.calls.step > 0) warnFiniteDifferences(where, run.name, source, cost.calls.step, dyn);
     try {
       // Inside the try: workers that built the solve before another refused it drop it too.
       await this.#transport.open({ dynamics, dim: D, recipe, memory, controls: { tol: s.tol, reset: s.reset, resetThreshold: s.resetThreshold, change: s.change } });
