@@ -2,7 +2,7 @@ import type { Dynamics, Linearizer, Strategy } from '@unroll/linearize';
 import { allocate, linearRecurrence, sharedFloatArray, type FloatArray, type Structure } from '@unroll/scan';
 import type { FixedPointBackend, UpdateMeasure } from './fixed-point-backend.js';
 import { kalmanFilter } from './kalman-filter.js';
-import { linearizeRows, residualRows, takeCandidate, type IterationRows, type ResidualSums, type TakenRows } from './iteration-rows.js';
+import { enterWindow, linearizeRows, residualRows, takeCandidate, type IterationRows, type ResidualSums, type TakenRows } from './iteration-rows.js';
 import type { Work } from './resumable-work.js';
 import type { RunControls } from './run-controls.js';
 import { isAllFinite, rolloutInBlocks } from './sequential-rollout.js';
@@ -143,16 +143,8 @@ export class CpuBackend implements FixedPointBackend {
    * and returns the mean merit ½‖r_t‖² over those rows.
    */
   *linearize(ws: number, we: number): Work<number> {
-    const D = this.#D, cur = this.#current;
-    if (this.#settings.windowEntry === 'previous' && we > this.#entered) {
-      // PASO §4.6: steps entering the window start from the previous window's last state
-      // (the first window keeps the initial guess).
-      if (this.#entered > 0) {
-        const from = (this.#entered - 1) * D;
-        for (let r = this.#entered; r < we; r++) for (let i = 0; i < D; i++) cur[r * D + i] = cur[from + i];
-      }
-      this.#entered = we;
-    }
+    const cur = this.#current;
+    if (this.#settings.windowEntry === 'previous') this.#entered = enterWindow(cur, this.#D, this.#entered, we);
     let merit = 0;
     for (let block = ws; block < we; block += this.#block) {
       merit += linearizeRows(this.#rows, cur, this.#A, this.#b, ws, block, Math.min(we, block + this.#block));

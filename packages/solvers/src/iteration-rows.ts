@@ -153,3 +153,17 @@ export function residualRows(dyn: Dynamics, s0: FloatArray, cur: FloatArray, f: 
   sums.merit = merit;
   sums.maxResidual = maxResidual;
 }
+
+/**
+ * PASO's window entry (§4.6): rows `[entered, we)`, entering the window now, start from the
+ * previous window's last state (row entered − 1) instead of the initial guess; the first
+ * window (entered = 0) keeps the guess. Returns the rows entered so far.
+ */
+export function enterWindow(cur: FloatArray, D: number, entered: number, we: number): number {
+  if (we <= entered) return entered;
+  if (entered > 0) {
+    const from = (entered - 1) * D;
+    for (let r = entered; r < we; r++) for (let i = 0; i < D; i++) cur[r * D + i] = cur[from + i];
+  }
+  return we;
+}

@@ -9,6 +9,7 @@ import type { RunSettings } from '../cpu-backend.js';
 import { chunkStarts, splitRows, type Chunk } from './chunk-plan.js';
 import type { SharedSolveMemory } from './chunk-solver.js';
 import type { ChunkCommand, ChunkReply, ChunkTransport } from './transport.js';
+import { enterWindow } from '../iteration-rows.js';
 
 /**
  * The worker pool's backend of the fixed-point driver (`driveFixedPoint`): the iteration
@@ -70,14 +71,7 @@ export class PoolBackend implements FixedPointBackend {
 
   *linearize(ws: number, we: number): Work<number> {
     const D = this.#D, cur = this.#current;
-    if (this.#settings.windowEntry === 'previous' && we > this.#entered) {
-      // PASO §4.6: steps entering the window start from the previous window's last state.
-      if (this.#entered > 0) {
-        const from = (this.#entered - 1) * D;
-        for (let r = this.#entered; r < we; r++) for (let i = 0; i < D; i++) cur[r * D + i] = cur[from + i];
-      }
-      this.#entered = we;
-    }
+    if (this.#settings.windowEntry === 'previous') this.#entered = enterWindow(cur, D, this.#entered, we);
     this.#chunks = splitRows(ws, we, this.#transport.size);
     const last = this.#chunks.length - 1;
     const replies = yield* this.#round(this.#chunks.map(({ t0, t1 }, k) => ({ op: 'linearize' as const, ws, t0, t1, summarize: k < last })));
