@@ -37,7 +37,7 @@ function gpuEnv() {
 
 const args = process.argv.slice(2);
 // The GPU kernels' plan is counted on a recording device (no GPU needed), then timed.
-for (const [pkg, script] of [['scan', 'run'], ['solvers', 'run'], ['systems', 'batched'], ['solvers', 'workers'], ['gpu-runtime', 'plan'], ['gpu-runtime', 'run']]) {
+for (const [pkg, script] of [['scan', 'run'], ['solvers', 'run'], ['systems', 'batched'], ['systems', 'jax-js'], ['solvers', 'workers'], ['gpu-runtime', 'plan'], ['gpu-runtime', 'run']]) {
   const cwd = fileURLToPath(new URL(`../packages/${pkg}/`, import.meta.url));
   const env = pkg === 'gpu-runtime' ? gpuEnv() : process.env;
   const r = spawnSync(process.execPath, [`bench/${script}.mjs`, ...args], { cwd, env, stdio: 'inherit' });
