@@ -114,6 +114,17 @@ describe('defineDynamics({ block })', () => {
     expect(() => defineDynamics({ ...spec, block: { step: spec.step, stepDiagonal: 'x' } as never })).toThrow(/block\.stepDiagonal must be a function/);
   });
 
+  it('refuses, before allocating, a stepJacobian whose probe would not fit one array', () => {
+    const D = 10_000;
+    const step = (_t: number, s: FloatArray, so: number, out: FloatArray, oo: number) => { for (let i = 0; i < D; i++) out[oo + i] = 0.5 * s[so + i]; };
+    const diagonal = (_t: number, _s: FloatArray, _so: number, out: FloatArray, oo: number) => { for (let i = 0; i < D; i++) out[oo + i] = 0.5; };
+    const block: DynamicsBlock = {
+      step: (_t0, n, s, so, out, oo) => { for (let e = 0; e < n * D; e++) out[oo + e] = 0.5 * s[so + e]; },
+      stepJacobian: () => { throw new Error('never called'); },
+    };
+    expect(() => defineDynamics({ dim: D, step, diagonal, block })).toThrow(/MEMORY_BUDGET|more than the .* one array may hold; omit stepJacobian/);
+  });
+
   it('checkDynamics refuses a plain object whose block is malformed', () => {
     const { spec } = tanhMap(2, 1);
     expect(() => { checkDynamics('solve', { dim: 2, step: spec.step, block: {} }); }).toThrow(/dynamics\.block must be .* dynamics\.block\.step is undefined/);

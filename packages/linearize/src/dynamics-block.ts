@@ -1,4 +1,4 @@
-import { UnrollError, describeValue, type FloatArray } from '@unroll/scan';
+import { UnrollError, checkArrayLength, describeValue, type FloatArray } from '@unroll/scan';
 
 /**
  * A dynamics evaluated a block of consecutive steps at a time: f — and, where the
@@ -110,6 +110,7 @@ export function checkDynamicsBlock(
     run('stepDiagonal', n * D, (out, diag) => { given.stepDiagonal?.(t, n, prev, 0, out, 0, diag, 0); }, expectF, expectDiag, perStep.diagonalTol);
   }
   if (given.stepJacobian !== undefined) {
+    checkArrayLength(label, `block.stepJacobian's probe (${n} Jacobians of dim² = ${D}² numbers)`, n * D * D + 1, 'omit stepJacobian (quasi strategies need no D×D matrix)');
     const expectJac = new Float64Array(n * D * D);
     for (let k = 0; k < n; k++) perStep.jacobian(t + k, prev, k * D, expectJac, k * D * D);
     run('stepJacobian', n * D * D, (out, jac) => { given.stepJacobian?.(t, n, prev, 0, out, 0, jac, 0); }, expectF, expectJac, perStep.jacobianTol);
