@@ -117,20 +117,29 @@ export function gruBlock(D: number, I: number, w: Readonly<Record<keyof GruWeigh
     }
   };
 
+  // Where the derivative rows go: set per call, so no closure is made per block.
+  let into: FloatArray = r, intoOffset = 0;
+  const writeDiagonal = (h: FloatArray, hk: number, k: number, row: number) => {
+    for (let i = 0; i < D; i++) into[intoOffset + row * D + i] = entry(h, hk, k, i, i);
+  };
+  const writeJacobian = (h: FloatArray, hk: number, k: number, row: number) => {
+    const base = intoOffset + row * D * D;
+    for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) into[base + i * D + j] = entry(h, hk, k, i, j);
+  };
+
   return {
     step(t0, count, h, ho, out, oo) {
       run(t0, count, h, ho, out, oo, undefined);
     },
     stepDiagonal(t0, count, h, ho, out, oo, diag, dOff) {
-      run(t0, count, h, ho, out, oo, (hh, hk, k, row) => {
-        for (let i = 0; i < D; i++) diag[dOff + row * D + i] = entry(hh, hk, k, i, i);
-      });
+      into = diag;
+      intoOffset = dOff;
+      run(t0, count, h, ho, out, oo, writeDiagonal);
     },
     stepJacobian(t0, count, h, ho, out, oo, jac, jo) {
-      run(t0, count, h, ho, out, oo, (hh, hk, k, row) => {
-        const base = jo + row * D * D;
-        for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) jac[base + i * D + j] = entry(hh, hk, k, i, j);
-      });
+      into = jac;
+      intoOffset = jo;
+      run(t0, count, h, ho, out, oo, writeJacobian);
     },
   };
 }

@@ -57,28 +57,37 @@ export function meanFieldRnnBlock(D: number, W: Float64Array, u: Float64Array): 
     }
   };
 
+  // Where the derivative rows go: set per call, so no closure is made per block.
+  let into: FloatArray = th, intoOffset = 0;
+  const writeDiagonal = (k: number, row: number) => {
+    for (let i = 0; i < D; i++) {
+      const x = th[k * D + i];
+      into[intoOffset + row * D + i] = W[i * D + i] * (1 - x * x);
+    }
+  };
+  const writeJacobian = (k: number, row: number) => {
+    const base = intoOffset + row * D * D;
+    for (let i = 0; i < D; i++) {
+      for (let j = 0; j < D; j++) {
+        const x = th[k * D + j];
+        into[base + i * D + j] = W[i * D + j] * (1 - x * x);
+      }
+    }
+  };
+
   return {
     step(t0, count, s, so, out, oo) {
       run(t0, count, s, so, out, oo, undefined);
     },
     stepDiagonal(t0, count, s, so, out, oo, diag, dOff) {
-      run(t0, count, s, so, out, oo, (k, row) => {
-        for (let i = 0; i < D; i++) {
-          const x = th[k * D + i];
-          diag[dOff + row * D + i] = W[i * D + i] * (1 - x * x);
-        }
-      });
+      into = diag;
+      intoOffset = dOff;
+      run(t0, count, s, so, out, oo, writeDiagonal);
     },
     stepJacobian(t0, count, s, so, out, oo, jac, jo) {
-      run(t0, count, s, so, out, oo, (k, row) => {
-        const base = jo + row * D * D;
-        for (let i = 0; i < D; i++) {
-          for (let j = 0; j < D; j++) {
-            const x = th[k * D + j];
-            jac[base + i * D + j] = W[i * D + j] * (1 - x * x);
-          }
-        }
-      });
+      into = jac;
+      intoOffset = jo;
+      run(t0, count, s, so, out, oo, writeJacobian);
     },
   };
 }
