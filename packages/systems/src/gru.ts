@@ -147,9 +147,53 @@ export function gru(params: GruParams): DefinedDynamics & {
     (i === j ? z[i] : 0) +
     (h[ho + i] - n[i]) * z[i] * (1 - z[i]) * Whz[i * D + j] +
     (1 - z[i]) * (1 - n[i] * n[i]) * (r[i] * Whn[i * D + j] + a[i] * r[i] * (1 - r[i]) * Whr[i * D + j]);
+  // θ is the twelve weight arrays concatenated in `names` order (PyTorch's layout each).
+  const offsets = {} as Record<(typeof names)[number], number>;
+  let paramCount = 0;
+  for (const k of names) {
+    offsets[k] = paramCount;
+    paramCount += sizes[k];
+  }
+  const dAr = new Float64Array(D), dAz = new Float64Array(D), dAn = new Float64Array(D), dAh = new Float64Array(D);
   const dyn = defineDynamics({
     dim: D,
     name: `gru(D=${D}, inputs=${I})`,
+    paramCount,
+    // out ← wᵀ ∂h'/∂θ by the chain rule through h' = (1 − z) n + z h, n = tanh(a_n + r a_h):
+    // d z = w (h − n), d n = w (1 − z), d(pre-n) = d n (1 − n²), then each gate's
+    // pre-activation, whose weights see the input x_t (W_i·) or the state h (W_h·).
+    vjpParams(t, h, ho, wv, wo, out, oo) {
+      gates(t, h, ho);
+      for (let i = 0; i < D; i++) {
+        const wi = wv[wo + i];
+        const dPre = wi * (1 - z[i]) * (1 - n[i] * n[i]);
+        dAz[i] = wi * (h[ho + i] - n[i]) * z[i] * (1 - z[i]);
+        dAn[i] = dPre;
+        dAh[i] = dPre * r[i];
+        dAr[i] = dPre * a[i] * r[i] * (1 - r[i]);
+      }
+      const xo = inputRow(x, I, t);
+      for (let i = 0; i < D; i++) {
+        for (let q = 0; q < I; q++) {
+          const xq = xo >= 0 ? x[xo + q] : 0;
+          out[oo + offsets.Wir + i * I + q] = dAr[i] * xq;
+          out[oo + offsets.Wiz + i * I + q] = dAz[i] * xq;
+          out[oo + offsets.Win + i * I + q] = dAn[i] * xq;
+        }
+        for (let j = 0; j < D; j++) {
+          const hj = h[ho + j];
+          out[oo + offsets.Whr + i * D + j] = dAr[i] * hj;
+          out[oo + offsets.Whz + i * D + j] = dAz[i] * hj;
+          out[oo + offsets.Whn + i * D + j] = dAh[i] * hj;
+        }
+        out[oo + offsets.bir + i] = dAr[i];
+        out[oo + offsets.biz + i] = dAz[i];
+        out[oo + offsets.bin + i] = dAn[i];
+        out[oo + offsets.bhr + i] = dAr[i];
+        out[oo + offsets.bhz + i] = dAz[i];
+        out[oo + offsets.bhn + i] = dAh[i];
+      }
+    },
     wgsl: gruWgsl({ inputDim: I, weights: w, inputs: x }),
     block: gruBlock(D, I, w, x),
     step(t, h, ho, out, oo) {
