@@ -111,8 +111,12 @@ describe('runtime.solve converges to the sequential rollout', () => {
         const dyn = tanhNetwork(D, T, 0.7, seed);
         const next = mulberry32(seed);
         const s0 = Float64Array.from({ length: S * D }, () => next() / 4294967296 - 0.5);
-        const r = await rt.solve(dyn, s0, T, { method: method === 'scale-elk' ? scaleElk({ k: 0.5 }) : method });
-        expect(r.converged).toBe(true);
+        // Picard reaches T iterations here, where the verdict asks max |r| ≤ tol itself; its
+        // Ã = I makes the scan a float32 prefix sum over up to 300 steps, whose rounding
+        // (and, with the chained scan, its order) puts the residual near the float32
+        // default 1e-5 — so Picard is held to 1e-4, and every method to the rollout below.
+        const r = await rt.solve(dyn, s0, T, { method: method === 'scale-elk' ? scaleElk({ k: 0.5 }) : method, ...(method === 'picard' ? { tol: 1e-4 } : {}) });
+        expect(r.converged, `${method} D=${D} T=${T} S=${S} seed=${seed}`).toBe(true);
         for (let q = 0; q < S; q++) {
           const ref = sequentialRollout(dyn, s0.slice(q * D, (q + 1) * D), T, new Float64Array(T * D));
           expect(maxAbsDiff(r.states.slice(q * T * D, (q + 1) * T * D), ref)).toBeLessThan(2e-5);
