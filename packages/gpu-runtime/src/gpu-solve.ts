@@ -2,6 +2,7 @@ import {
   checkOptionsObject,
   defaultMethod,
   driveFixedPoint,
+  exactAfterT,
   resolveMethod,
   initialGuess,
   methodNames,
@@ -138,7 +139,7 @@ export function settingsOf(dyn: GpuDynamics, T: number, raw: unknown): Settings 
   // The same default as on the CPU: DEER while dense is cheap and the dynamics give the
   // exact Jacobian (here: a WGSL `jacobian`), quasi-DEER otherwise.
   const method = opts.method === undefined ? defaultMethod(dyn.dim, dyn.hasJacobian) : resolveMethod('solve', opts.method);
-  const controls = resolveRunControls('solve', opts, T, 'float32');
+  const controls = resolveRunControls('solve', opts, T, 'float32', exactAfterT(method));
   const windowGiven: unknown = opts.window;
   if (windowGiven !== undefined && (typeof windowGiven !== 'number' || !Number.isInteger(windowGiven) || windowGiven < 1)) {
     throw new UnrollError('INVALID_ARGUMENT', `solve: window must be a positive integer number of steps, got ${describe(windowGiven)}.`);

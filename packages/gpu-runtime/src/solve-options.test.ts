@@ -82,6 +82,16 @@ describe('the options shared with the CPU are validated once, by resolveRunContr
     expect(long.trace.delta.at(-1)).toBeLessThan(1e-5);
     expect(long.trace.delta.at(-2)).toBeGreaterThanOrEqual(1e-5);
   });
+
+  it('quasi-ELK with λ > 0 is not exact after T, so maxIterations past T is honoured, as on the CPU', async () => {
+    const opts = { method: elk({ lambda: 1, base: 'diagonal' }), maxIterations: 200, tol: 1e-5 };
+    const [gpu, cpu] = [await rt.solve(gpuDyn, [0], 5, opts), cpuSolve(cpuDyn, [0], 5, opts)];
+    expect(cpu.iterations).toBeGreaterThan(5);
+    expect(cpu.converged).toBe(true);
+    expect(gpu.converged).toBe(true);
+    expect(Math.abs(gpu.iterations - cpu.iterations)).toBeLessThanOrEqual(3);
+    expect((await rt.solve(gpuDyn, [0], 5, { method: elk({ lambda: 1, base: 'diagonal' }) })).iterations).toBe(5);
+  });
 });
 
 describe('what only the CPU serves is refused, not ignored', () => {

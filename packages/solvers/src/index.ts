@@ -19,6 +19,7 @@ export {
   defaultMethod,
   denseLimit,
   elk,
+  exactAfterT,
   jacobi,
   methodNames,
   newton,

@@ -1,7 +1,7 @@
 import { diagonal, full, hutchinson } from '@unroll/linearize';
 import { describe, expect, it } from 'vitest';
 import { tanhRnn } from '../test/systems.js';
-import { clipElk, deer, elk, jacobi, methodNames, newton, picard, quasiDeer, resolveMethod, scaleElk, sequential, solve } from './index.js';
+import { clipElk, deer, elk, exactAfterT, jacobi, methodNames, newton, picard, quasiDeer, resolveMethod, scaleElk, sequential, solve } from './index.js';
 
 describe('methods are values: a choice of Ã_t plus an inner linear solve', () => {
   it('each factory carries its strategy and inner solve', () => {
@@ -63,5 +63,29 @@ describe('methods are values: a choice of Ã_t plus an inner linear solve', () =
     expect(() => elk(null as never)).toThrow(/options must be an object/);
     expect(() => quasiDeer(null as never)).toThrow(/options must be an object/);
     expect(() => resolveMethod('solve', diagonal)).toThrow(/You passed the factory 'diagonal' itself: call it/);
+  });
+});
+
+describe('exactAfterT: ELK with λ > 0 may iterate past T', () => {
+  it('says which methods are exact after T iterations', () => {
+    for (const m of [sequential(), deer(), quasiDeer(), picard(), jacobi(), scaleElk({ k: 0.5 }), clipElk(), elk({ lambda: 0 })]) expect(exactAfterT(m)).toBe(true);
+    expect(exactAfterT(elk({ lambda: 1 }))).toBe(false);
+    expect(exactAfterT(elk({ lambda: 1e-6, base: 'diagonal' }))).toBe(false);
+  });
+
+  it('a damped ELK that needs more than T iterations gets them when asked, and reaches the rollout; DEER stays capped at T', () => {
+    const dyn = tanhRnn(3, 7, 1.5);
+    const T = 4, s0 = [0.5, -0.3, 0.2];
+    const reference = solve(dyn, s0, T, { method: 'sequential' }).states;
+    // λ = 1 moves each row half way per iteration (thesis §4.2), so T = 4 iterations cannot be exact.
+    const capped = solve(dyn, s0, T, { method: elk({ lambda: 1 }) });
+    expect(capped.iterations).toBe(T);
+    expect(capped.converged).toBe(false);
+    const long = solve(dyn, s0, T, { method: elk({ lambda: 1 }), maxIterations: 500 });
+    expect(long.iterations).toBeGreaterThan(T);
+    expect(long.iterations).toBeLessThan(500);
+    expect(long.converged).toBe(true);
+    for (let k = 0; k < reference.length; k++) expect(Math.abs(long.states[k] - reference[k])).toBeLessThan(1e-6);
+    expect(solve(dyn, s0, T, { method: 'deer', maxIterations: 500, tol: 1e-300 }).iterations).toBeLessThanOrEqual(T);
   });
 });

@@ -164,6 +164,17 @@ export function clipElk(options: { readonly lo?: number; readonly hi?: number; r
   return fixedPoint(o.lo === undefined && o.hi === undefined && o.base === undefined ? 'clip-elk' : strategy.name, strategy, recipe);
 }
 
+/**
+ * Whether `method` is exact after T iterations on T steps, so that more are never needed.
+ * Every recurrence-based method is (after iteration i the first i rows equal the rollout,
+ * whatever Ã_t is: the unifying framework's Prop. 1); ELK with λ > 0 is not — its Kalman
+ * update moves each row only part of the way to the linearized solution (thesis §4.2), so
+ * it may need more than T.
+ */
+export function exactAfterT(method: SolveMethod): boolean {
+  return method.kind === 'sequential' || method.inner.kind === 'recurrence' || method.inner.lambda === 0;
+}
+
 /** Newton-type iteration with any strategy (custom structures included), solved by the recurrence. */
 export function newton(strategy: Strategy): FixedPointMethod {
   const s = strategyOf('newton', 'strategy', strategy);

@@ -2,7 +2,7 @@ import { checkDynamics, type Dynamics, type Strategy } from '@unroll/linearize';
 import { allocate, describeValue as describe, UnrollError, type Structure } from '@unroll/scan';
 import { allocating, checkArrayLength, checkInitialState, checkSteps } from './check-arguments.js';
 import { createRunScratch, type RunScratch, type RunSettings } from './cpu-backend.js';
-import { defaultMethod, resolveMethod } from './methods.js';
+import { defaultMethod, exactAfterT, resolveMethod } from './methods.js';
 import { checkOptionsObject, resolveRunControls, solveOptionKeys } from './run-controls.js';
 import type { SolveOptions } from './solve-options.js';
 
@@ -44,7 +44,7 @@ export function planSolve(where: string, dyn: unknown, s0: unknown, T: unknown, 
   }
   const dtype = dtypeOption;
   const method = opts.method === undefined ? defaultMethod(D) : resolveMethod(where, opts.method);
-  const controls = resolveRunControls(where, opts, T, dtype);
+  const controls = resolveRunControls(where, opts, T, dtype, exactAfterT(method));
   checkArrayLength(where, `the trajectory (T·D = ${T}·${D})`, T * D);
   const start = allocate(dtype, D);
   for (let i = 0; i < D; i++) start[i] = s0[i];

@@ -15,7 +15,7 @@ export interface RunControls {
   readonly residualTol: number;
   /** The stopping rule (`SolveOptions.stop`, default `'delta'`). */
   readonly stop: 'delta' | 'merit';
-  /** Already capped at T (every method is exact after T iterations). */
+  /** Already capped at T for the methods that are exact after T iterations (all but ELK with λ > 0). */
   readonly maxIterations: number;
   /** Reset non-finite or huge entries to the initial guess (default true). */
   readonly reset: boolean;
@@ -90,7 +90,7 @@ export function checkOptionsObject<O extends object>(where: string, opts: O | un
  *
  * @throws {UnrollError} `INVALID_ARGUMENT` naming the option and what to pass instead.
  */
-export function resolveRunControls(where: string, opts: SolveOptions, T: number, dtype: Dtype): RunControls {
+export function resolveRunControls(where: string, opts: SolveOptions, T: number, dtype: Dtype, exactAfterT = true): RunControls {
   const tol = opts.tol ?? (dtype === 'float32' ? 1e-5 : 1e-8);
   positiveFinite(where, 'tol', tol);
   const residualTol = opts.residualTol ?? Math.sqrt(tol);
@@ -148,7 +148,10 @@ export function resolveRunControls(where: string, opts: SolveOptions, T: number,
     tol,
     residualTol,
     stop,
-    maxIterations: Math.min(T, requested),
+    // A recurrence-based method is exact after T iterations, so more are never needed; ELK's
+    // damped Kalman step (λ > 0) is not (thesis §4.2: each row only moves a fraction
+    // 1/(1 + λ)-ish of the way), so its cap is the caller's.
+    maxIterations: exactAfterT ? Math.min(T, requested) : requested,
     reset,
     resetThreshold,
     fallback: fallback === 'sequential',

@@ -56,7 +56,7 @@ export interface SolveOptions {
   readonly stop?: 'delta' | 'merit';
   /** Max-abs residual a `'delta'` stop must also meet (default √tol). */
   readonly residualTol?: number;
-  /** LDS solves at most (default and cap: T — every method is exact after T). */
+  /** LDS solves at most (default T; capped at T for every method that is exact after T — all but ELK with λ > 0, which may need more: see `exactAfterT`). */
   readonly maxIterations?: number;
   /** Initial trajectory: `'zeros'` (default), `'random'` (seeded standard normal), `'jacobi'` (f over zeros), or a `[T][D]` array (warm start). */
   readonly init?: 'zeros' | 'random' | 'jacobi' | FloatArray;

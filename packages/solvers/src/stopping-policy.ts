@@ -18,7 +18,7 @@ export interface PolicySettings {
   readonly residualTol: number;
   /** The stopping rule: `'delta'` (change between iterates) or `'merit'` (L/T of the residual). */
   readonly stop: 'delta' | 'merit';
-  /** Iterations at most (at most T: every method is exact after T). */
+  /** Iterations at most (at most T, except for ELK with λ > 0, which is not exact after T). */
   readonly maxIterations: number;
   /** Rows iterated at once; undefined: all T. */
   readonly window: number | undefined;

@@ -16,6 +16,7 @@ export type { PotentialWgsl } from './potential-wgsl.js';
 export { langevin, type LangevinParams } from './langevin.js';
 export { fromJacobian } from './from-jacobian.js';
 export { gru, type GruParams, type GruWeights } from './gru.js';
+export { autoregressiveGru, type AutoregressiveGruParams, type GaussianReadout } from './autoregressive-gru.js';
 export { groupWord, permutation, type GroupWordParams } from './group-word.js';
 export { leastSquares, logisticRegression, type Loss } from './losses.js';
 export { tinyMlp, type TinyMlpLoss } from './tiny-mlp.js';
