@@ -8,9 +8,11 @@ import { createRng } from './random.js';
 export interface GaussianReadout {
   /** `[dim]` weights of the mean. */
   readonly meanWeights: ArrayLike<number>;
+  /** The mean's bias b_μ. */
   readonly meanBias: number;
   /** `[dim]` weights of the log standard deviation. */
   readonly logStdWeights: ArrayLike<number>;
+  /** The log standard deviation's bias b_logσ. */
   readonly logStdBias: number;
 }
 

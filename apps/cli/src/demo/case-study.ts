@@ -72,7 +72,7 @@ export interface CaseStudyOptions {
 export interface CaseStudy {
   /** 1, 2, …: the order of the demo. */
   readonly number: number;
-  /** Stable id for `--only`: 'word-s5', 'gru-init', 'langevin', 'predictability', 'observers', 'elk', 'optimizers', 'threshold-scale', 'two-well', 'rates', 'memory'. */
+  /** Stable id for `--only`: 'word-s5', 'gru-init', 'langevin', 'predictability', 'observers', 'elk', 'optimizers', 'threshold-scale', 'two-well', 'rates', 'memory', 'ar-gru'. */
   readonly id: string;
   readonly title: string;
   run(options: CaseStudyOptions): CaseStudyResult | Promise<CaseStudyResult>;

@@ -1,3 +1,4 @@
+import { arGru } from './ar-gru.js';
 import type { CaseStudy } from './case-study.js';
 import { elkSweep } from './elk.js';
 import { gruInit } from './gru-init.js';
@@ -12,4 +13,4 @@ import { twoWellLangevin } from './two-well.js';
 import { wordS5 } from './word-s5.js';
 
 /** The case studies of `unroll demo`, in order. */
-export const studies: readonly CaseStudy[] = [wordS5, gruInit, langevinMixture, predictability, observers, elkSweep, optimizers, thresholdScale, twoWellLangevin, rates, memoryStudy];
+export const studies: readonly CaseStudy[] = [wordS5, gruInit, langevinMixture, predictability, observers, elkSweep, optimizers, thresholdScale, twoWellLangevin, rates, memoryStudy, arGru];
