@@ -34,7 +34,7 @@ const FULL: Size = {
   sweepT: 1000,
   sweepSequences: 5,
   lambdas: [1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
-  repeats: 3,
+  repeats: 1,
 };
 /** The stop of every solve: max-abs change below TOL (and the residual check). */
 const TOL = 1e-8;
@@ -388,10 +388,11 @@ export const arGru: CaseStudy = {
       logX: true,
       logY: true,
       series: [
-        { name: 'ELK', x: sw.points.map((p) => p.lambda), y: sw.points.map((p) => p.elk), markers: true },
-        { name: 'quasi-ELK', x: sw.points.map((p) => p.lambda), y: sw.points.map((p) => p.quasiElk), markers: true },
+        // In the order (and so the styles) of the MAD panels.
         { name: 'DEER', x: sw.points.map((p) => p.lambda), y: sw.points.map(() => sw.deer) },
         { name: 'quasi-DEER', x: sw.points.map((p) => p.lambda), y: sw.points.map(() => sw.quasiDeer) },
+        { name: 'ELK', x: sw.points.map((p) => p.lambda), y: sw.points.map((p) => p.elk), markers: true },
+        { name: 'quasi-ELK', x: sw.points.map((p) => p.lambda), y: sw.points.map((p) => p.quasiElk), markers: true },
       ],
     };
 
