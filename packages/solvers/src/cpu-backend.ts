@@ -1,5 +1,5 @@
 import type { Dynamics, Linearizer, Strategy } from '@unroll/linearize';
-import { allocate, linearRecurrence, sharedFloatArray, type FloatArray, type Structure } from '@unroll/scan';
+import { allocate, linearRecurrence, sharedFloatArray, UnrollError, type FloatArray, type Structure } from '@unroll/scan';
 import type { FixedPointBackend, UpdateMeasure } from './fixed-point-backend.js';
 import { kalmanFilter } from './kalman-filter.js';
 import { enterWindow, linearizeRows, residualRows, takeCandidate, type IterationRows, type ResidualSums, type TakenRows } from './iteration-rows.js';
@@ -97,7 +97,11 @@ export class CpuBackend implements FixedPointBackend {
   /** Rows that have been inside a window (for `windowEntry: 'previous'`). */
   #entered = 0;
 
+  /** @throws {UnrollError} `INVALID_ARGUMENT` when `changeEntries` exceeds the dimension D (checked before the trajectory is allocated). */
   constructor(dyn: Dynamics, s0: FloatArray, T: number, strategy: Strategy, structure: Structure, guess: FloatArray | undefined, settings: RunSettings, scratch?: RunScratch) {
+    if (settings.changeEntries !== undefined && settings.changeEntries > dyn.dim) {
+      throw new UnrollError('INVALID_ARGUMENT', `solve: changeEntries (${settings.changeEntries}) must be at most the dimension D = ${dyn.dim}: the leading entries of each step the change is measured over.`);
+    }
     this.#dyn = dyn;
     this.#s0 = s0;
     this.#T = T;

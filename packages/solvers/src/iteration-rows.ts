@@ -71,7 +71,8 @@ export interface TakenRows {
  * The update over rows `[from, to)` (window-relative, the window starting at row `ws`):
  * resets the candidate's non-finite or huge entries (beyond `resetThreshold`) to the
  * initial guess (`guess`, or zeros when undefined), measures each row's change against
- * the current iterate, and writes the candidate into `cur`. Every maximum goes through
+ * the current iterate (over its first `changeEntries` entries, all D by default), and
+ * writes the candidate into `cur`. Every maximum goes through
  * `nanMax`, so a NaN stays NaN. Writes into `out`, allocating nothing.
  */
 export function takeCandidate(
@@ -82,7 +83,7 @@ export function takeCandidate(
   ws: number,
   from: number,
   to: number,
-  controls: Pick<RunControls, 'reset' | 'resetThreshold' | 'change' | 'tol'>,
+  controls: Pick<RunControls, 'reset' | 'resetThreshold' | 'change' | 'tol'> & { readonly changeEntries?: number | undefined },
   out: TakenRows,
 ): TakenRows {
   const off = ws * D;
@@ -100,15 +101,17 @@ export function takeCandidate(
   let delta = 0;
   let prefix = -1;
   const meanSquare = controls.change === 'mean-square';
+  // PASO's eq. 9 measures the n model weights, the leading entries of an optimizer's state.
+  const n = Math.min(D, controls.changeEntries ?? D);
   for (let r = from; r < to; r++) {
     let rowDelta = 0;
-    for (let k = r * D; k < (r + 1) * D; k++) {
+    for (let k = r * D; k < r * D + n; k++) {
       const d = next[k] - cur[off + k];
       // A NaN stays NaN either way: in the sum, and through nanMax.
       rowDelta = meanSquare ? rowDelta + d * d : nanMax(rowDelta, Math.abs(d));
-      cur[off + k] = next[k];
     }
-    if (meanSquare) rowDelta /= D;
+    for (let k = r * D; k < (r + 1) * D; k++) cur[off + k] = next[k];
+    if (meanSquare) rowDelta /= n;
     if (prefix < 0 && !(rowDelta < controls.tol)) prefix = r - from;
     delta = nanMax(delta, rowDelta);
   }

@@ -39,6 +39,10 @@ export interface RunControls {
   readonly change: 'max-abs' | 'mean-square';
   /** Where steps entering a sliding window start: the initial guess (default) or the previous window's last state (PASO §4.6). */
   readonly windowEntry: 'guess' | 'previous';
+  /** Leading entries of each step the change is measured over; undefined: all D (PASO's eq. 9 measures the n weights only). */
+  readonly changeEntries: number | undefined;
+  /** How far a window advances: past the converged steps (default), or one further — PASO's stride (Algorithm 1, line 8). */
+  readonly windowAdvance: 'converged' | 'first-unconverged';
 }
 
 /** The option keys `SolveOptions` knows (a misspelt key is refused, not ignored). */
@@ -62,6 +66,8 @@ export const solveOptionKeys: readonly (keyof SolveOptions)[] = [
   'backend',
   'change',
   'windowEntry',
+  'changeEntries',
+  'windowAdvance',
 ];
 
 const GiB = 2 ** 30;
@@ -142,9 +148,22 @@ export function resolveRunControls(where: string, opts: SolveOptions, T: number,
   if (windowEntry === 'previous' && opts.window === undefined) {
     throw new UnrollError('INVALID_ARGUMENT', `${where}: windowEntry applies to sliding windows; give window too (e.g. { window: 35, windowEntry: 'previous' }).`);
   }
+  const changeEntries: unknown = opts.changeEntries;
+  if (changeEntries !== undefined && (typeof changeEntries !== 'number' || !Number.isInteger(changeEntries) || changeEntries < 1)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: changeEntries must be a positive integer — the leading entries of each step the change is measured over (e.g. the P weights of a [θ, m, v] optimizer state) — or omitted for all D, got ${describe(changeEntries)}.`);
+  }
+  const windowAdvance: unknown = opts.windowAdvance ?? 'converged';
+  if (windowAdvance !== 'converged' && windowAdvance !== 'first-unconverged') {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: windowAdvance must be 'converged' (past the converged steps) or 'first-unconverged' (one step further, PASO's stride, Algorithm 1 line 8), got ${describe(windowAdvance)}.`);
+  }
+  if (windowAdvance !== 'converged' && opts.window === undefined) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: windowAdvance applies to sliding windows; give window too (e.g. { window: 35, windowAdvance: 'first-unconverged' }).`);
+  }
   return {
     change,
     windowEntry,
+    changeEntries,
+    windowAdvance,
     tol,
     residualTol,
     stop,

@@ -101,6 +101,24 @@ export interface SolveOptions {
    */
   readonly windowEntry?: 'guess' | 'previous';
   /**
+   * Measure a step's change over its first `changeEntries` state entries only (default:
+   * all D) — for the `'delta'` stop and for how far a window advances. PASO's eq. 9 divides
+   * by the model dimension n: it measures the weights, not an optimizer's moments, which
+   * `gradientDescent` lays out after them (`[θ (P), m (P), v (P)]`: pass `changeEntries: P`).
+   * A positive integer ≤ D. Convergence still needs the residual check over every entry.
+   * Served by `solve`, `solveAsync` and `solveBatch` on this thread.
+   */
+  readonly changeEntries?: number;
+  /**
+   * With a sliding window, how far it advances after an iteration: `'converged'` (default)
+   * — past the leading steps whose change was below `tol` (at least the exact first step) —
+   * or `'first-unconverged'`, one step further, as PASO's stride does (Algorithm 1, line 8:
+   * s = i + 1 for the first step i that fails eq. 9): that step was computed from
+   * predecessors that moved less than `tol`, so it is as accurate as they are. Not for ELK
+   * (its first step is not exact), which keeps `'converged'`.
+   */
+  readonly windowAdvance?: 'converged' | 'first-unconverged';
+  /**
    * Run on another backend — a GPU runtime (`await createGpuRuntime()` from
    * `@unroll/gpu-runtime`) — through `solveAsync`, with these same options (`solve` is
    * synchronous and refuses one). Default: this CPU.

@@ -31,6 +31,16 @@ describe('the stopping policy, on records alone', () => {
     expect(decide({ ...record, windowStart: 90, windowEnd: 100, convergedPrefix: 100, delta: 1 }, { ...w, stop: 'merit' })).toEqual({ action: 'finish', residualBound: 1e-4 });
   });
 
+  it("decide with windowAdvance 'first-unconverged' moves one row past the converged prefix (PASO's stride), never past the window's end, and only from an exact start", () => {
+    const w = { ...settings, window: 20, windowAdvance: 'first-unconverged' as const };
+    expect(decide({ ...record, windowStart: 5, windowEnd: 25, convergedPrefix: 17 }, w)).toEqual({ action: 'continue', windowStart: 18 });
+    expect(decide({ ...record, windowStart: 5, windowEnd: 25, convergedPrefix: 5 }, w)).toEqual({ action: 'continue', windowStart: 6 });
+    expect(decide({ ...record, windowStart: 5, windowEnd: 25, convergedPrefix: 25 }, w)).toEqual({ action: 'continue', windowStart: 25 });
+    expect(decide({ ...record, windowStart: 5, windowEnd: 25, convergedPrefix: 17, firstRowExact: false }, w)).toEqual({ action: 'continue', windowStart: 17 });
+    expect(decide({ ...record, windowStart: 90, windowEnd: 100, convergedPrefix: 99, delta: 1 }, w)).toEqual({ action: 'finish', residualBound: 1e-4 });
+    expect(decide({ ...record, windowStart: 90, windowEnd: 100, convergedPrefix: 99, delta: 1 }, { ...w, windowAdvance: 'converged' })).toEqual({ action: 'continue', windowStart: 99 });
+  });
+
   it('meritStops only once the window covers the end, and never on NaN', () => {
     const m = { ...settings, stop: 'merit' as const };
     expect(meritStops(1e-9, 100, m)).toBe(true);

@@ -22,6 +22,11 @@ export interface PolicySettings {
   readonly maxIterations: number;
   /** Rows iterated at once; undefined: all T. */
   readonly window: number | undefined;
+  /**
+   * How far a window advances: past the converged prefix (`'converged'`, the default when
+   * absent), or one row further (`'first-unconverged'`, PASO's stride, Algorithm 1 line 8).
+   */
+  readonly windowAdvance?: 'converged' | 'first-unconverged';
 }
 
 /** What one iteration measured. Rows are 0-based, `[windowStart, windowEnd)`. */
@@ -80,11 +85,24 @@ export function meritStops(merit: number, windowEnd: number, s: PolicySettings):
  * step vouches for it).
  */
 export function decide(r: IterationRecord, s: PolicySettings): Decision {
-  const windowStart = s.window === undefined ? 0 : Math.min(s.T, Math.max(r.convergedPrefix, r.firstRowExact ? r.windowStart + 1 : r.windowStart));
+  const windowStart = s.window === undefined ? 0 : Math.min(s.T, Math.max(pastConverged(r, s), r.firstRowExact ? r.windowStart + 1 : r.windowStart));
   const small = r.windowEnd === s.T && s.stop === 'delta' && r.delta < s.tol;
   if (small || windowStart >= s.T) return { action: 'finish', residualBound: s.residualTol };
   if (r.userStop || r.iteration >= s.maxIterations) return { action: 'finish', residualBound: s.tol };
   return { action: 'continue', windowStart };
+}
+
+/**
+ * The first row a window may start at after this iteration, by what converged: the end of
+ * the converged prefix, or — under PASO's stride (Algorithm 1, line 8: s = i + 1 for the
+ * first row i failing eq. 9) — one row past it. That row was computed in this iteration
+ * from the previous iterate's rows before it, which moved less than tol, and from an exact
+ * window start (`firstRowExact`: not ELK, nothing reset there), so it is as accurate as
+ * they are. Never past the window's end.
+ */
+function pastConverged(r: IterationRecord, s: PolicySettings): number {
+  const oneMore = s.windowAdvance === 'first-unconverged' && r.firstRowExact && r.convergedPrefix < r.windowEnd;
+  return oneMore ? r.convergedPrefix + 1 : r.convergedPrefix;
 }
 
 /** The final iterate's measurements. */
