@@ -5,7 +5,7 @@ import { createRng, gradientDescent, tinyMlp, type TinyMlpLoss } from '@unroll/s
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, CaseTable, Cell, PaperComparison } from './case-study.js';
 
 /** One optimizer run to reproduce: its dynamics, start, length and sequential reference. */
-interface Training {
+export interface Training {
   readonly optimizer: 'sgd' | 'adam';
   readonly learningRate: number;
   readonly dyn: ReturnType<typeof gradientDescent>;
@@ -13,6 +13,8 @@ interface Training {
   readonly s0: Float64Array;
   readonly T: number;
   readonly reference: FloatArray;
+  /** The minibatch of step t is `batches[(t − 1) mod 8]`. */
+  readonly batches: readonly (readonly number[])[];
   /** PASO's initialization (§4.6): every step of the window starts at the initial weights w_0. */
   readonly init: Float64Array;
 }
@@ -57,7 +59,8 @@ function makeLoss(seed: number): { loss: TinyMlpLoss; batches: number[][] } {
   return { loss: tinyMlp(X, y, { hidden }), batches };
 }
 
-function training(seed: number, optimizer: 'sgd' | 'adam', learningRate: number, T: number): Training {
+/** The study's training run of `optimizer` for T steps from the seeded problem, with its sequential reference. */
+export function training(seed: number, optimizer: 'sgd' | 'adam', learningRate: number, T: number): Training {
   const { loss, batches } = makeLoss(seed);
   const dyn = gradientDescent({ loss, learningRate, batches, optimizer });
   const s0 = new Float64Array(dyn.dim);
@@ -65,7 +68,7 @@ function training(seed: number, optimizer: 'sgd' | 'adam', learningRate: number,
   const reference = solve(dyn, s0, T, { method: 'sequential' }).states;
   const init = new Float64Array(T * dyn.dim);
   for (let t = 0; t < T; t++) init.set(s0, t * dyn.dim);
-  return { optimizer, learningRate, dyn, loss, s0, T, reference, init };
+  return { optimizer, learningRate, dyn, loss, s0, T, reference, batches, init };
 }
 
 /**
@@ -92,10 +95,23 @@ function pasoAdam(P: number, beta1: number, beta2: number): Strategy {
   });
 }
 
-/** PASO's own rules (§4.6, eq. 9): new steps enter a window at the previous window's last weights, and a step counts as converged once its mean-square change is below δ = 1e-5. */
-const pasoRules = { windowEntry: 'previous', change: 'mean-square' } as const;
+/** PASO's window entry (§4.6) and per-step mean-square change (eq. 9), measured over the whole state [θ, m, v]: the rules as the study first ran them. */
+const entryAndMeanSquare = { windowEntry: 'previous', change: 'mean-square' } as const;
+/** The same plus PASO's stride (Algorithm 1, line 8: one step past the converged ones). */
+const withStride = { ...entryAndMeanSquare, windowAdvance: 'first-unconverged' } as const;
+/** PASO's rules in full as solve options: eq. 9 also divides by the model dimension n, measuring the P weights only, not Adam's moments. */
+const pasoRules = (P: number) => ({ ...withStride, changeEntries: P }) as const;
+/** PASO's recommended tolerance δ on the mean-square change (§6.1, eq. 9). */
+const pasoDelta = 1e-5;
 
-function run(tr: Training, method: Method | Strategy, window: number | undefined, tol: number, rules: { readonly windowEntry?: 'guess' | 'previous'; readonly change?: 'max-abs' | 'mean-square' } = {}): Outcome {
+interface Rules {
+  readonly windowEntry?: 'guess' | 'previous';
+  readonly change?: 'max-abs' | 'mean-square';
+  readonly windowAdvance?: 'converged' | 'first-unconverged';
+  readonly changeEntries?: number;
+}
+
+function run(tr: Training, method: Method | Strategy, window: number | undefined, tol: number, rules: Rules = {}): Outcome {
   const { dyn, T, reference, loss } = tr;
   const D = dyn.dim, P = loss.params;
   let calls = 0;
@@ -143,6 +159,101 @@ function run(tr: Training, method: Method | Strategy, window: number | undefined
     meanDivergence: divergence,
     finalLossChange: (loss.value(last(r.states), all) - seqLoss) / seqLoss,
   };
+}
+
+/** What PASO's Algorithm 1, run as written, is reported by. */
+export interface Algorithm1Outcome {
+  /** Parallel iterations K (passes of the while loop, line 4). */
+  readonly iterations: number;
+  /** Gradients computed, G ≤ pK (the window shrinks at the end, App. C.1). */
+  readonly gradients: number;
+  /** max |θ_t − θ*_t| against the sequential run. */
+  readonly maxThetaError: number;
+  /** Full-data loss at θ_T relative to the sequential run's. */
+  readonly finalLossChange: number;
+}
+
+/** Eq. 10's adaptive tolerance: δ ← λδ + (1 − λ)·A(d over the window), A the mean or the median. */
+export interface Ema {
+  readonly decay: number;
+  readonly aggregate: 'mean' | 'median';
+}
+
+const median = (xs: readonly number[]): number => {
+  const v = [...xs].sort((a, b) => a - b), h = v.length >> 1;
+  return v.length % 2 === 1 ? v[h] ?? NaN : 0.5 * ((v[h - 1] ?? NaN) + (v[h] ?? NaN));
+};
+
+/**
+ * PASO's Algorithm 1 with PASO's Adam, written out as the paper states it — not through the
+ * solver — so that every rule the paper's m depends on is in one place:
+ *
+ * - line 5: gradients at the window's weights of the previous iterate, ∇L(ŵ_τ, ζ_τ);
+ * - line 6–7 with App. E (eq. 14–15): the moments m_τ, v_τ recomputed from this iteration's
+ *   gradients, starting from the window's exact first state, then ŵ_{t+i+1} = ŵ_t − Σ η ĉ₁m/(√(ĉ₂v) + ε);
+ *   our "PASO form" strategy instead iterates the moments (Ã = diag(1, β₁, β₂)), so its
+ *   θ-update at step τ uses the moments of the previous iterate;
+ * - eq. 9: d_i = (1/n)‖ŵ^{(k+1)} − ŵ^{(k)}‖² over the n = P weights;
+ * - line 8: stride s = i + 1 for the first step i with d_i > δ, else p;
+ * - line 9 (§4.6): steps entering the window start at its rightmost weights;
+ * - line 10, eq. 10 (when `ema` is given): δ ← λδ + (1 − λ)·A({d_i});
+ * - line 11: t ← t + s, p ← min(p, T − t).
+ */
+export function algorithm1(tr: Training, p: number, delta0: number, ema?: Ema): Algorithm1Outcome {
+  const { dyn, loss, T, reference, batches, learningRate: eta } = tr;
+  const D = dyn.dim, P = loss.params;
+  const b1 = dyn.params.beta1 ?? 0.9, b2 = dyn.params.beta2 ?? 0.999, eps = dyn.params.epsilon ?? 1e-8;
+  // Row r holds the state (θ, m, v) after r steps; row 0 is s_0 and exact.
+  const cur = new Float64Array((T + 1) * D);
+  for (let r = 0; r <= Math.min(T, p); r++) cur.set(tr.s0, r * D); // line 2
+  let entered = Math.min(T, p);
+  const next = new Float64Array((p + 1) * D), g = new Float64Array(P);
+  const d: number[] = [];
+  let t = 0, K = 0, G = 0, delta = delta0;
+  while (t < T) {
+    const pw = Math.min(p, T - t);
+    for (let j = 0; j < D; j++) next[j] = cur[t * D + j] ?? 0;
+    for (let i = 0; i < pw; i++) {
+      const step = t + i + 1; // ζ of step `step`, gradient at ŵ_{step−1} of the previous iterate
+      loss.gradient(cur, (step - 1) * D, batches[(step - 1) % batches.length] ?? [], g);
+      G++;
+      const c1 = 1 / (1 - b1 ** step), c2 = 1 / (1 - b2 ** step), a = i * D, o = (i + 1) * D;
+      for (let j = 0; j < P; j++) {
+        const gj = g[j] ?? 0;
+        const m = b1 * (next[a + P + j] ?? 0) + (1 - b1) * gj;
+        const v = b2 * (next[a + 2 * P + j] ?? 0) + (1 - b2) * gj * gj;
+        next[o + P + j] = m;
+        next[o + 2 * P + j] = v;
+        next[o + j] = (next[a + j] ?? 0) - (eta * c1 * m) / (Math.sqrt(c2 * v) + eps);
+      }
+    }
+    d.length = 0;
+    for (let i = 0; i < pw; i++) {
+      let sq = 0;
+      for (let j = 0; j < P; j++) sq += ((next[(i + 1) * D + j] ?? 0) - (cur[(t + i + 1) * D + j] ?? 0)) ** 2;
+      d.push(sq / P);
+    }
+    for (let k = D; k < (pw + 1) * D; k++) cur[t * D + k] = next[k] ?? 0;
+    const first = d.findIndex((x) => !(x <= delta));
+    const stride = first < 0 ? pw : first + 1;
+    if (ema) delta = ema.decay * delta + (1 - ema.decay) * (ema.aggregate === 'mean' ? d.reduce((x, y) => x + y, 0) / d.length : median(d));
+    K++;
+    t += stride;
+    const until = Math.min(T, t + p);
+    for (let r = entered + 1; r <= until; r++) cur.copyWithin(r * D, entered * D, (entered + 1) * D);
+    entered = Math.max(entered, until);
+  }
+  let maxThetaError = 0;
+  for (let r = 1; r <= T; r++) {
+    for (let j = 0; j < P; j++) {
+      const e = Math.abs((cur[r * D + j] ?? 0) - (reference[(r - 1) * D + j] ?? 0));
+      if (!(e <= maxThetaError)) maxThetaError = Number.isFinite(e) ? e : Infinity;
+    }
+  }
+  const all = Array.from({ length: loss.rows }, (_, i) => i);
+  const last = (s: FloatArray, row: number) => Array.from({ length: P }, (_, i) => s[row * D + i] ?? 0);
+  const seqLoss = loss.value(last(reference, T - 1), all);
+  return { iterations: K, gradients: G, maxThetaError, finalLossChange: (loss.value(last(cur, T), all) - seqLoss) / seqLoss };
 }
 
 const windowLabel = (w: number | undefined, T: number): Cell => (w === undefined ? `none (${T})` : w);
@@ -220,15 +331,60 @@ export const optimizers: CaseStudy = {
         Math.max(picard.maxError, q0.maxError, quasi.maxError),
       ]),
     };
-    // PASO's rules next to ours (issue: m = pK/T ≈ 1.1 / 1.3 at p = 7 / 35 with PASO's rules).
-    const rulesRuns = [7, 35].map((p) => {
-      progress(`Adam, PASO form, window ${p}: our strict rule and PASO's rules`);
-      return { p, strict: run(adam, paso, p, tol), paso: run(adam, paso, p, 1e-5, pasoRules) };
+    // m = pK/T, rule by rule, from our strict rule to PASO's Algorithm 1 as written (App. C.1).
+    const ruleWindows = full ? fullWindows : [7, 35];
+    const ruleRuns = ruleWindows.map((p) => {
+      progress(`Adam, window ${p}: from our strict rule to PASO's Algorithm 1, rule by rule`);
+      return {
+        p,
+        strict: run(adam, paso, p, tol),
+        entry: run(adam, paso, p, pasoDelta, entryAndMeanSquare),
+        stride: run(adam, paso, p, pasoDelta, withStride),
+        rules: run(adam, paso, p, pasoDelta, pasoRules(P)),
+        algorithm1: algorithm1(adam, p, pasoDelta),
+        ema90: algorithm1(adam, p, pasoDelta, { decay: 0.9, aggregate: 'mean' }),
+        ema99: algorithm1(adam, p, pasoDelta, { decay: 0.99, aggregate: 'mean' }),
+      };
     });
+    // Fig. 7's horizon: the same model and data, T = 10⁴ steps of Adam.
+    const longT = 10_000;
+    progress(`Adam, T = ${longT}: sequential training run and PASO's Algorithm 1`);
+    const adamLong = training(seed, 'adam', 1e-3, longT);
+    const long = { T: longT, runs: ruleWindows.map((p) => ({ p, outcome: algorithm1(adamLong, p, pasoDelta) })) };
+    const m = (p: number, K: number) => (p * K) / T;
     const rulesTable: CaseTable = {
-      title: "Adam, PASO form: our strict rule (max |Δ| < 1e-8, new steps at w_0) vs PASO's rules (mean-square change < δ = 1e-5, eq. 9; new steps at the previous window's last weights, §4.6)",
-      columns: ['window p', 'strict K', 'strict m = pK/T', "PASO's rules K", "PASO's rules m = pK/T", 'converged (both)', 'final loss vs sequential (PASO rules)'],
-      rows: rulesRuns.map(({ p, strict, paso: q }): Cell[] => [p, strict.iterations, (p * strict.iterations) / T, q.iterations, (p * q.iterations) / T, strict.converged && q.converged, q.finalLossChange]),
+      title: `Adam, T = ${T}: gradient evaluations per step m = pK/T, adding PASO's rules one at a time (δ = ${pasoDelta.toExponential(0)} from the second column on), next to m implied by PASO Table 4 (AdamW, GPT-2, T = 1000)`,
+      columns: [
+        'window p',
+        'strict rule (max |Δ| < 1e-8, new steps at w_0)',
+        '+ new steps at the previous window\'s last weights, mean-square change over [θ, m, v] (§4.6, eq. 9)',
+        '+ stride one past the converged steps (Alg. 1, line 8)',
+        '+ eq. 9 over the P weights only (n = model dimension): PASO\'s rules in the solver',
+        "PASO's Adam, moments recomputed each iteration (Alg. 1 as written, App. E)",
+        '+ adaptive δ, eq. 10 (λ = 0.9, mean)',
+        '+ adaptive δ, eq. 10 (λ = 0.99, mean)',
+        'PASO Table 4: m = pK/T',
+        "K: PASO's rules in the solver / Alg. 1 / Table 4",
+        'final loss vs sequential (solver / Alg. 1)',
+        'solver runs converged',
+      ],
+      rows: ruleRuns.map((r): Cell[] => {
+        const table = pasoTable4.get(r.p);
+        return [
+          r.p,
+          m(r.p, r.strict.iterations),
+          m(r.p, r.entry.iterations),
+          m(r.p, r.stride.iterations),
+          m(r.p, r.rules.iterations),
+          m(r.p, r.algorithm1.iterations),
+          m(r.p, r.ema90.iterations),
+          m(r.p, r.ema99.iterations),
+          table === undefined ? null : m(r.p, table),
+          `${r.rules.iterations} / ${r.algorithm1.iterations} / ${table ?? '—'}`,
+          `${r.rules.finalLossChange.toExponential(1)} / ${r.algorithm1.finalLossChange.toExponential(1)}`,
+          r.strict.converged && r.entry.converged && r.stride.converged && r.rules.converged,
+        ];
+      }),
     };
     const tolTable: CaseTable = {
       title: `Stopping tolerance at window p = ${pMax}: exact reproduction vs PASO's δ = 1e-5 (as an RMS change √δ = ${pasoTol.toFixed(4)})`,
@@ -242,11 +398,12 @@ export const optimizers: CaseStudy = {
         `minibatches of ${batchSize}, T = ${T} steps of SGD (lr ${sgd.learningRate}) and Adam (lr ${adam.learningRate}). Picard with a sliding window is PASO; ` +
         `quasi-DEER uses the diagonal of the optimizer's Jacobian. Steps enter a window at the initial weights unless PASO's rules are stated (then at the previous window's last weights, §4.6); float64, tol ${tol} unless stated.`,
       tables: [sgdTable, adamTable, tolTable, rulesTable],
-      comparisons: [...compare(T, P, sgdRuns, adamRuns, tolRuns, pMax), pasoRulesComparison(T, rulesRuns)],
+      comparisons: [...compare(T, P, sgdRuns, adamRuns, tolRuns, pMax), ...pasoRulesComparison(T, ruleRuns, long)],
       notes: [
         'K counts parallel iterations (one LDS solve over the window each, including the one that confirms convergence); T / K is PASO\'s step reduction (Table 2 "Iters (19.2×)").',
         'f evaluations / T counts every minibatch gradient, including one final sweep over all T steps that checks the residual; quasi-DEER also evaluates the Hessian diagonal at each linearized step.',
-        "PASO initializes steps that enter the window with the rightmost weights of the previous window (§4.6) — the solver's windowEntry: 'previous' — and slides the window on a mean-square change (eq. 9) — change: 'mean-square'; the last table runs both, our other tables start new steps at w_0 and use the strict max-abs rule.",
+        "PASO's rules as solve options: windowEntry: 'previous' (new steps start at the previous window's last weights, §4.6), change: 'mean-square' with changeEntries: P (eq. 9's (1/n)‖Δw‖² over the n = P weights), windowAdvance: 'first-unconverged' (the stride of Algorithm 1, line 8), tol δ = 1e-5; the last table adds them one at a time. Our other tables start new steps at w_0 and use the strict max-abs rule.",
+        "PASO's Adam (App. E) recomputes the moments from each iteration's gradients before the weight update; no Ã_t expresses that (the update is nonlinear in the new moments), so the \"Alg. 1 as written\" columns run the paper's loop directly, and the solver's PASO form iterates the moments (its weight update at step t uses the previous iterate's moments).",
         'At lr 1e-3 the θ-block of Adam\'s Jacobian has a diagonal within about 1e-3 of 1, so quasi-DEER and the PASO form take nearly the same K; quasi-DEER\'s gain over Picard on SGD grows with the learning rate.',
         'For SGD, Ã = I is exactly PASO. For Adam the state-space Picard also iterates the moments, which decay with β₁ = 0.9, far from the identity; PASO\'s own Adam recomputes them from the gradients, which is Ã = diag(I, β₁I, β₂I) here (our "PASO form" strategy).',
       ],
@@ -254,18 +411,42 @@ export const optimizers: CaseStudy = {
   },
 };
 
-/** m = pK/T with PASO's rules (window entry and mean-square change), against PASO's App. C.1. */
-function pasoRulesComparison(T: number, runs: readonly { p: number; strict: Outcome; paso: Outcome }[]): PaperComparison {
-  const ms = runs.map(({ p, paso }) => (p * paso.iterations) / T);
-  return {
-    quantity: "m = pK/T with PASO's own rules (new steps at the previous window's last weights; mean-square change < δ = 1e-5)",
-    ours: runs.map(({ p, strict }, k) => `p ${p}: ${(ms[k] ?? NaN).toFixed(2)} (strict rule ${((p * strict.iterations) / T).toFixed(2)})`).join('; '),
-    paper: '"m remains close to 1 and does not exceed 1.5"',
-    source: 'PASO paper, §4.6, eq. 9 and App. C.1, Fig. 7',
-    verdict: ms.every((m) => m <= 1.5) ? 'agrees' : 'differs',
-    note:
-      "PASO's window entry and per-step rule take m from ~4–6.5 (our strict rule) to ~2, but not to PASO's ≤ 1.5. This run keeps δ fixed at 1e-5; PASO adapts δ by an exponential moving average of the window's changes (eq. 10), which is not implemented here, so this run does not test whether it closes the gap. PASO's runs are T = 10000 steps of larger models.",
-  };
+type RuleRuns = readonly { p: number; strict: Outcome; entry: Outcome; stride: Outcome; rules: Outcome; algorithm1: Algorithm1Outcome; ema90: Algorithm1Outcome; ema99: Algorithm1Outcome }[];
+
+/** m = pK/T with PASO's rules, against the m that PASO's Table 4 implies at T = 1000 and Fig. 7's at T = 10⁴ (App. C.1). */
+function pasoRulesComparison(T: number, runs: RuleRuns, long: { T: number; runs: readonly { p: number; outcome: Algorithm1Outcome }[] }): PaperComparison[] {
+  const m = (p: number, K: number, horizon = T) => (p * K) / horizon;
+  const withTable = runs.filter((r) => pasoTable4.has(r.p));
+  const close = (a: number, b: number) => a <= 1.5 * b && b <= 1.5 * a;
+  const agreesAt1000 = withTable.every((r) => close(m(r.p, r.algorithm1.iterations), m(r.p, pasoTable4.get(r.p) ?? NaN)));
+  const fig7 = long.runs.map((r) => m(r.p, r.outcome.iterations, long.T));
+  // The study always runs p = 7 first (two windows in the demo, six under --full).
+  const [first] = runs;
+  return [
+    {
+      quantity: `m = pK/T at T = ${T} with PASO's rules (Algorithm 1 as written: eq. 9 over the weights, stride line 8, new steps at the last weights, PASO's Adam; δ = ${pasoDelta.toExponential(0)} fixed)`,
+      ours: withTable.map((r) => `p ${r.p}: ${m(r.p, r.algorithm1.iterations).toFixed(2)}`).join('; ') + ` (the solver with PASO's rules: ${withTable.map((r) => m(r.p, r.rules.iterations).toFixed(2)).join(', ')}; strict rule: ${withTable.map((r) => m(r.p, r.strict.iterations).toFixed(2)).join(', ')})`,
+      paper: withTable.map((r) => `p ${r.p}: ${m(r.p, pasoTable4.get(r.p) ?? NaN).toFixed(2)}`).join('; ') + ' (pK/T from Table 4\'s K)',
+      source: 'PASO paper, Table 4 (AdamW, GPT-2, T = 1000) with App. C.1\'s m = pK/T',
+      verdict: agreesAt1000 ? 'agrees' : 'differs',
+      note:
+        `Measured rule by rule (last table; p ${first.p}): new steps at the previous window's last weights with a mean-square change over the whole state [θ, m, v] give ${m(first.p, first.entry.iterations).toFixed(2)}; PASO's stride (line 8) ${m(first.p, first.stride.iterations).toFixed(2)}; ` +
+          `measuring eq. 9 over the P weights alone, as PASO does (n is the model dimension; Adam's moments change far more than the weights), ${m(first.p, first.rules.iterations).toFixed(2)} — the step that closes the gap. ` +
+          `PASO's Adam, with the moments recomputed from each iteration's gradients, ${m(first.p, first.algorithm1.iterations).toFixed(2)} (final loss vs sequential ${first.algorithm1.finalLossChange.toExponential(1)}, against ${first.rules.finalLossChange.toExponential(1)} for the solver's PASO form). ` +
+          `Eq. 10's adaptive δ, which pulls δ towards the window's mean change, gives ${m(first.p, first.ema90.iterations).toFixed(2)} at λ = 0.9 and ${m(first.p, first.ema99.iterations).toFixed(2)} at λ = 0.99: it moves m either way. ` +
+          'At T = 1000 PASO\'s own Table 4 implies m above 1.5 for p ≥ 77 (77 · 21 / 1000 = 1.62); its "≤ 1.5" is for T = 10⁴ (next row).'
+    },
+    {
+      quantity: `m = pK/T at T = ${long.T}, PASO's rules (Algorithm 1 as written, δ = ${pasoDelta.toExponential(0)} fixed)`,
+      ours: long.runs.map((r, k) => `p ${r.p}: ${(fig7[k] ?? NaN).toFixed(2)}`).join('; '),
+      paper: '"m remains close to 1 and does not exceed 1.5 across various window sizes"',
+      source: 'PASO paper, App. C.1, Fig. 7 (T = 10000)',
+      verdict: fig7.every((x) => x <= 1.5) ? 'agrees' : 'differs',
+      note: fig7.every((x) => x <= 1.5)
+        ? `The same windows at T = ${T} give ${runs.map((r) => m(r.p, r.algorithm1.iterations).toFixed(2)).join(', ')}: over ${long.T} steps m is lower.`
+        : `Windows of up to 35 steps keep m near 1 here; larger ones do not on this 21-parameter model (measured, not explained by these runs). PASO's GPT-2 runs take steps of lr 6e-5, where δ = 1e-5 covers about 50 steps of Adam's drift (√δ / lr); ours take lr 1e-3, where it covers about 3.`,
+    },
+  ];
 }
 
 type Runs = readonly { method: string; window: number | undefined; outcome: Outcome }[];
@@ -330,7 +511,7 @@ function compare(T: number, P: number, sgdRuns: Runs, adamRuns: AdamRuns, tolRun
     source: 'PASO paper, App. C.1, Fig. 7 (T = 10000)',
     verdict: mMax <= 1.5 ? 'agrees' : 'differs',
     note:
-      'Our window advances only past the steps whose change fell below 1e-8, so every step is recomputed several times; PASO\'s loose adaptive tolerance lets its window slide almost p steps per iteration. ' +
+      'This row is our strict rule (max |Δ| < 1e-8 on every entry of [θ, m, v], new steps at w_0), under which every step is recomputed several times; with PASO\'s rules m comes down to PASO\'s own (last table and the rows below). ' +
       'Our count also includes one residual sweep over all T steps.',
   });
 
