@@ -159,7 +159,9 @@ export function resolveCase(c: SolveCase): ResolvedCase {
     tol,
     residualTol,
     stop: c.stop ?? 'delta',
-    maxIterations: Math.min(T, c.maxIterations ?? T),
+    // Every method is exact after T iterations and capped there, except ELK with λ > 0, whose
+    // damped Kalman step is not (thesis §4.2): its cap is the caller's (default T).
+    maxIterations: (c.method === 'elk' || c.method === 'quasi-elk') && c.lambda > 0 ? (c.maxIterations ?? T) : Math.min(T, c.maxIterations ?? T),
     window,
     s0s,
     fallback: c.fallback === 'sequential',

@@ -9,7 +9,7 @@ import { callSolve, resolveCase, solveCaseArbitrary, type ResolvedCase, type Sol
  * The promises a random solve is held to (DESIGN.md §1, §4, §6), checked against the
  * independent oracle:
  *
- * (a) it terminates within min(T, maxIterations) iterations;
+ * (a) it terminates within min(T, maxIterations) iterations (maxIterations for ELK with λ > 0);
  * (b) it throws nothing — the calls are valid — except the user's own error, unchanged;
  * (c) `converged: true` means finite states whose recomputed residual meets the stopping
  *     rule (max|r| ≤ residualTol for `'delta'`, ½‖r‖²/T < tol for `'merit'`), and a
@@ -88,10 +88,10 @@ function checkResult(c: SolveCase, r: ResolvedCase, oracle: BuiltSystem, s0: rea
   if (!(states instanceof expectedType) || states.length !== T * D) {
     return fail('states-shape', `states is ${states.constructor.name}(${states.length}), expected ${expectedType.name}(${T * D})`);
   }
-  // (a) Termination: at most min(T, maxIterations) LDS solves; none for 'sequential'.
+  // (a) Termination: at most the resolved cap of LDS solves; none for 'sequential'.
   const cap = c.method === 'sequential' ? 0 : maxIterations;
   if (!(Number.isInteger(res.iterations) && res.iterations >= 0 && res.iterations <= cap)) {
-    return fail('iterations', `iterations = ${res.iterations}, more than min(T, maxIterations) = ${cap}`);
+    return fail('iterations', `iterations = ${res.iterations}, more than the cap ${cap} (min(T, maxIterations); maxIterations for ELK with λ > 0)`);
   }
   const { delta, merit, resets } = res.trace;
   if (delta.length !== res.iterations || merit.length !== res.iterations || resets.length !== res.iterations) {

@@ -86,6 +86,7 @@ export const gpuMethods: readonly GpuMethod[] = methodNames;
 export const cpuOnlyOptions: Readonly<Record<string, string>> = {
   threads: 'threads are CPU worker threads for the inner recurrence; the GPU runs its own parallel scan — remove threads',
   backend: 'this already is a backend — remove backend (or call solveAsync(dyn, s0, T, { backend: runtime }))',
+  changeEntries: "the GPU's change kernels measure all D entries of each step — remove changeEntries, or run the solve on the CPU solvers (@unroll/solvers' solve)",
 };
 
 /** The option keys `runtime.solve` accepts: the CPU's (`solveOptionKeys`, one list) less the CPU-only ones. */
@@ -798,7 +799,7 @@ class SolveRun {
       driveFixedPoint(
         'solve',
         backend,
-        { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: s.window, exactLeadingRow: s.lambda === undefined, fallback: s.fallback, signal: s.signal },
+        { T: this.#T, tol: s.tol, residualTol: s.residualTol, stop: s.stop, maxIterations: s.maxIterations, window: s.window, windowAdvance: s.windowAdvance, exactLeadingRow: s.lambda === undefined, fallback: s.fallback, signal: s.signal },
         onIteration === undefined ? undefined : (m) => onIteration({ iteration: m.iteration, delta: m.delta, merit: m.merit, resets: m.resets, convergedPrefix: m.convergedPrefix }),
       ),
     );

@@ -83,6 +83,15 @@ describe('the options shared with the CPU are validated once, by resolveRunContr
     expect(long.trace.delta.at(-2)).toBeGreaterThanOrEqual(1e-5);
   });
 
+  it("windowAdvance 'first-unconverged' (PASO's stride) slides the window as on the CPU", async () => {
+    for (const windowAdvance of ['converged', 'first-unconverged'] as const) {
+      const opts = { method: quasiDeer(), window: 7, windowAdvance, tol: 1e-5 } as const;
+      const [gpu, cpu] = [await rt.solve(gpuDyn, [0], 60, opts), cpuSolve(cpuDyn, [0], 60, opts)];
+      expect(gpu.converged && cpu.converged).toBe(true);
+      expect(Math.abs(gpu.iterations - cpu.iterations), windowAdvance).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('quasi-ELK with λ > 0 is not exact after T, so maxIterations past T is honoured, as on the CPU', async () => {
     const opts = { method: elk({ lambda: 1, base: 'diagonal' }), maxIterations: 200, tol: 1e-5 };
     const [gpu, cpu] = [await rt.solve(gpuDyn, [0], 5, opts), cpuSolve(cpuDyn, [0], 5, opts)];
@@ -99,6 +108,7 @@ describe('what only the CPU serves is refused, not ignored', () => {
     ['dtype float64', { dtype: 'float64' }, /float32 only.*CPU solvers/],
     ['ELK over a custom base', { method: elk({ lambda: 1, base: newton(hutchinson({ probes: 2 })).strategy }) }, /custom strategy.*vjp.*CPU solvers/],
     ['a custom strategy', { method: newton(hutchinson({ probes: 2 })) }, /custom strategy.*CPU solvers/],
+    ['changeEntries', { method: quasiDeer(), changeEntries: 1 }, /changeEntries.*all D entries.*CPU solvers/],
     ["quasiDeer({ diagonal: hutchinson(…) })", { method: quasiDeer({ diagonal: hutchinson({ probes: 2 }) }) }, /custom strategy.*CPU solvers/],
   ])('%s → UNSUPPORTED, naming the CPU solvers', async (_name, opts, message) => {
     await expect(rt.solve(gpuDyn, [0], 10, opts as never)).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(message) as unknown });

@@ -26,6 +26,8 @@ export interface ChunkControls {
   readonly reset: boolean;
   readonly resetThreshold: number;
   readonly change: 'max-abs' | 'mean-square';
+  /** The leading entries of each step the change is measured over (all D when undefined). */
+  readonly changeEntries?: number | undefined;
 }
 
 /** What a chunk's linearization reports: its merit sum and its affine summary. */

@@ -95,12 +95,14 @@ describe('createCpuWorkers: states and iterations of the one-thread solve', () =
     }, 120_000);
   }
 
-  it('windows, PASO entry, the merit stop, mean-square change, float32, random and Jacobi guesses, onIteration: as solve', async () => {
+  it('windows, PASO entry and stride, the merit stop, the change over leading entries, mean-square change, float32, random and Jacobi guesses, onIteration: as solve', async () => {
     const dyn = await gruOf(6, 11);
     const s0 = new Float64Array(6).fill(0.2);
     const cases: SolveOptions[] = [
       { method: 'quasi-deer', window: 17 },
       { method: 'quasi-deer', window: 10, windowEntry: 'previous' },
+      { method: 'quasi-deer', window: 10, windowEntry: 'previous', windowAdvance: 'first-unconverged' },
+      { method: 'jacobi', change: 'mean-square', changeEntries: 2 },
       { method: 'deer', stop: 'merit', tol: 1e-20 },
       { method: 'jacobi', change: 'mean-square' },
       { method: 'quasi-deer', dtype: 'float32' },

@@ -154,13 +154,16 @@ class CpuWorkerPool implements CpuWorkers {
       );
     }
     const D = dyn.dim, dtype = s.dtype, W = run.structure.width;
+    if (s.changeEntries !== undefined && s.changeEntries > D) {
+      throw new UnrollError('INVALID_ARGUMENT', `${where}: changeEntries (${s.changeEntries}) must be at most the dimension D = ${D}: the leading entries of each step the change is measured over.`);
+    }
     const rows = Math.min(T, s.window ?? T);
     const memory = sharedMemory(where, dtype, T, D, W, rows, plan.start, s.init === 'zeros' ? undefined : initialGuess(dyn, Float64Array.from(plan.start), T, dtype, plan.opts));
     const { source, cost } = run.strategy.prepare(dyn);
     if (cost.calls.step > 0) warnFiniteDifferences(where, run.name, source, cost.calls.step, dyn);
     try {
       // Inside the try: workers that built the solve before another refused it drop it too.
-      await this.#transport.open({ dynamics, dim: D, recipe, memory, controls: { tol: s.tol, reset: s.reset, resetThreshold: s.resetThreshold, change: s.change } });
+      await this.#transport.open({ dynamics, dim: D, recipe, memory, controls: { tol: s.tol, reset: s.reset, resetThreshold: s.resetThreshold, change: s.change, changeEntries: s.changeEntries } });
       throwIfAborted(s.signal);
       const backend = new PoolBackend(where, dyn, T, run.structure, s, this.#transport, memory);
       const onIteration = s.onIteration;
