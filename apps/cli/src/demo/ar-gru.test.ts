@@ -111,6 +111,6 @@ describe('case study 12: ELK on a trained autoregressive GRU (demo size)', () =>
       if (c.verdict === 'differs') expect(c.note, c.quantity).toBeTruthy();
     }
     const sweep = findTable(result, 'Iterations over λ');
-    expect(sweep.rows.length).toBe(4);
+    expect(sweep.rows.length).toBe(5);
   });
 });
