@@ -5,8 +5,8 @@
 // Over T = 30000 Euler steps the ABC flow's tangent dynamics stretch by e^{λ T Δt} with
 // λ ≈ 0.15 per unit time: e^{45} ≈ 3e19 > 1/ε (ε = 2^-53 ≈ 1.1e-16, ln(1/ε) ≈ 36.7). The
 // Newton step of DEER propagates the rounding of every row through those products
-// (δ_t = Ã_t δ_{t−1} − r_t, predictability paper eq. 4), so past the row where e^{λtΔt}·ε
-// passes √tol (residual ~ δ², i.e. L/T ~ tol; row ≈ 16600) each step spoils rows it had
+// (Δs_t = Ã_t Δs_{t−1} − r_t, predictability paper eq. 13), so past the row where e^{λtΔt}·ε
+// passes √tol (the new residual ~ |Δs|², i.e. L/T ~ tol; row ≈ 16600) each step spoils rows it had
 // fixed: the converged prefix stalls and wanders, and the count is how long it takes to reach
 // row T (the merit then falls to rounding level in a step or two, so the tolerance hardly
 // matters). That time depends on the order of the arithmetic, which this script varies while

@@ -39,7 +39,7 @@ const LLE_STEPS = PAPER_T;
 const LLE_BURN_IN = 1000;
 /**
  * ln(1/u) of float64 (u = 2⁻⁵³, the unit roundoff). DEER's linear solve carries the rounding of
- * each row along the tangent dynamics (predictability paper eq. 4: δ_t = A_t δ_{t−1} − r_t), so
+ * each row along the tangent dynamics (predictability paper eq. 13: Δs_t = J_t Δs_{t−1} − r_t), so
  * by row t it has grown to e^{λtΔt}·u: a flow whose stretch nears e^{36.7} within T cannot keep
  * its late rows converged from one step to the next.
  */
@@ -313,7 +313,7 @@ function noteOnSystemSteps(r: Row, p: PaperRow, T: number, agrees: boolean): str
   } else {
     parts.push(`No overflow within ${FRONT_AT} iterations at this T: with or without resets the system converges in ${nr.iterations} vs ${wr.iterations} steps.`);
     const stretch = r.lleSystem * DT * PAPER_T;
-    // A Newton step leaves residuals ≈ δ², so rows stop meeting L/T ≤ tol once the rounding
+    // A Newton step leaves residuals ≈ |Δs|² (Δs the change it made), so rows stop meeting L/T ≤ tol once the rounding
     // carried to them, e^{λtΔt}·u, passes √tol: from row (ln(1/u) − ln(1/√tol)) / (λΔt) on.
     const stall = Math.round((FLOAT64_STRETCH - Math.log(1 / Math.sqrt(TOL))) / (r.lleSystem * DT));
     if (r.lleSystem > 0 && stall < PAPER_T) {
