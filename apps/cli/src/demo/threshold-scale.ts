@@ -1,5 +1,5 @@
 import { zero } from '@unroll/linearize';
-import { solve } from '@unroll/solvers';
+import { solve, type IterationInfo } from '@unroll/solvers';
 import { createRng, meanFieldRnn } from '@unroll/systems';
 import { convergenceFactor, largestLyapunovExponent, predictIterationsAtRate } from '@unroll/theory';
 import type { Panel, Series } from '../plot/line-chart.js';
@@ -156,6 +156,9 @@ export function runThresholdScale(size: ThresholdSize, options: CaseStudyOptions
   const lleOf = (g: number, seed: number) => lle.get(key(g, seed)) ?? Number.NaN;
 
   // Fig. 2: DEER iterations for every (g, seed, T); chaotic rows stop at chaoticTmax.
+  const gTop = gs[gs.length - 1] ?? Number.NaN;
+  // The converged prefix after each iteration of the largest g's seed 0 at chaoticTmax: how fast it advances.
+  const prefix: number[] = [];
   const runs: DeerRun[] = [];
   const skipped: { g: number; seed: number; T: number }[] = [];
   const jacobi: JacobiRun[] = [];
@@ -171,7 +174,14 @@ export function runThresholdScale(size: ThresholdSize, options: CaseStudyOptions
         options.progress(`g = ${fmt(g)}, seed ${seed}, T = ${T}: DEER`);
         const init = guess.slice(0, T * D);
         const t0 = performance.now();
-        const r = solve(rnn, s0, T, { method: 'deer', stop: 'merit', tol: TOL, init });
+        const watch = g === gTop && seed === 0 && T === size.chaoticTmax;
+        const r = solve(rnn, s0, T, {
+          method: 'deer',
+          stop: 'merit',
+          tol: TOL,
+          init,
+          ...(watch ? { onIteration: (info: IterationInfo) => void prefix.push(info.convergedPrefix) } : {}),
+        });
         runs.push({
           g,
           seed,
@@ -226,7 +236,6 @@ export function runThresholdScale(size: ThresholdSize, options: CaseStudyOptions
 
   // Quasi-DEER beside dense DEER on the largest g: W's diagonal is zero, so the Jacobian's
   // diagonal W_ii·sech²(s_i) is zero and quasi-DEER's Ã_t = 0 is Jacobi's.
-  const gTop = gs[gs.length - 1] ?? Number.NaN;
   const quasi: { method: string; iterations: number; converged: boolean; secondsPerIteration: number }[] = [];
   if (size.quasiT !== undefined) {
     const T = size.quasiT;
@@ -423,6 +432,26 @@ export function runThresholdScale(size: ThresholdSize, options: CaseStudyOptions
     chaoticGs.length === 0 ? Number.NaN : Math.max(...windowTs.filter((T) => chaoticGs.every((g) => its(g, T).length === seeds && wIts(g, T).length > 0)));
   const steps = size.window?.steps ?? 0;
   const perWindow = predictableGs.map((g) => median(wIts(g, wLast)) / Math.ceil(wLast / steps));
+  // The prefix's advance per iteration over the first fifth of the iterations and from there to the
+  // fourth fifth (the last iterations fix the tail at once, once the error there is small).
+  const k1 = Math.floor(prefix.length / 5);
+  const k2 = Math.floor((4 * prefix.length) / 5);
+  const p1 = prefix[k1 - 1] ?? Number.NaN;
+  const p2 = prefix[k2 - 1] ?? Number.NaN;
+  const advance = k1 > 0 ? { k1, k2, early: p1 / k1, late: (p2 - p1) / (k2 - k1) } : undefined;
+  // Dense DEER's iterations / T at chaoticTmax against the T before it: where it rose, the windowed count at chaoticTmax is beside it.
+  const Tprev = Ts.filter((T) => T < size.chaoticTmax).at(-1) ?? size.chaoticTmax;
+  const rising = chaoticGs.filter((g) => median(its(g, size.chaoticTmax)) / size.chaoticTmax > 1.2 * (median(its(g, Tprev)) / Tprev));
+  const risingText =
+    rising.length === 0
+      ? 'A constant fraction of T per g: iterations ∝ T.'
+      : `At least a constant fraction of T per g: iterations ∝ T or faster — between T = ${Tprev} and ${size.chaoticTmax} the fraction rose (${rising.map((g) => `g = ${fmt(g, 1)}: ${fmt(median(its(g, Tprev)) / Tprev)} → ${fmt(median(its(g, size.chaoticTmax)) / size.chaoticTmax)}`).join('; ')})` +
+        (rising.every((g) => wIts(g, size.chaoticTmax).length > 0)
+          ? `, where the ${steps}-step window's stayed at ${rising.map((g) => fmt(wRatio(g, size.chaoticTmax))).join(' and ')}` +
+            (advance === undefined
+              ? '.'
+              : `: the whole-sequence solve's converged prefix slows down (g = ${fmt(gTop, 1)}, seed 0, T = ${size.chaoticTmax}: ${fmt(advance.early)} steps per iteration over its first ${advance.k1} iterations, ${fmt(advance.late)} from there to iteration ${advance.k2}).`)
+          : '.');
 
   const comparisons: PaperComparison[] = [
     {
@@ -453,7 +482,7 @@ export function runThresholdScale(size: ThresholdSize, options: CaseStudyOptions
       source: 'predictability paper, Fig. 2 caption',
       verdict: linear ? 'agrees' : 'differs',
       note: linear
-        ? `A constant fraction of T per g: iterations ∝ T. Networks with λ ≥ ${size.longLle} stop at T = ${size.chaoticTmax}${skipped.length > 0 ? ` (${skipped.length} (g, seed, T) not run dense: at the seconds per DEER iteration measured here (${costText}) and at least the iterations / T each network reached at T = ${size.chaoticTmax}, they would take ≈ ${projected >= 3600 ? `${fmt(projected / 3600, 1)} hours` : `${fmt(projected / 60, 1)} minutes`} on one core; the paper ran them on a GPU)` : ''}.`
+        ? `${risingText} Networks with λ ≥ ${size.longLle} stop at T = ${size.chaoticTmax}${skipped.length > 0 ? ` (${skipped.length} (g, seed, T) not run dense: at the seconds per DEER iteration measured here (${costText}) and at least the iterations / T each network reached at T = ${size.chaoticTmax}, they would take ≈ ${projected >= 3600 ? `${fmt(projected / 3600, 1)} hours` : `${fmt(projected / 60, 1)} minutes`} on one core; the paper ran them on a GPU)` : ''}.`
         : 'On some chaotic g the iterations grew less than 0.4 × as fast as T.',
     },
     {
@@ -595,7 +624,7 @@ export function runThresholdScale(size: ThresholdSize, options: CaseStudyOptions
     figures: [
       {
         file: 'threshold-scale.svg',
-        caption: `Mean-field RNNs, D = ${D}, ${seeds} seeds: DEER iterations vs T per g (predictability paper Fig. 2 centre), vs λ at T = ${Tfig} (Fig. 2 right), and λ vs g (Fig. 4).`,
+        caption: `Mean-field RNNs, D = ${D}, ${seeds} seeds: DEER iterations vs T per g (predictability paper Fig. 2 centre), vs λ at T = ${Tfig} (Fig. 2 right), and λ vs g (Fig. 4)${windowed.length === 0 ? '' : `; ${windowName} vs T per g, to T = ${wLast} (${windowSeedText})`}.`,
         panels: windowed.length === 0 ? [deerPanel, lambdaPanel, llePanel] : [deerPanel, lambdaPanel, llePanel, windowPanel],
       },
     ],
