@@ -316,7 +316,7 @@ export const arGru: CaseStudy = {
         source: 'thesis §4.4.1, Table 4, Fig. 16 (top right)',
         verdict: tuned.elk.converged && tuned.elk.iterations < tuned.deer.iterations && tuned.deer.resets > 0 && tuned.elk.resets === 0 ? 'agrees' : 'differs',
         note:
-          `A factor ${(tuned.deer.iterations / Math.max(1, tuned.elk.iterations)).toFixed(1)} here against 4449 / 172 ≈ 25.9: the thesis's weights are not published, so ours is another GRU trained to the same task, and we compute in float64 (JAX's default is float32). ` +
+          `A factor ${(tuned.deer.iterations / Math.max(1, tuned.elk.iterations)).toFixed(1)} here against 4449 / 172 ≈ 25.9: the thesis's weights are not published, so ours is another GRU trained to the same task (and in float64). ` +
           'λ is the observation precision of thesis eq. 30; the thesis searches the trust-region size σ² = 1/λ over 10^0 … 10^7, i.e. λ from 1 down to 1e-7, as our --full sweep does.',
       },
       {
@@ -341,7 +341,7 @@ export const arGru: CaseStudy = {
         note:
           `λ = 0 is DEER (${sw.deer} iterations, ${sw.deerResets} resets, median), the curve's left end. ` +
           (uShaped(sw.points, sw.deer)
-            ? 'Between it and the largest λ the count falls, then rises: large λ takes small steps; as λ → 0 ELK meets DEER\'s overflows and resets.'
+            ? 'Between it and the largest λ the count falls, then rises: large λ takes small steps, and at λ = 0 the overflows and resets come back.'
             : 'The fewest ELK iterations are not below both ends of the sweep.'),
       },
       {
