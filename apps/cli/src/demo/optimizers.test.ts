@@ -1,10 +1,11 @@
 import { defineStrategy } from '@unroll/linearize';
-import { diagonal } from '@unroll/scan';
+import { dense, diagonal } from '@unroll/scan';
 import { solve } from '@unroll/solvers';
-import { createRng, gradientDescent, tinyMlp } from '@unroll/systems';
+import { createRng, gradientDescent, linear, tinyMlp } from '@unroll/systems';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CaseStudyResult, Cell } from './case-study.js';
-import { algorithm1, optimizers, training } from './optimizers.js';
+import { algorithm1, nilpotentCount, optimizers, training } from './optimizers.js';
 
 const num = (c: Cell | undefined): number => {
   if (typeof c !== 'number') throw new Error(`expected a number, got ${String(c)}`);
@@ -34,7 +35,7 @@ describe('case study 7: step-parallel optimization', () => {
     console.log(`optimizers demo: ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU`);
     expect(optimizers.number).toBe(7);
     expect(optimizers.id).toBe('optimizers');
-    expect(result.tables).toHaveLength(4);
+    expect(result.tables).toHaveLength(5);
     expect(messages.length).toBeGreaterThan(5);
     for (const table of result.tables) {
       for (const row of table.rows) expect(row).toHaveLength(table.columns.length);
@@ -192,6 +193,110 @@ describe('case study 7: step-parallel optimization', () => {
     for (let t = 0; t < T; t++) for (let i = 0; i < P; i++) werr = Math.max(werr, Math.abs(w.states[t * P + i] - seq[t][i]));
     expect(werr).toBeLessThan(1e-6);
     console.log(`hand-written PASO (no window): K = ${K}; solver: ${r.iterations}; window 201: ${w.iterations}`);
+  });
+
+  it("the predictions table: γ is Lemma 2's closed form times max ‖A_t − I‖, the sliding columns are the SGD table's K, and the measured rates and counts sit under their bounds", () => {
+    const sgd = result.tables[0];
+    const table = result.tables[4];
+    expect(table.rows.map((r) => r[0])).toEqual([7, 35, 201]);
+    for (const r of table.rows) {
+      const p = num(r[0]);
+      expect(num(r[2])).toBeCloseTo(num(r[1]) / (2 * Math.sin(Math.PI / (4 * p + 2))), 10);
+      expect(r[7]).toBe(sgd.rows.find((x) => x[0] === 'Picard (PASO)' && x[1] === p)?.[2]);
+      expect(r[13]).toBe(sgd.rows.find((x) => x[0] === 'quasi-DEER' && x[1] === p)?.[2]);
+      // Every restarting window takes between 1 and p solves; the bounds never exceed that cap.
+      for (const c of [4, 5, 6, 10, 11, 12]) {
+        expect(num(r[c])).toBeGreaterThanOrEqual(Math.ceil(1000 / p));
+        expect(num(r[c])).toBeLessThanOrEqual(1000);
+      }
+      expect(num(r[3])).toBeLessThanOrEqual(num(r[2]));
+      expect(num(r[9])).toBeLessThanOrEqual(num(r[8]));
+      expect(num(r[6])).toBeLessThanOrEqual(num(r[5]));
+      expect(num(r[12])).toBeLessThanOrEqual(num(r[11]));
+    }
+    const verdicts = result.comparisons.slice(-2).map((c) => c.verdict);
+    expect(verdicts).toEqual(['agrees', 'agrees']);
+  });
+
+  it("the restarting windows' Picard count: a hand-written PASO loop (eq. 7) over each window of 201 steps takes the count the table reports", () => {
+    const { loss, batches, theta0 } = problem();
+    const T = 1000, lr = 0.01, P = loss.params, p = 201;
+    const grad = (theta: ArrayLike<number>, t: number) => {
+      const g = new Float64Array(P);
+      loss.gradient(theta, 0, batches[(t - 1) % batches.length], g);
+      return g;
+    };
+    // Sequential SGD, written out.
+    const seq: Float64Array[] = [];
+    let theta = Float64Array.from(theta0);
+    for (let t = 1; t <= T; t++) {
+      const g = grad(theta, t);
+      theta = theta.map((v, i) => v - lr * g[i]);
+      seq.push(theta);
+    }
+    let total = 0;
+    for (let start = 0; start < T; start += p) {
+      const pw = Math.min(p, T - start);
+      const first = start === 0 ? Float64Array.from(theta0) : seq[start - 1];
+      let iterate: Float64Array[] = Array.from({ length: pw }, () => Float64Array.from(theta0));
+      let K = 0;
+      for (;;) {
+        K++;
+        const acc = Float64Array.from(first);
+        let change = 0;
+        const next = iterate.map((_, k) => {
+          const g = grad(k === 0 ? first : iterate[k - 1], start + k + 1);
+          for (let i = 0; i < P; i++) acc[i] -= lr * g[i];
+          for (let i = 0; i < P; i++) change = Math.max(change, Math.abs(acc[i] - iterate[k][i]));
+          return Float64Array.from(acc);
+        });
+        iterate = next;
+        if (change < 1e-8 || K >= pw) break;
+      }
+      total += K;
+    }
+    const row = result.tables[4].rows.find((r) => r[0] === p)!;
+    // Prefix sums may round differently at the last digit: one solve per window either way.
+    expect(Math.abs(total - num(row[6]))).toBeLessThanOrEqual(5);
+  });
+
+  it('nilpotentCount(ε, 1, p, E₀, tol) is exactly the solves Picard takes on s_t = a s_{t−1} + b from an initial guess off by E₀ at every step (ε = 1 − a)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.5, max: 0.99, noNaN: true }), fc.integer({ min: 2, max: 80 }), fc.double({ min: 1e-3, max: 10, noNaN: true }), (a, p, e0) => {
+        const dyn = linear({ structure: diagonal(1), A: [a], b: [1] });
+        const exact = solve(dyn, [0.3], p, { method: 'sequential' }).states;
+        const init = Float64Array.from(exact, (v) => v + e0);
+        const r = solve(dyn, [0.3], p, { method: 'picard', tol: 1e-8, init });
+        // The changes are δ_i = B_{i−1} + B_i exactly; a tie at tol may round either way.
+        expect(Math.abs(r.iterations - nilpotentCount(1 - a, 1, p, e0, 1e-8))).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('nilpotentCount bounds quasi-DEER on a coupled linear system: the neglected off-diagonal part sets ε, the kept diagonal r', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        fc.double({ min: -0.2, max: 0.2, noNaN: true }),
+        fc.double({ min: -0.2, max: 0.2, noNaN: true }),
+        fc.integer({ min: 2, max: 60 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (d1, d2, c1, c2, p, seed) => {
+          const dyn = linear({ structure: dense(2), A: [d1, c1, c2, d2], b: [1, -1] });
+          const exact = solve(dyn, [0.5, -0.5], p, { method: 'sequential' }).states;
+          const rng = createRng(seed);
+          const init = Float64Array.from(exact, (v) => v + rng.normal());
+          let e0 = 0;
+          for (let k = 0; k < init.length; k++) e0 = Math.max(e0, Math.abs(init[k] - exact[k]));
+          const r = solve(dyn, [0.5, -0.5], p, { method: 'quasi-deer', tol: 1e-8, init });
+          const bound = nilpotentCount(Math.max(Math.abs(c1), Math.abs(c2)), Math.max(1, Math.abs(d1), Math.abs(d2)), p, e0, 1e-8);
+          expect(r.iterations).toBeLessThanOrEqual(bound);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('reports each comparison with a source, and a note when it differs', () => {
