@@ -490,7 +490,8 @@ function compareToLle(r: LleResults): PaperComparison[] {
   const elkHolds = systems.every(({ p, elk: runs }) => runs.filter(([l]) => l >= p.threshold).every(([, o]) => o.resets === 0));
   const elkBelow = systems.map(({ p, elk: runs }) => {
     const calm = smallestCalm(runs);
-    return `${p.system}: λ* = ${p.threshold.toExponential(1)}, smallest reset-free λ of the sweep ${calm === undefined ? 'none' : `${fmt(calm)} (${(p.threshold / calm).toFixed(0)}× below λ*)`}`;
+    const where = calm === undefined ? '' : calm < p.threshold ? ` (${(p.threshold / calm).toFixed(0)}× below λ*)` : ' (at or above λ*)';
+    return `${p.system}: λ* = ${p.threshold.toExponential(1)}, smallest reset-free λ of the sweep ${calm === undefined ? 'none' : fmt(calm)}${where}`;
   });
   out.push({
     quantity: "ELK: the λ above which the damped transitions contract on average, λ* = e^{λ_LLE·dt} − 1 (e^{λ_LLE·dt}/(1 + λ) < 1), vs the smallest λ of the sweep that needed no resets",
@@ -501,8 +502,10 @@ function compareToLle(r: LleResults): PaperComparison[] {
     note:
       (elkHolds ? 'Judged as a sufficient condition, it holds; it is far from necessary. ' : 'An ELK run with λ ≥ λ* still reset. ') +
       `Along the true trajectory the largest product of Jacobians over any interval is ${systems.map(({ p }) => `${p.growth.maxProduct.toExponential(1)} (${p.system})`).join(', ')}, ` +
-      `far below the reset threshold ${RESET_THRESHOLD.toExponential(0)}, so an LDS linearized about the true trajectory would not overflow even at λ = 0; DEER still resets (${systems.map(({ p, deer }) => `${deer.resets} on ${p.system}`).join(', ')}), ` +
-      'so what overflows is linearized about iterates that are not yet the trajectory, which the LLE, measured on the trajectory, does not describe. The λ that tames those iterates is what the sweep finds.',
+      (systems.every(({ p }) => p.growth.maxProduct < RESET_THRESHOLD)
+        ? `below the reset threshold ${RESET_THRESHOLD.toExponential(0)}, so an LDS linearized about the true trajectory would not overflow even at λ = 0; DEER still resets (${systems.map(({ p, deer }) => `${deer.resets} on ${p.system}`).join(', ')}), ` +
+          'so what overflows is linearized about iterates that are not yet the trajectory, which the LLE, measured on the trajectory, does not describe. The λ that tames those iterates is what the sweep finds.'
+        : `beyond the reset threshold ${RESET_THRESHOLD.toExponential(0)} on some system: there even the true trajectory's LDS overflows without damping.`),
   });
 
   // quasi-ELK: its transitions are the diagonals, whose products already contract.
