@@ -9,5 +9,6 @@ export { inverseNorm, type BlockBidiagonal, type InverseNorm, type InverseNormOp
 export { meritConditioning, type MeritConditioning, type MeritConditioningOptions } from './merit-conditioning.js';
 export { advise, type Advice, type AdviseOptions } from './advise.js';
 export { predictIterationsAtRate, type PredictIterationsAtRateOptions, type PredictedIterationsAtRate } from './predict-iterations-at-rate.js';
+export { predictWindowIterations, type PredictWindowIterationsOptions, type PredictedWindowIterations } from './predict-window-iterations.js';
 // The one error class of every unroll package (from @unroll/scan), importable from this one too.
 export { UnrollError, type UnrollErrorCode } from '@unroll/scan';
