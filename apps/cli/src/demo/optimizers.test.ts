@@ -1,11 +1,10 @@
 import { defineStrategy } from '@unroll/linearize';
-import { dense, diagonal } from '@unroll/scan';
+import { diagonal } from '@unroll/scan';
 import { solve } from '@unroll/solvers';
-import { createRng, gradientDescent, linear, tinyMlp } from '@unroll/systems';
-import fc from 'fast-check';
+import { createRng, gradientDescent, tinyMlp } from '@unroll/systems';
 import { describe, expect, it } from 'vitest';
 import type { CaseStudyResult, Cell } from './case-study.js';
-import { algorithm1, nilpotentCount, optimizers, training } from './optimizers.js';
+import { algorithm1, optimizers, training } from './optimizers.js';
 
 const num = (c: Cell | undefined): number => {
   if (typeof c !== 'number') throw new Error(`expected a number, got ${String(c)}`);
@@ -258,45 +257,6 @@ describe('case study 7: step-parallel optimization', () => {
     const row = result.tables[4].rows.find((r) => r[0] === p)!;
     // Prefix sums may round differently at the last digit: one solve per window either way.
     expect(Math.abs(total - num(row[6]))).toBeLessThanOrEqual(5);
-  });
-
-  it('nilpotentCount(ε, 1, p, E₀, tol) is exactly the solves Picard takes on s_t = a s_{t−1} + b from an initial guess off by E₀ at every step (ε = 1 − a)', () => {
-    fc.assert(
-      fc.property(fc.double({ min: 0.5, max: 0.99, noNaN: true }), fc.integer({ min: 2, max: 80 }), fc.double({ min: 1e-3, max: 10, noNaN: true }), (a, p, e0) => {
-        const dyn = linear({ structure: diagonal(1), A: [a], b: [1] });
-        const exact = solve(dyn, [0.3], p, { method: 'sequential' }).states;
-        const init = Float64Array.from(exact, (v) => v + e0);
-        const r = solve(dyn, [0.3], p, { method: 'picard', tol: 1e-8, init });
-        // The changes are δ_i = B_{i−1} + B_i exactly; a tie at tol may round either way.
-        expect(Math.abs(r.iterations - nilpotentCount(1 - a, 1, p, e0, 1e-8))).toBeLessThanOrEqual(1);
-      }),
-      { numRuns: 60 },
-    );
-  });
-
-  it('nilpotentCount bounds quasi-DEER on a coupled linear system: the neglected off-diagonal part sets ε, the kept diagonal r', () => {
-    fc.assert(
-      fc.property(
-        fc.double({ min: -1, max: 1, noNaN: true }),
-        fc.double({ min: -1, max: 1, noNaN: true }),
-        fc.double({ min: -0.2, max: 0.2, noNaN: true }),
-        fc.double({ min: -0.2, max: 0.2, noNaN: true }),
-        fc.integer({ min: 2, max: 60 }),
-        fc.integer({ min: 0, max: 1e6 }),
-        (d1, d2, c1, c2, p, seed) => {
-          const dyn = linear({ structure: dense(2), A: [d1, c1, c2, d2], b: [1, -1] });
-          const exact = solve(dyn, [0.5, -0.5], p, { method: 'sequential' }).states;
-          const rng = createRng(seed);
-          const init = Float64Array.from(exact, (v) => v + rng.normal());
-          let e0 = 0;
-          for (let k = 0; k < init.length; k++) e0 = Math.max(e0, Math.abs(init[k] - exact[k]));
-          const r = solve(dyn, [0.5, -0.5], p, { method: 'quasi-deer', tol: 1e-8, init });
-          const bound = nilpotentCount(Math.max(Math.abs(c1), Math.abs(c2)), Math.max(1, Math.abs(d1), Math.abs(d2)), p, e0, 1e-8);
-          expect(r.iterations).toBeLessThanOrEqual(bound);
-        },
-      ),
-      { numRuns: 60 },
-    );
   });
 
   it('reports each comparison with a source, and a note when it differs', () => {

@@ -2,7 +2,7 @@ import { defineStrategy, diagonal as diagonalStrategy, type Dynamics, type Strat
 import { diagonal as diagonalStructure, type FloatArray } from '@unroll/scan';
 import { solve, type Method } from '@unroll/solvers';
 import { createRng, gradientDescent, tinyMlp, type TinyMlpLoss } from '@unroll/systems';
-import { convergenceFactor, picardInverseNorm, predictIterationsAtRate, spectralNorm } from '@unroll/theory';
+import { convergenceFactor, picardInverseNorm, predictIterationsAtRate, predictWindowIterations, spectralNorm } from '@unroll/theory';
 import { measuredRate } from './measured-rate.js';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, CaseTable, Cell, PaperComparison } from './case-study.js';
 
@@ -293,7 +293,7 @@ interface WindowCounts {
   readonly rate: number;
   /** Σ of `predictIterationsAtRate` at rate γ from each window's first change (the cap p where γ ≥ 1). */
   readonly fromGamma: number;
-  /** Σ of the first-order count bound of {@link nilpotentCount}. */
+  /** Σ of `predictWindowIterations`: the first-order bound from the neglected part of A_t (eq. 15's error recursion is nilpotent). */
   readonly fromBound: number;
 }
 
@@ -308,30 +308,6 @@ export interface WindowPrediction {
   readonly gammaQuasi: number;
   readonly picard: WindowCounts;
   readonly quasi: WindowCounts;
-}
-
-/**
- * Solves that a window of p steps needs at most, to first order, when its LDS keeps the
- * diagonal part D_t of A_t (|(D_t)_ii| ≤ r with r ≥ 1; Picard: D_t = I, r = 1) and drops the
- * rest, ‖A_t − D_t‖_∞ ≤ ε. Linearized, the error of iterate i obeys
- * e_t^{(i+1)} = D_t e_{t−1}^{(i+1)} + (A_t − D_t) e_{t−1}^{(i)} with e_0 = 0 (eq. 15 of the
- * unifying-framework paper: J̃⁻¹(J̃ − J) is strictly block lower triangular, hence
- * nilpotent), and by induction ‖e_t^{(i)}‖_∞ ≤ r^t (ε/r)^i C(t − 1, i) E₀, so
- * B_i = r^p ε^i r^{−i} C(p − 1, i) E₀ bounds every step of the window (E₀: the initial
- * guess's max error). The change δ_i = ‖s^{(i)} − s^{(i−1)}‖_∞ ≤ B_{i−1} + B_i, so the solve
- * stops (stop 'delta') by the first i with B_{i−1} + B_i < tol — and by i = p at the latest
- * (B_p = 0: the window is exact after p iterations, PASO's Proposition 2). Where ‖J̃⁻¹‖ of
- * Prop. 3 grows like 2p/π, this bound falls like (εp)^i/i!: faster than any fixed rate.
- */
-export function nilpotentCount(eps: number, r: number, p: number, e0: number, tol: number): number {
-  // log B_i, in logs: C(999, 500) alone overflows a double. C(p − 1, i) = C(p − 1, i − 1)·(p − i)/i; B_p = 0.
-  const logB = new Float64Array(p + 1);
-  logB[0] = p * Math.log(r) + Math.log(e0);
-  for (let i = 1; i < p; i++) logB[i] = (logB[i - 1] ?? 0) + Math.log(eps / r) + Math.log(p - i) - Math.log(i);
-  logB[p] = -Infinity;
-  const logSum = (x: number, y: number) => (x === -Infinity && y === -Infinity ? -Infinity : Math.max(x, y) + Math.log1p(Math.exp(-Math.abs(x - y))));
-  for (let i = 1; i <= p; i++) if (logSum(logB[i - 1] ?? 0, logB[i] ?? 0) < Math.log(tol)) return i;
-  return p;
 }
 
 /** The same dynamics with step t read as step t + offset: one window of a longer run, solved alone. */
@@ -357,7 +333,8 @@ function shifted(dyn: Training['dyn'], offset: number): Dynamics {
  * Picard (PASO for SGD) and quasi-DEER over restarting windows [kp, (k + 1)p) of an SGD run:
  * each window solved alone from the true state at its start, from the study's initial guess
  * w_0, beside the two predictions from the window's Jacobians A_t = I − ηH_t along the
- * sequential run: γ (Prop. 3) and the first-order count bound of {@link nilpotentCount}.
+ * sequential run: γ (Prop. 3) and the first-order count bound of `predictWindowIterations`
+ * (ε = max ‖A_t − I‖_∞ for Picard; the off-diagonal part for quasi-DEER, r = max |(A_t)_ii|).
  */
 export function windowPredictions(tr: Training, windows: readonly number[], tol: number): WindowPrediction[] {
   const { dyn, T, reference, s0 } = tr;
@@ -418,7 +395,7 @@ export function windowPredictions(tr: Training, windows: readonly number[], tol:
         c.measured += run.iterations;
         c.rates.push(measuredRate(run.trace.delta));
         c.fromGamma += predictIterationsAtRate({ rate, firstChange: run.trace.delta[0] ?? 0, tol, T: pw }).iterations;
-        c.fromBound += nilpotentCount(eps, rr, pw, e0, tol);
+        c.fromBound += predictWindowIterations({ neglected: eps, kept: rr, window: pw, initialError: e0, tol }).iterations;
       }
     }
     gammaQuasi = Math.max(...quasiGammas);
@@ -785,7 +762,7 @@ function comparePredictions(T: number, ws: readonly WindowPrediction[], sliding:
   const boundHolds = ws.every((w) => w.picard.measured <= w.picard.fromBound && w.quasi.measured <= w.quasi.fromBound);
   const slidingFewer = ws.every((w) => (sliding('Picard (PASO)', w.p) ?? Infinity) <= w.picard.measured);
   out.push({
-    quantity: `SGD, T = ${T}: Picard's and quasi-DEER's iterations over restarting windows, first-order bound C(p − 1, i)·ε^i·E₀ (ε = max ‖A_t − I‖_∞ for Picard, the off-diagonal part for quasi-DEER) vs measured`,
+    quantity: `SGD, T = ${T}: Picard's and quasi-DEER's iterations over restarting windows, first-order bound C(p − 1, i)·ε^i·E₀ of predictWindowIterations (ε = max ‖A_t − I‖_∞ for Picard, the off-diagonal part for quasi-DEER) vs measured`,
     ours: ws
       .map((w) => `p ${w.p}: Picard ≤ ${w.picard.fromBound} (from γ ${w.picard.fromGamma}) vs ${w.picard.measured} measured (sliding ${sliding('Picard (PASO)', w.p) ?? '—'}); quasi-DEER ≤ ${w.quasi.fromBound} (from γ ${w.quasi.fromGamma}) vs ${w.quasi.measured} (sliding ${sliding('quasi-DEER', w.p) ?? '—'})`)
       .join('; '),
