@@ -1,7 +1,8 @@
 import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
-import { checkInteger, checkRecord, UnrollError } from '@unroll/scan';
+import { checkInteger, checkRecord, UnrollError, type FloatArray } from '@unroll/scan';
 import { checkNumbers } from './arguments.js';
 import { gru, type GruWeights } from './gru.js';
+import { gruGates, gruInputDerivative, gruStateDerivative } from './gru-cell.js';
 import { createRng } from './random.js';
 
 /** The Gaussian readout of {@link autoregressiveGru}: μ = meanWeights·h + meanBias, log σ = logStdWeights·h + logStdBias. */
@@ -81,7 +82,6 @@ export function autoregressiveGru(params: AutoregressiveGruParams): DefinedDynam
   }
   // The cell's validation and initialisation are gru's own.
   const cell = gru({ dim: H, inputDim: 1, ...(params.weights === undefined ? {} : { weights: params.weights }), ...(params.seed === undefined ? {} : { seed: params.seed }) });
-  const { Wir, Wiz, Win, Whr, Whz, Whn, bir, biz, bin, bhr, bhz, bhn } = cell.weights;
   let readout: { meanWeights: Float64Array; meanBias: number; logStdWeights: Float64Array; logStdBias: number };
   if (params.readout !== undefined) {
     const r: unknown = params.readout;
@@ -104,27 +104,17 @@ export function autoregressiveGru(params: AutoregressiveGruParams): DefinedDynam
   const { meanWeights: wMu, logStdWeights: wLs, meanBias: bMu, logStdBias: bLs } = readout;
 
   const D = H + 1;
-  const r = new Float64Array(H), z = new Float64Array(H), n = new Float64Array(H), a = new Float64Array(H), h = new Float64Array(H);
-  const Gx = new Float64Array(H);
+  const w = cell.weights;
+  const g = { r: new Float64Array(H), z: new Float64Array(H), n: new Float64Array(H), a: new Float64Array(H) };
+  const evaluateGates = gruGates(w, H, 1, g);
+  const h = new Float64Array(H), Gx = new Float64Array(H);
   let sigma = 0, e = 0;
-  // The cell at (h_{t−1}, x_t) = s, then the readout's σ(h_t) and ε_t.
-  const forward = (t: number, s: ArrayLike<number>, so: number) => {
-    const x = s[so + H] ?? 0;
-    for (let i = 0; i < H; i++) {
-      let ar = bir[i] + bhr[i] + Wir[i] * x, az = biz[i] + bhz[i] + Wiz[i] * x, ah = bhn[i];
-      const an = bin[i] + Win[i] * x;
-      for (let j = 0; j < H; j++) {
-        const hj = s[so + j] ?? 0;
-        ar += Whr[i * H + j] * hj;
-        az += Whz[i * H + j] * hj;
-        ah += Whn[i * H + j] * hj;
-      }
-      r[i] = 1 / (1 + Math.exp(-ar));
-      z[i] = 1 / (1 + Math.exp(-az));
-      a[i] = ah;
-      n[i] = Math.tanh(an + r[i] * ah);
-      h[i] = (1 - z[i]) * n[i] + z[i] * (s[so + i] ?? 0);
-    }
+  // The cell at (h_{t−1}, x_t) = s (its input is the state's last entry), then h_t, the
+  // readout's σ(h_t) and ε_t.
+  const forward = (t: number, s: FloatArray, so: number) => {
+    evaluateGates(s, so + H, s, so);
+    const { z, n } = g;
+    for (let i = 0; i < H; i++) h[i] = (1 - z[i]) * n[i] + z[i] * s[so + i];
     let ls = bLs;
     for (let i = 0; i < H; i++) ls += wLs[i] * h[i];
     sigma = Math.exp(ls);
@@ -135,13 +125,10 @@ export function autoregressiveGru(params: AutoregressiveGruParams): DefinedDynam
     for (let i = 0; i < H; i++) mu += wMu[i] * h[i];
     return mu;
   };
-  // ∂h_i/∂h_j (as in gru) and ∂h_i/∂x, after forward.
-  const dh = (s: ArrayLike<number>, so: number, i: number, j: number) =>
-    (i === j ? z[i] : 0) +
-    ((s[so + i] ?? 0) - n[i]) * z[i] * (1 - z[i]) * Whz[i * H + j] +
-    (1 - z[i]) * (1 - n[i] * n[i]) * (r[i] * Whn[i * H + j] + a[i] * r[i] * (1 - r[i]) * Whr[i * H + j]);
-  const dx = (s: ArrayLike<number>, so: number, i: number) =>
-    ((s[so + i] ?? 0) - n[i]) * z[i] * (1 - z[i]) * Wiz[i] + (1 - z[i]) * (1 - n[i] * n[i]) * (Win[i] + a[i] * r[i] * (1 - r[i]) * Wir[i]);
+  // ∂h_t/∂h_{t−1} and ∂h_t/∂x_t, after forward.
+  const dh = gruStateDerivative(w, H, g);
+  const dxk = gruInputDerivative(w, 1, g);
+  const dx = (s: FloatArray, so: number, i: number) => dxk(s, so, i, 0);
 
   const dyn = defineDynamics({
     dim: D,

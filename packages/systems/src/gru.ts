@@ -2,6 +2,7 @@ import { defineDynamics, type DefinedDynamics } from '@unroll/linearize';
 import { checkArrayLength, checkInteger, checkRecord, checkSeed, UnrollError, type FloatArray } from '@unroll/scan';
 import { checkNumbers, isArrayLike } from './arguments.js';
 import { gruBlock } from './gru-block.js';
+import { gruGates, gruStateDerivative } from './gru-cell.js';
 import { gruWgsl } from './gru-wgsl.js';
 import { flattenInputs, inputRow } from './inputs.js';
 import { createRng } from './random.js';
@@ -107,8 +108,11 @@ export function gru(params: GruParams): DefinedDynamics & {
     for (const k of names) w[k] = Float64Array.from({ length: sizes[k] }, () => bound * (2 * rng.uniform() - 1));
   }
   const x = flattenInputs('gru', 'inputs', params.inputs, I);
-  const { Wir, Wiz, Win, Whr, Whz, Whn, bir, biz, bin, bhr, bhz, bhn } = w;
+  const { Whr, Whz, Whn } = w;
   const r = new Float64Array(D), z = new Float64Array(D), n = new Float64Array(D), a = new Float64Array(D);
+  const g = { r, z, n, a };
+  const evaluateGates = gruGates(w, D, I, g);
+  const entry = gruStateDerivative(w, D, g);
   const lastH = new Float64Array(D);
   let lastT = -1;
   const gates = (t: number, h: FloatArray, ho: number) => {
@@ -119,34 +123,8 @@ export function gru(params: GruParams): DefinedDynamics & {
     }
     lastT = t;
     for (let i = 0; i < D; i++) lastH[i] = h[ho + i];
-    const xo = inputRow(x, I, t);
-    for (let i = 0; i < D; i++) {
-      let ar = bir[i] + bhr[i], az = biz[i] + bhz[i], an = bin[i], ah = bhn[i];
-      if (xo >= 0) {
-        for (let k = 0; k < I; k++) {
-          const xk = x[xo + k];
-          ar += Wir[i * I + k] * xk;
-          az += Wiz[i * I + k] * xk;
-          an += Win[i * I + k] * xk;
-        }
-      }
-      for (let j = 0; j < D; j++) {
-        const hj = h[ho + j];
-        ar += Whr[i * D + j] * hj;
-        az += Whz[i * D + j] * hj;
-        ah += Whn[i * D + j] * hj;
-      }
-      r[i] = 1 / (1 + Math.exp(-ar));
-      z[i] = 1 / (1 + Math.exp(-az));
-      a[i] = ah;
-      n[i] = Math.tanh(an + r[i] * ah);
-    }
+    evaluateGates(x, inputRow(x, I, t), h, ho);
   };
-  // ∂h'_i/∂h_j (gates computed).
-  const entry = (h: FloatArray, ho: number, i: number, j: number) =>
-    (i === j ? z[i] : 0) +
-    (h[ho + i] - n[i]) * z[i] * (1 - z[i]) * Whz[i * D + j] +
-    (1 - z[i]) * (1 - n[i] * n[i]) * (r[i] * Whn[i * D + j] + a[i] * r[i] * (1 - r[i]) * Whr[i * D + j]);
   // θ is the twelve weight arrays concatenated in `names` order (PyTorch's layout each).
   const offsets = {} as Record<(typeof names)[number], number>;
   let paramCount = 0;

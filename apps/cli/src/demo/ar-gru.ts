@@ -5,6 +5,7 @@ import { largestLyapunovExponent, predictIterationsAtRate } from '@unroll/theory
 import type { Panel, Series } from '../plot/line-chart.js';
 import { trainArGru, type TrainedModel, type TrainingSetup } from './ar-gru-training.js';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
+import { median } from './summary-statistics.js';
 
 interface Size {
   readonly training: TrainingSetup;
@@ -59,11 +60,6 @@ interface Model {
   readonly readout: GaussianReadout;
 }
 
-const median = (v: readonly number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? Number.NaN) + (s[m] ?? Number.NaN)) / 2;
-};
 const fmtLambda = (x: number) => (x >= 0.1 ? String(x) : x.toExponential(0));
 const H = 3;
 const D = H + 1;

@@ -5,6 +5,7 @@ import { createRng, gradientDescent, tinyMlp, type TinyMlpLoss } from '@unroll/s
 import { convergenceFactor, picardInverseNorm, predictIterationsAtRate, predictWindowIterations, spectralNorm } from '@unroll/theory';
 import { measuredRate } from './measured-rate.js';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, CaseTable, Cell, PaperComparison } from './case-study.js';
+import { median } from './summary-statistics.js';
 
 /** One optimizer run to reproduce: its dynamics, start, length and sequential reference. */
 export interface Training {
@@ -183,10 +184,6 @@ export interface Ema {
   readonly aggregate: 'mean' | 'median';
 }
 
-const median = (xs: readonly number[]): number => {
-  const v = [...xs].sort((a, b) => a - b), h = v.length >> 1;
-  return v.length % 2 === 1 ? v[h] ?? NaN : 0.5 * ((v[h - 1] ?? NaN) + (v[h] ?? NaN));
-};
 
 /**
  * PASO's Algorithm 1 with PASO's Adam, written out as the paper states it — not through the
@@ -368,10 +365,8 @@ export function windowPredictions(tr: Training, windows: readonly number[], tol:
     for (let k = from; k < to; k++) m = Math.max(m, v[k] ?? 0);
     return m;
   };
-  const median = (xs: number[]) => {
-    const v = xs.filter(Number.isFinite).sort((a, b) => a - b), h = v.length >> 1;
-    return v.length === 0 ? Number.NaN : v.length % 2 === 1 ? v[h] ?? Number.NaN : 0.5 * ((v[h - 1] ?? 0) + (v[h] ?? 0));
-  };
+  // Over the finite values only (a window whose rate is undefined is left out).
+  const finiteMedian = (xs: number[]) => median(xs.filter(Number.isFinite));
   const picardError = maxOver(two, 0, T);
   return windows.map((p) => {
     const gamma = picardInverseNorm(p) * picardError;
@@ -399,7 +394,7 @@ export function windowPredictions(tr: Training, windows: readonly number[], tol:
       }
     }
     gammaQuasi = Math.max(...quasiGammas);
-    const done = (c: typeof counts.picard): WindowCounts => ({ measured: c.measured, rate: median(c.rates), fromGamma: c.fromGamma, fromBound: c.fromBound });
+    const done = (c: typeof counts.picard): WindowCounts => ({ measured: c.measured, rate: finiteMedian(c.rates), fromGamma: c.fromGamma, fromBound: c.fromBound });
     return { p, picardError, gamma, gammaQuasi, picard: done(counts.picard), quasi: done(counts.quasi) };
   });
 }

@@ -5,6 +5,7 @@ import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperCompariso
 import { meritPerStep } from './merit-per-step.js';
 import { checkedSolve } from './checked-solve.js';
 import { jacobiPrediction, jacobiPredictionCells, jacobiPredictionColumns, JACOBI_RATE_TOL, worstCountGap, type JacobiPrediction } from './jacobi-prediction.js';
+import { mean } from './summary-statistics.js';
 
 /** One size of the sweep. */
 interface Size {
@@ -67,7 +68,6 @@ function spearman(x: readonly number[], y: readonly number[]): number {
     return r;
   };
   const rx = ranks(x), ry = ranks(y);
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const mx = mean(rx), my = mean(ry);
   let sxy = 0, sxx = 0, syy = 0;
   for (let i = 0; i < rx.length; i++) {

@@ -6,6 +6,7 @@ import { convergenceFactor, predictIterationsAtRate } from '@unroll/theory';
 import type { Panel, Series } from '../plot/line-chart.js';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
 import { measuredRate } from './measured-rate.js';
+import { median } from './summary-statistics.js';
 
 interface Size {
   readonly T: number;
@@ -22,11 +23,6 @@ const TOL = 1e-8;
 /** The bias b of s_t = α s_{t−1} + b. */
 const B = 1;
 
-const median = (v: readonly number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? Number.NaN) + (s[m] ?? Number.NaN)) / 2;
-};
 
 interface Measured {
   readonly iterations: number;

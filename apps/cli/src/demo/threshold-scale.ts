@@ -5,6 +5,7 @@ import { convergenceFactor, largestLyapunovExponent, predictIterationsAtRate } f
 import type { Panel, Series } from '../plot/line-chart.js';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
 import { measuredRate } from './measured-rate.js';
+import { mean, median } from './summary-statistics.js';
 
 /** DEER with a sliding window: the same states as the whole-sequence solve, Ã_t for `steps` steps only. */
 interface WindowSweep {
@@ -95,12 +96,6 @@ const fmt = (x: number, digits = 2) => {
   const text = x.toFixed(digits);
   return Number(text) === 0 ? (0).toFixed(digits) : text;
 };
-const median = (v: readonly number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? Number.NaN) + (s[m] ?? Number.NaN)) / 2;
-};
-const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 interface DeerRun {
   readonly g: number;

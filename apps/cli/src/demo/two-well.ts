@@ -4,6 +4,7 @@ import { finiteTimeLyapunov, largestLyapunovExponent, predictIterationsAtRate } 
 import type { Panel, Series } from '../plot/line-chart.js';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
 import { measuredRate } from './measured-rate.js';
+import { median } from './summary-statistics.js';
 
 interface Size {
   /** Seeds: each draws the Langevin noise and the initial guess (the paper: 20). */
@@ -38,11 +39,6 @@ function twoWellPotential(): Potential {
 }
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
-const median = (v: readonly number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? Number.NaN) + (s[m] ?? Number.NaN)) / 2;
-};
 
 /** Least-squares slope of log(y) on log(x): the exponent of a power law y ∝ x^p. */
 function logLogSlope(x: readonly number[], y: readonly number[]): number {

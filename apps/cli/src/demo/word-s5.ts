@@ -5,6 +5,7 @@ import { convergenceFactor, largestLyapunovExponent } from '@unroll/theory';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
 import { checkedSolve } from './checked-solve.js';
 import { jacobiPrediction, jacobiPredictionCells, jacobiPredictionColumns, JACOBI_RATE_TOL, worstCountGap, type JacobiPrediction } from './jacobi-prediction.js';
+import { median } from './summary-statistics.js';
 
 /** S_5: the smallest non-solvable symmetric group, the standard hard case for state tracking. */
 const N = 5;
@@ -50,11 +51,6 @@ function wordSeed(seed: number, w: number): number {
   return seed * 1009 + w;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-}
 
 /**
  * The product of the letters, composed directly on index lists (no dynamics, no solver): in
