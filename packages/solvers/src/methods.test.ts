@@ -71,6 +71,12 @@ describe('exactAfterT: ELK with λ > 0 may iterate past T', () => {
     for (const m of [sequential(), deer(), quasiDeer(), picard(), jacobi(), scaleElk({ k: 0.5 }), clipElk(), elk({ lambda: 0 })]) expect(exactAfterT(m)).toBe(true);
     expect(exactAfterT(elk({ lambda: 1 }))).toBe(false);
     expect(exactAfterT(elk({ lambda: 1e-6, base: 'diagonal' }))).toBe(false);
+    // Any value of solve's method option, checked as solve checks it.
+    expect(exactAfterT('quasi-deer')).toBe(true);
+    expect(exactAfterT(diagonal())).toBe(true);
+    for (const bad of [undefined, 'newton', { kind: 'fixed-point' }]) {
+      expect(() => exactAfterT(bad as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^exactAfterT: /) as unknown }) as Error);
+    }
   });
 
   it('a damped ELK that needs more than T iterations gets them when asked, and reaches the rollout; DEER stays capped at T', () => {

@@ -170,9 +170,13 @@ export function clipElk(options: { readonly lo?: number; readonly hi?: number; r
  * whatever Ã_t is: the unifying framework's Prop. 1); ELK with λ > 0 is not — its Kalman
  * update moves each row only part of the way to the linearized solution (thesis §4.2), so
  * it may need more than T.
+ *
+ * @throws {UnrollError} `INVALID_ARGUMENT` for what `solve`'s `method` option refuses.
  */
-export function exactAfterT(method: SolveMethod): boolean {
-  return method.kind === 'sequential' || method.inner.kind === 'recurrence' || method.inner.lambda === 0;
+export function exactAfterT(method: MethodName | Strategy | SolveMethod): boolean {
+  // Any value solve's method option takes (a name, a method, a bare strategy), checked as solve checks it.
+  const m = resolveMethod('exactAfterT', method);
+  return m.kind === 'sequential' || m.inner.kind === 'recurrence' || m.inner.lambda === 0;
 }
 
 /** Newton-type iteration with any strategy (custom structures included), solved by the recurrence. */

@@ -107,6 +107,11 @@ describe('autoregressiveGru', () => {
       expect((e as Error).message).toMatch(/meanWeights has 3 entries, expected 2/);
     }
     expect(() => autoregressiveGru({ dim: 2, seed: 1, noise: [0, Number.NaN] })).toThrow(/noise/);
+    // σ = e^{log σ} must not overflow for |h| ≤ 1 (the GRU's range).
+    const huge = { meanWeights: [0, 0], meanBias: 0, logStdWeights: [400, 0], logStdBias: 301 };
+    expect(() => autoregressiveGru({ dim: 2, weights: cell, readout: huge })).toThrow(/logStdWeights.*overflows past 709/);
+    expect(() => autoregressiveGru({ dim: 2, weights: cell, readout: { ...huge, logStdWeights: [399, 0] } })).not.toThrow();
+    expect(() => autoregressiveGru({ dim: 2, weights: cell, readout: { ...huge, logStdBias: 0, meanWeights: [1e308, 1e308] } })).toThrow(/meanWeights.*overflow/);
     expect(() => autoregressiveGru({ dim: 0, seed: 1 })).toThrow(UnrollError);
   });
 });

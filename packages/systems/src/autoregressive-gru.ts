@@ -65,7 +65,8 @@ export interface AutoregressiveGruParams {
  * states.length; // → 400
  * ```
  * @throws {UnrollError} `INVALID_ARGUMENT` (malformed params, weights without a readout),
- *   `DIMENSION_MISMATCH` (readout weights that are not `[dim]`), `NON_FINITE`.
+ *   `DIMENSION_MISMATCH` (readout weights that are not `[dim]`), `NON_FINITE`; `INVALID_ARGUMENT`
+ *   too for a readout whose σ could overflow (|log σ| can reach beyond 700 for |h| ≤ 1).
  */
 export function autoregressiveGru(params: AutoregressiveGruParams): DefinedDynamics & {
   /** The cell's weights in use (inputDim = 1), as `gru(...).weights`. */
@@ -101,6 +102,20 @@ export function autoregressiveGru(params: AutoregressiveGruParams): DefinedDynam
     readout = { meanWeights: Float64Array.from({ length: H }, draw), meanBias: draw(), logStdWeights: Float64Array.from({ length: H }, draw), logStdBias: draw() };
   }
   const eps = params.noise === undefined ? new Float64Array(0) : checkNumbers(where, 'noise', params.noise);
+  // A GRU's hidden state stays in [−1, 1] (a convex mix of tanh outputs and the previous
+  // state), so the readout is bounded by its weights: refuse one whose σ = e^{log σ} or μ
+  // could overflow on the way, rather than fail later on a non-finite step.
+  let logStdReach = Math.abs(readout.logStdBias), meanReach = Math.abs(readout.meanBias);
+  for (let i = 0; i < H; i++) {
+    logStdReach += Math.abs(readout.logStdWeights[i]);
+    meanReach += Math.abs(readout.meanWeights[i]);
+  }
+  if (!(logStdReach <= 700)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: readout.logStdBias and readout.logStdWeights let log σ reach ±${logStdReach.toPrecision(3)} for |h| ≤ 1, and σ = e^{log σ} overflows past 709; pass log-σ weights whose absolute values sum to at most 700.`);
+  }
+  if (!Number.isFinite(meanReach)) {
+    throw new UnrollError('INVALID_ARGUMENT', `${where}: readout.meanBias and readout.meanWeights let μ overflow for |h| ≤ 1; pass weights whose absolute values have a finite sum.`);
+  }
   const { meanWeights: wMu, logStdWeights: wLs, meanBias: bMu, logStdBias: bLs } = readout;
 
   const D = H + 1;

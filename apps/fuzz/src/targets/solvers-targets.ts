@@ -1,5 +1,5 @@
 import { full } from '@unroll/linearize';
-import { clipElk, elk, gradient, solveOptionKeys as librarySolveOptionKeys, initialGuess, kalmanFilter, newton, quasiDeer, scaleElk, sequentialRollout, solve, solveAsync, solveBatch } from '@unroll/solvers';
+import { clipElk, elk, exactAfterT, gradient, solveOptionKeys as librarySolveOptionKeys, initialGuess, kalmanFilter, newton, quasiDeer, scaleElk, sequentialRollout, solve, solveAsync, solveBatch } from '@unroll/solvers';
 import { D, T, filled, rnn, s0, states } from './fixtures.js';
 import { convergedFinite, optionSlots, slot, target, type Slot, type Target } from './target.js';
 
@@ -50,6 +50,7 @@ export function solversTargets(): Target[] {
     target('solvers.elk', elk, () => [{ lambda: 1, base: 'diagonal' }], [slot('0', 'options'), slot('0.lambda', 'lambda'), slot('0.base', 'base')]),
     target('solvers.scaleElk', scaleElk, () => [{ k: 0.5 }], [slot('0', 'options'), slot('0.k', 'k'), slot('0.base', 'base')]),
     target('solvers.clipElk', clipElk, () => [{ lo: -0.5, hi: 0.5 }], [slot('0', 'options'), slot('0.lo', 'lo'), slot('0.hi', 'hi')]),
+    target('solvers.exactAfterT', exactAfterT, () => [elk({ lambda: 1 })], [slot('0', 'method')]),
     target('solvers.quasiDeer', quasiDeer, () => [{ diagonal: 'exact' }], [slot('0', 'options'), slot('0.diagonal', 'diagonal')]),
     target('solvers.newton', newton, () => [full()], [slot('0', 'strategy'), slot('0.name', 'strategy', 'name'), slot('0.structure', 'strategy', 'structure'), slot('0.prepare', 'strategy', 'prepare')]),
     target('solvers.solve[window]', solve, () => [rnn(), s0(), T, { method: 'quasi-deer', window: 3, stop: 'merit', fallback: 'sequential' }], solveSlots(), after),

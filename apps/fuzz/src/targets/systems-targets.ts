@@ -1,6 +1,9 @@
 import type { FloatArray } from '@unroll/scan';
 import { diagonal } from '@unroll/scan';
 import {
+  abcFlow,
+  autoregressiveGru,
+  chuaCircuit,
   createRng,
   fromJacobian,
   gaussianMixture,
@@ -9,6 +12,7 @@ import {
   gru,
   henonMap,
   integrate,
+  kawczynskiStrizhak,
   langevin,
   leastSquares,
   linear,
@@ -18,11 +22,15 @@ import {
   lorenz96,
   measurements,
   meanFieldRnn,
+  noseHoover,
   observer,
   permutation,
   rossler,
+  sprottB,
+  thomas,
   tinyMlp,
   twoWell,
+  vallisElNino,
 } from '@unroll/systems';
 import { optionSlots, slot, target, type Target } from './target.js';
 
@@ -69,6 +77,14 @@ export function systemsTargets(): Target[] {
     target('systems.lorenz63', lorenz63, () => [{ sigma: 10, rho: 28, beta: 8 / 3, dt: 0.01, integrator: 'rk4' }], params(0, ['sigma', 'rho', 'beta', ...flowSlots])),
     target('systems.rossler', rossler, () => [{ a: 0.2, b: 0.2, c: 5.7, dt: 0.01, integrator: 'euler' }], params(0, ['a', 'b', 'c', ...flowSlots])),
     target('systems.lorenz96', lorenz96, () => [{ dim: 5, forcing: 8, dt: 0.01, integrator: 'rk4' }], params(0, ['dim', 'forcing', ...flowSlots])),
+    // The predictability paper's Table 1 flows (Euler, Δt = 0.01 there).
+    target('systems.thomas', thomas, () => [{ a: 1.85, b: 10, dt: 0.01, integrator: 'euler' }], params(0, ['a', 'b', ...flowSlots])),
+    target('systems.abcFlow', abcFlow, () => [{ a: 1.73205, b: 1.41421, c: 1, dt: 0.01, integrator: 'euler' }], params(0, ['a', 'b', 'c', ...flowSlots])),
+    target('systems.sprottB', sprottB, () => [{ dt: 0.01, integrator: 'euler' }], params(0, [...flowSlots])),
+    target('systems.kawczynskiStrizhak', kawczynskiStrizhak, () => [{ beta: -0.4, gamma: 0.49, kappa: 0.2, mu: 2.1, dt: 0.01, integrator: 'euler' }], params(0, ['beta', 'gamma', 'kappa', 'mu', ...flowSlots])),
+    target('systems.vallisElNino', vallisElNino, () => [{ b: 102, c: 3, p: 0, dt: 0.01, integrator: 'euler' }], params(0, ['b', 'c', 'p', ...flowSlots])),
+    target('systems.chuaCircuit', chuaCircuit, () => [{ alpha: 15.6, beta: 28, m0: -1.142857, m1: -0.71429, dt: 0.01, integrator: 'euler' }], params(0, ['alpha', 'beta', 'm0', 'm1', ...flowSlots])),
+    target('systems.noseHoover', noseHoover, () => [{ a: 1.5, dt: 0.01, integrator: 'euler' }], params(0, ['a', ...flowSlots])),
     target('systems.gaussianMixture', gaussianMixture, () => [{ means: [[0, 0], [1, 1]], covariances: [[[1, 0], [0, 1]], [[2, 0], [0, 2]]], weights: [1, 2] }], [
       ...params(0, ['weights']),
       // Means and covariances must agree per component: a message about either, or the component, names it.
@@ -79,6 +95,13 @@ export function systemsTargets(): Target[] {
     target('systems.langevin', langevin, () => [{ potential: twoWell(2), stepSize: 0.01, seed: 1 }], [...params(0, ['potential', 'stepSize', 'seed', 'noise']), slot('0.potential.dim', 'dim', 'potential')]),
     target('systems.fromJacobian', fromJacobian, () => [2, (_t: number, _s: FloatArray, _so: number, out: FloatArray, oo: number) => out.fill(0.5, oo, oo + 4)], [slot('0', 'D'), slot('1', 'jacobian')]),
     target('systems.gru', gru, () => [{ dim: 2, inputDim: 1, seed: 1, inputs: [[0.5], [0.1]] }], [...params(0, ['dim', 'weights', 'seed', 'inputs']), slot('0.inputDim', 'inputDim', 'inputs')]),
+    target('systems.autoregressiveGru', autoregressiveGru, () => [{ dim: 2, seed: 1, noise: [0.5, -0.2] }], params(0, ['dim', 'seed', 'noise'])),
+    target(
+      'systems.autoregressiveGru[weights]',
+      autoregressiveGru,
+      () => [{ dim: 1, weights: gru({ dim: 1, inputDim: 1, seed: 2 }).weights, readout: { meanWeights: [0.5], meanBias: 0, logStdWeights: [0.1], logStdBias: 0 } }],
+      [...params(0, ['dim', 'weights', 'readout']), ...['meanWeights', 'meanBias', 'logStdWeights', 'logStdBias'].map((k) => slot(`0.readout.${k}`, k, 'readout'))],
+    ),
     target('systems.groupWord', groupWord, () => [{ n: 3, seed: 1, length: 5 }], params(0, ['n', 'seed', 'length', 'word'])),
     target('systems.groupWord[word]', groupWord, () => [{ n: 3, word: [[1, 0, 2], [0, 2, 1]] }], [...params(0, ['n', 'word']), slot('0.word.0', 'word[0]', 'word')]),
     target('systems.permutation', permutation, () => [3], [slot('0', 'n')]),
