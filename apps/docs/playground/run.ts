@@ -30,11 +30,13 @@ export function methodValue(m: PlaygroundMethod, setup: PlaygroundSetup): SolveM
   }
 }
 
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** max |a_i − b_i|; NaN as soon as one difference is NaN (a non-finite iterate must show as such, whatever follows it). */
+export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs((a[i] ?? NaN) - (b[i] ?? NaN));
-    if (!(d <= m)) m = d; // NaN wins: a non-finite iterate must show as such
+    if (Number.isNaN(d)) return NaN;
+    if (d > m) m = d;
   }
   return m;
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCell } from '../.vitepress/theme/format.js';
 import { rewriteImports } from '../.vitepress/theme/rewrite-imports.js';
+import { maxAbsDifference } from '../playground/run.js';
 import { defaultSetup, formatSetup, parseSetup, playgroundMethods } from '../playground/setup.js';
 import { systems } from '../playground/systems.js';
 
@@ -57,5 +58,19 @@ describe('the playground systems', () => {
       expect(s0.length, spec.id).toBe(dyn.dim);
       expect(s0.every(Number.isFinite), spec.id).toBe(true);
     }
+  });
+});
+
+describe('the playground error, maxAbsDifference(a, b)', () => {
+  it('is the largest |a_i − b_i|, and NaN wherever a NaN appears, even before finite entries (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 20 }), fc.nat(), (a, k) => {
+        const b = a.map((x, i) => x + (i % 3) - 1);
+        expect(maxAbsDifference(a, b)).toBe(Math.max(...a.map((x, i) => Math.abs(x - (b[i] ?? 0)))));
+        const withNaN = [...a];
+        withNaN[k % a.length] = Number.NaN;
+        expect(maxAbsDifference(withNaN, b)).toBeNaN();
+      }),
+    );
   });
 });

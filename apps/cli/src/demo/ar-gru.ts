@@ -2,6 +2,7 @@ import type { Dynamics } from '@unroll/linearize';
 import { elk, solve, type SolveOptions } from '@unroll/solvers';
 import { autoregressiveGru, createRng, type GaussianReadout, type GruWeights } from '@unroll/systems';
 import { largestLyapunovExponent, predictIterationsAtRate } from '@unroll/theory';
+import { maxAbsDifference } from '../max-abs-difference.js';
 import type { Panel, Series } from '../plot/line-chart.js';
 import { trainArGru, type TrainedModel, type TrainingSetup } from './ar-gru-training.js';
 import type { CaseStudy, CaseStudyOptions, CaseStudyResult, Cell, PaperComparison } from './case-study.js';
@@ -85,15 +86,6 @@ function outputMad(states: ArrayLike<number>, reference: ArrayLike<number>, T: n
   return s / T;
 }
 
-function maxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let k = 0; k < a.length; k++) {
-    const d = Math.abs((a[k] ?? Number.NaN) - (b[k] ?? Number.NaN));
-    if (!(d <= m)) m = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;
-  }
-  return m;
-}
-
 /**
  * One method on one system: timed without callbacks (the median of `repeats` runs), then run
  * once more with onIteration for the MAD per iteration (the same iterates: solves are
@@ -124,7 +116,7 @@ function measure(dyn: Dynamics, T: number, reference: Float64Array | Float32Arra
     converged: r.converged,
     resets: r.trace.resets.reduce((a, b) => a + b, 0),
     ms: median(times),
-    maxError: maxError(r.states, reference),
+    maxError: maxAbsDifference(r.states, reference),
     mad,
     madMs,
     firstChange: r.trace.delta[0] ?? Number.NaN,
